@@ -1,0 +1,38 @@
+"""Jingmen birth-support budget model (荆门市优化生育政策财政预算模型).
+
+Use from a notebook::
+
+    import model
+    loaded = model.load_scenario("scenarios/baseline.toml", replicates=200)
+    result = model.run(loaded)
+    model.budget_table(result)
+"""
+
+from __future__ import annotations
+
+__version__ = "0.1.0"
+
+from model.errors import InputError  # noqa: E402
+from model.scenario import load_scenario  # noqa: E402
+
+
+def run(loaded, workers: int = 1):  # type: ignore[no-untyped-def]
+    """Run a loaded scenario (see model.simulation.run)."""
+    from model.simulation import run as _run
+
+    return _run(loaded, workers=workers)
+
+
+def budget_table(result):  # type: ignore[no-untyped-def]
+    from model.results import budget_table as _budget_table
+
+    return _budget_table(result)
+
+
+def births_table(result):  # type: ignore[no-untyped-def]
+    from model.results import births_table as _births_table
+
+    return _births_table(result)
+
+
+__all__ = ["InputError", "__version__", "births_table", "budget_table", "load_scenario", "run"]

@@ -1,0 +1,151 @@
+"""The cohort engine: women by area × age × parity × eligibility group, one block of replicates.
+
+Each simulated year, per cell and replicate: births (binomial on the women at risk of
+each birth order), deaths and net out-migration (one binomial on the women leaving), net
+in-migration (Poisson), then ageing by a year with newborn girls entering at age 0.
+Births move mothers to the next parity and are split over the 12 months. Replicates
+are the leading array axis; no Python loop runs over women, cells or replicates.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+import numpy as np
+
+from model.calendar import Calendar
+from model.inputs import AGES, FERTILE
+from model.overrides import UNSPECIFIED_AGE, BirthsOverride
+from model.rng import Streams
+
+AGE_GROUPS = 7  # mother's age 15-19, 20-24, …, 45-49
+AGE_GROUP_LABELS = tuple(f"{15 + 5 * i}-{19 + 5 * i}" for i in range(AGE_GROUPS))
+FERTILE_AGES = np.arange(FERTILE.start, FERTILE.stop)
+TRANSITION_ORDER = np.array([0, 1, 2, 2])  # contract birth order (0-based) of each transition
+
+
+@dataclass
+class Demography:
+    """Simulated events for one block of replicates (leading axis = replicate)."""
+
+    births: np.ndarray  # [rep, month, area, transition 1st..4th+, group] births
+    births_by_age: np.ndarray  # [rep, year, area, order 1..3, mother's age group]
+    childless_city: np.ndarray  # [rep, year, area, age] childless city-hukou women at the start of the year
+    women_fertile: np.ndarray  # [rep, year, area] women aged 15-49 at the start of the year
+    limited_cells: int = 0  # cell-years where the rate asked for more births than women at risk
+
+
+@dataclass(frozen=True)
+class EngineInputs:
+    women: np.ndarray  # [area, age, parity, group] whole numbers at the start of the base year
+    rates: np.ndarray  # [year, age, transition, group] births of each order per woman-year
+    q_female: np.ndarray  # [age]
+    migration: np.ndarray  # [area, age] net migrants per woman-year
+    girl_share: float  # share of births that are girls
+
+
+def simulate_block(inputs: EngineInputs, calendar: Calendar, streams: Streams, replicates: int,
+                   override: BirthsOverride | None = None) -> Demography:
+    n_areas = inputs.women.shape[0]
+    women = np.broadcast_to(inputs.women.astype(np.int64), (replicates, *inputs.women.shape)).copy()
+    leave_rate = inputs.q_female[None, :] + np.maximum(-inputs.migration, 0.0)  # [area, age]
+    arrive_rate = np.maximum(inputs.migration, 0.0)
+    arriving_areas = np.flatnonzero(arrive_rate.max(axis=1) > 0)
+    uniform_months = np.full(12, 1 / 12)
+
+    births = np.zeros((replicates, calendar.n_months, n_areas, 4, 2), dtype=np.int64)
+    births_by_age = np.zeros((replicates, calendar.n_years, n_areas, 3, AGE_GROUPS), dtype=np.int64)
+    childless_city = np.zeros((replicates, calendar.n_years, n_areas, AGES), dtype=np.int64)
+    women_fertile = np.zeros((replicates, calendar.n_years, n_areas), dtype=np.int64)
+    limited = 0
+
+    for y, year in enumerate(calendar.years):
+        childless_city[:, y] = women[:, :, :, 0, 1]
+        women_fertile[:, y] = women[:, :, FERTILE].sum(axis=(2, 3, 4))
+        # Births by (area, age, parity, group): [rep, area, age, transition, group]. The
+        # order-k rate per woman becomes a hazard for the women at parity k-1 in the cell.
+        at_risk = women[:, :, FERTILE]
+        expected = inputs.rates[y][FERTILE] * at_risk.sum(axis=3, keepdims=True)
+        hazard = np.divide(expected, at_risk, out=np.zeros(expected.shape), where=at_risk > 0)
+        limited += int((hazard > 1).sum())
+        hazard = np.minimum(hazard, 1.0)  # cannot exceed the women at risk; counted in `limited`
+        cell_births = streams("births", year).binomial(at_risk, hazard)
+        month_births = streams("birth_months", year).multinomial(
+            cell_births.sum(axis=2), uniform_months)  # [rep, area, transition, group, month]
+        if override is not None:
+            _apply_override(override, year, at_risk, hazard, cell_births, month_births, streams)
+
+        # Mothers move to the next parity (the 3+ group stays 3+).
+        moved = np.minimum(cell_births, at_risk)
+        women[:, :, FERTILE, :3] -= moved[..., :3, :]
+        women[:, :, FERTILE, 1:] += moved[..., :3, :]
+
+        births[:, y * 12:(y + 1) * 12] = month_births.transpose(0, 4, 1, 2, 3)
+        by_group = cell_births.sum(axis=4).reshape(replicates, n_areas, AGE_GROUPS, 5, 4).sum(axis=3)
+        np.add.at(births_by_age[:, y], (slice(None), slice(None), TRANSITION_ORDER),
+                  by_group.transpose(0, 1, 3, 2))
+
+        # Deaths and net out-migration, then net in-migration.
+        women -= streams("leavers", year).binomial(women, leave_rate[None, :, :, None, None])
+        if arriving_areas.size:
+            arriving = women[:, arriving_areas] * arrive_rate[arriving_areas][None, :, :, None, None]
+            women[:, arriving_areas] += streams("arrivals", year).poisson(arriving)
+
+        # Ageing: everyone is a year older; newborn girls enter at age 0 with parity 0.
+        girls = streams("girls", year).binomial(month_births.sum(axis=(2, 4)), inputs.girl_share)
+        women[:, :, 1:] = women[:, :, :-1]
+        women[:, :, 0] = 0
+        women[:, :, 0, 0] = girls
+    return Demography(births=births, births_by_age=births_by_age, childless_city=childless_city,
+                      women_fertile=women_fertile, limited_cells=limited)
+
+
+def _apply_override(override: BirthsOverride, year: int, at_risk: np.ndarray, hazard: np.ndarray,
+                    cell_births: np.ndarray, month_births: np.ndarray, streams: Streams) -> None:
+    """Replace one year's births in the overridden areas, in place.
+
+    The file fixes births by order and month (and mother's age when given); they are
+    allocated to the women at risk in proportion to the expected births of each cell
+    (age × parity × group), so the parity state stays consistent with the override.
+    """
+    rng = streams("override", year)
+    replicates = at_risk.shape[0]
+    n_ages = len(FERTILE_AGES)
+    for (o_year, area), counts in override.counts.items():
+        if o_year != year:
+            continue
+        expected = at_risk[:, area] * hazard[:, area]  # [rep, age, transition, group]
+        cell_births[:, area] = 0
+        month_births[:, area] = 0
+        for order in range(3):
+            transitions = [order] if order < 2 else [2, 3]
+            weights = expected[:, :, transitions, :]  # [rep, age, t, group]
+            for age_index in np.flatnonzero(counts[order].sum(axis=0)):
+                monthly = counts[order][:, age_index]  # [month]
+                if age_index == UNSPECIFIED_AGE:
+                    cell_weights = weights.reshape(replicates, -1)
+                else:
+                    only_age = np.zeros_like(weights)
+                    only_age[:, age_index - FERTILE_AGES[0]] = weights[:, age_index - FERTILE_AGES[0]]
+                    cell_weights = only_age.reshape(replicates, -1)
+                cell_weights = _fallback_weights(cell_weights, weights.shape[1:], age_index)
+                drawn = rng.multinomial(monthly, cell_weights[:, None, :])  # [rep, month, cells]
+                drawn = drawn.reshape(replicates, 12, n_ages, len(transitions), 2)
+                cell_births[:, area][:, :, transitions, :] += drawn.sum(axis=1)
+                month_births[:, area][:, transitions, :, :] += drawn.sum(axis=2).transpose(0, 2, 3, 1)
+
+
+def _fallback_weights(weights: np.ndarray, cell_shape: tuple[int, ...], age_index: int) -> np.ndarray:
+    """Normalised allocation weights; where no woman is at risk, spread over the cells evenly.
+
+    The births still count as given (they are the analyst's forecast); only the parity
+    update is limited to the women actually there (see `moved` in simulate_block).
+    """
+    totals = weights.sum(axis=1, keepdims=True)
+    even = np.zeros(cell_shape)
+    if age_index == UNSPECIFIED_AGE:
+        even[:] = 1
+    else:
+        even[age_index - FERTILE_AGES[0]] = 1
+    even = (even / even.sum()).reshape(1, -1)
+    return np.where(totals > 0, weights / np.where(totals > 0, totals, 1), even)

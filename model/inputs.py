@@ -1,0 +1,174 @@
+"""Base data: the embedded default tables, or the bureau's own CSVs of the same shape.
+
+Assembles plain arrays with named axes for the engine: women by area × age, parity shares
+by age, fertility age pattern by order, the life table, net migration, and the tables the
+policy lines need. The file behind every table is recorded for the manifest's checksums.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from importlib import resources
+from pathlib import Path
+
+import numpy as np
+import pandas as pd
+
+from model.areas import AREA_INDEX, AREAS, CENSUS_UNIT_OF_AREA, CENSUS_UNITS
+from model.errors import InputError
+from model.scenario import Scenario
+from model.tables import Column, TableSpec, read_table
+
+DATA_DIR = Path(str(resources.files("model") / "data"))
+AGES = 50  # single years 0..49: women are followed until their 50th birthday
+FERTILE = slice(15, 50)
+ORDERS = 4  # birth transitions: 1st, 2nd, 3rd, 4th and later
+
+AREA = Column("str", allowed=AREAS)
+AGE = Column("int", 0, AGES - 1)
+SHARE = Column("float", 0, 1)
+
+SPECS: dict[str, TableSpec] = {
+    "women_by_age": TableSpec("women by age", {"age": AGE, "women": Column("float", 0)}, key=("age",)),
+    "women_by_area_age": TableSpec("women by area and age", {"area": AREA, "age": AGE, "women": Column("float", 0)},
+                                   key=("area", "age")),
+    "parity_by_age": TableSpec("parity by age", {"age": AGE, "parity0": SHARE, "parity1": SHARE,
+                                                 "parity2": SHARE, "parity3": SHARE}, key=("age",)),
+    "fertility_by_age_order": TableSpec("fertility by age and order", {
+        "age": Column("int", 15, 49), "birth_order": Column("int", 1, ORDERS), "rate": Column("float", 0, 1)},
+        key=("age", "birth_order")),
+    "base_year_births": TableSpec("base-year births", {
+        "year": Column("int", 2000, 2050), "birth_order": Column("int", 1, 3), "births": Column("float", 0)},
+        key=("year", "birth_order")),
+    "life_table": TableSpec("life table", {"age": Column("int", 0, 120), "q_female": SHARE,
+                                           "q_both": Column("float", 0, 1, required=True)}, key=("age",)),
+    "net_migration": TableSpec("net migration", {"area": AREA, "age": AGE, "rate": Column("float", -1, 1)},
+                               key=("area", "age")),
+    "census_units": TableSpec("census units", {"census_unit": Column("str", allowed=CENSUS_UNITS),
+                                               "resident_share": SHARE}, key=("census_unit",)),
+    "births_history": TableSpec("births history", {"year": Column("int", 1990, 2050), "births": Column("float", 0),
+                                                   "status": Column("str")}, key=("year",)),
+    "housing_destination": TableSpec("housing destination", {"from_area": AREA, "to_area": AREA, "share": SHARE},
+                                     key=("from_area", "to_area")),
+}
+
+
+@dataclass
+class BaseData:
+    """Everything the engine and the lines read, as arrays with the axes named here."""
+
+    women: np.ndarray  # [area, age] women at the start of the base year
+    parity_share: np.ndarray  # [age, parity 0..3]
+    fertility_shape: np.ndarray  # [age, order 1..4] births per woman-year (age pattern)
+    base_births: dict[int, float]  # calibration target by order 1, 2, 3(+)
+    q_female: np.ndarray  # [age] annual probability of death, women
+    q_child: np.ndarray  # [age 0..4] annual probability of death, children (both sexes)
+    migration: np.ndarray  # [area, age] net migrants per woman-year
+    area_population_share: np.ndarray  # [area] share of city residents
+    births_history: dict[int, float]  # city births before the base year
+    housing_destination: np.ndarray  # [from_area, to_area] share of purchases
+    files: dict[str, Path] = field(default_factory=dict)  # table → file used
+
+
+def _table(scenario: Scenario, name: str) -> tuple[pd.DataFrame, Path]:
+    user = getattr(scenario.data, name)
+    path = Path(user) if user else DATA_DIR / f"{name}.csv"
+    return read_table(path, SPECS[name]), path
+
+
+def _complete(frame: pd.DataFrame, path: Path, column: str, expected: range | tuple[str, ...]) -> None:
+    present = set(frame[column])
+    missing = [value for value in expected if value not in present]
+    if missing:
+        raise InputError(path, f"column {column!r}", f"no row for {missing[0]}: the table needs every "
+                         f"{column} in {expected[0]}..{expected[-1]}" if isinstance(expected, range)
+                         else f"no row for {missing[0]!r}: the table needs every one of {', '.join(expected)}")
+
+
+def area_population_share(scenario: Scenario, units: pd.DataFrame, path: Path) -> np.ndarray:
+    unit_share = dict(zip(units.census_unit, units.resident_share, strict=True))
+    _complete(units, path, "census_unit", CENSUS_UNITS)
+    if abs(sum(unit_share.values()) - 1) > 1e-6:
+        raise InputError(path, "column 'resident_share'",
+                         f"shares must add up to 1 (they add up to {sum(unit_share.values()):.6g})")
+    split = {"zhanghe": scenario.areas.zhanghe_share_of_dongbao_unit,
+             "dongbao": 1 - scenario.areas.zhanghe_share_of_dongbao_unit,
+             "qujialing": scenario.areas.qujialing_share_of_jingshan_unit,
+             "jingshan": 1 - scenario.areas.qujialing_share_of_jingshan_unit}
+    return np.array([unit_share[CENSUS_UNIT_OF_AREA[a]] * split.get(a, 1.0) for a in AREAS])
+
+
+def load_base_data(scenario: Scenario) -> BaseData:
+    files: dict[str, Path] = {}
+
+    def table(name: str) -> pd.DataFrame:
+        frame, path = _table(scenario, name)
+        files[name] = path
+        return frame
+
+    units = table("census_units")
+    population_share = area_population_share(scenario, units, files["census_units"])
+
+    if scenario.data.women_by_area_age:
+        frame = table("women_by_area_age")
+        women = np.zeros((len(AREAS), AGES))
+        women[frame.area.map(AREA_INDEX).to_numpy(), frame.age.to_numpy()] = frame.women.to_numpy()
+        if len(frame) != len(AREAS) * AGES:
+            raise InputError(files["women_by_area_age"], None, f"needs one row per area and age 0..{AGES - 1} "
+                             f"({len(AREAS) * AGES} rows), found {len(frame)}")
+    else:
+        frame = table("women_by_age")
+        _complete(frame, files["women_by_age"], "age", range(AGES))
+        by_age = frame.set_index("age").women.reindex(range(AGES)).to_numpy()
+        women = population_share[:, None] * by_age[None, :]  # same age structure in every area
+
+    parity = table("parity_by_age")
+    _complete(parity, files["parity_by_age"], "age", range(AGES))
+    parity_share = parity.set_index("age").reindex(range(AGES))[
+        ["parity0", "parity1", "parity2", "parity3"]].to_numpy()
+    sums = parity_share.sum(axis=1)
+    if np.abs(sums - 1).max() > 1e-4:
+        age = int(np.argmax(np.abs(sums - 1)))
+        raise InputError(files["parity_by_age"], f"age {age}", f"parity shares add up to {sums[age]:.6g}, not 1")
+
+    fertility = table("fertility_by_age_order")
+    shape = np.zeros((AGES, ORDERS))
+    shape[fertility.age.to_numpy(), fertility.birth_order.to_numpy() - 1] = fertility.rate.to_numpy()
+
+    base = table("base_year_births")
+    base = base[base.year == scenario.demography.base_year]
+    if sorted(base.birth_order) != [1, 2, 3]:
+        raise InputError(files["base_year_births"], "year",
+                         f"needs births of order 1, 2 and 3 for the base year {scenario.demography.base_year}")
+    base_births = dict(zip(base.birth_order.astype(int), base.births.astype(float), strict=True))
+
+    life = table("life_table")
+    _complete(life, files["life_table"], "age", range(AGES))
+    life = life.set_index("age")
+    q_female = life.q_female.reindex(range(AGES)).to_numpy()
+    q_child = life.q_both.reindex(range(5)).to_numpy()
+
+    migration_frame = table("net_migration")
+    migration = np.zeros((len(AREAS), AGES))
+    migration[migration_frame.area.map(AREA_INDEX).to_numpy(), migration_frame.age.to_numpy()] = \
+        migration_frame.rate.to_numpy()
+    if len(migration_frame) != len(AREAS) * AGES:
+        raise InputError(files["net_migration"], None,
+                         f"needs one row per area and age 0..{AGES - 1} ({len(AREAS) * AGES} rows)")
+
+    history = table("births_history")
+    destination_frame = table("housing_destination")
+    destination = np.zeros((len(AREAS), len(AREAS)))
+    destination[destination_frame.from_area.map(AREA_INDEX).to_numpy(),
+                destination_frame.to_area.map(AREA_INDEX).to_numpy()] = destination_frame.share.to_numpy()
+    over = destination.sum(axis=1) > 1 + 1e-9
+    if over.any():
+        raise InputError(files["housing_destination"], f"from_area {AREAS[int(np.argmax(over))]}",
+                         "shares of one from_area add up to more than 1")
+
+    return BaseData(
+        women=women, parity_share=parity_share, fertility_shape=shape, base_births=base_births,
+        q_female=q_female, q_child=q_child, migration=migration, area_population_share=population_share,
+        births_history=dict(zip(history.year.astype(int), history.births.astype(float), strict=True)),
+        housing_destination=destination, files=files,
+    )

@@ -1,0 +1,55 @@
+"""普惠托位补贴 — clause 11 of the plan (with clause 7's slot target).
+
+"对普惠性托育机构根据招收情况给予每个托位每年600元的补贴" — inclusive (普惠) childcare
+institutions receive 600 yuan a year for each slot, according to enrolment. Clause 7 sets
+the supply: 4.5 slots per 1,000 residents by the end of 2025. Subsidised slots are the
+enrolled children in inclusive slots: the smaller of the inclusive slots and the children
+under 3 whose families use inclusive care, so the line follows births.
+"""
+
+from __future__ import annotations
+
+import numpy as np
+
+from model.lines.base import Line, LineContext
+from model.scenario import ChildcareLine
+
+
+def residents(ctx: LineContext) -> np.ndarray:
+    """Residents by simulated year and area: base population × share × growth."""
+    demography = ctx.scenario.demography
+    years = ctx.calendar.years - ctx.calendar.base_year
+    growth = (1 + demography.population_growth) ** years
+    return demography.resident_population * growth[:, None] * ctx.base.area_population_share[None, :]
+
+
+def children_under_three(ctx: LineContext) -> np.ndarray:
+    """Mid-year children aged 0-2 by replicate, year and area: ½B(y−3) + B(y−2) + B(y−1) + ½B(y).
+
+    Births before the base year come from the births history, split by residents' shares.
+    """
+    calendar = ctx.calendar
+    simulated = calendar.by_year(ctx.demography.births.sum(axis=(3, 4)))  # [rep, year, area]
+    earlier = np.array([ctx.base.births_history.get(calendar.base_year - k, np.nan) for k in (3, 2, 1)])
+    if np.isnan(earlier).any():
+        missing = calendar.base_year - (3, 2, 1)[int(np.flatnonzero(np.isnan(earlier))[0])]
+        raise ValueError(f"births_history needs the year {missing} (children under 3 in the base year)")
+    history = np.broadcast_to((earlier[:, None] * ctx.base.area_population_share[None, :])[None],
+                              (ctx.replicates, 3, simulated.shape[2]))
+    births = np.concatenate([history, simulated], axis=1)  # years base−3 … horizon
+    return 0.5 * births[:, :-3] + births[:, 1:-2] + births[:, 2:-1] + 0.5 * births[:, 3:]
+
+
+def accrual(ctx: LineContext, line: ChildcareLine) -> np.ndarray:
+    slots = residents(ctx) / 1000 * ctx.yearly(line.slots_per_1000, "lines.childcare_slot_subsidy.slots_per_1000")[:, None]
+    inclusive_slots = np.floor(slots * line.inclusive_share)
+    enrolment = ctx.yearly(line.enrolment_rate, "lines.childcare_slot_subsidy.enrolment_rate")
+    rng = ctx.streams("childcare_slot_subsidy:enrolment")
+    wanting = rng.binomial(np.round(children_under_three(ctx)).astype(np.int64),
+                           (enrolment * line.inclusive_share)[None, :, None])
+    enrolled = np.minimum(wanting, inclusive_slots[None])
+    claimed = ctx.streams("childcare_slot_subsidy:claims").binomial(enrolled.astype(np.int64), line.take_up)
+    return ctx.from_policy_start(ctx.spread_over_year(claimed * line.amount_per_slot))
+
+
+LINE = Line("childcare_slot_subsidy", "普惠托位补贴", "Childcare slot subsidy", "11", "outlay", accrual)

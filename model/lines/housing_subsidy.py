@@ -1,0 +1,66 @@
+"""购房补贴 — clause 14 of the plan.
+
+"对夫妻双方中至少一方为我市户籍，在东宝区、荆门高新区·掇刀区、漳河新区等三区购买首套或改善型
+普通住房的生育二孩及三孩家庭发放购房补贴，其中二孩家庭给予一次性补贴2万元，三孩家庭给予一次性
+补贴4万元……按所购住房区域由市、区财政各承担50%。各县(市)可结合实际制定本地购房补贴政策。"
+
+Second- and third-child families (at least one city-hukou parent), wherever in Jingmen they
+live, receive 20,000 / 40,000 once when they buy a first or improved ordinary home in the
+three districts; the cost arises where the home is (city and that district 50/50). A home
+bought in a county gets nothing unless the scenario gives that county its own amount
+(`county_amounts`), which the county pays. Families qualify by a birth on or after the
+policy start; a share buy within a few years of the birth (`purchase_profile`), spread
+evenly over the months of the purchase year.
+"""
+
+from __future__ import annotations
+
+import numpy as np
+
+from model.areas import AREAS, DISTRICTS
+from model.lines.base import Line, LineContext, birth_months
+from model.scenario import HousingLine
+
+CITY_HUKOU = [1]
+SECOND, THIRD_AND_LATER = [1], [2, 3]
+
+
+def amount_by_home_area(line: HousingLine) -> np.ndarray:
+    """[order class (second, third+), home area] one-off yuan for a qualifying purchase."""
+    amounts = np.zeros((2, len(AREAS)))
+    for a, area in enumerate(AREAS):
+        if area in DISTRICTS:
+            amounts[:, a] = (line.amount_second_child, line.amount_third_child)
+        elif area in line.county_amounts:
+            own = line.county_amounts[area]
+            amounts[:, a] = (own.get("second", 0.0), own.get("third", 0.0))
+    return amounts
+
+
+def purchase_probabilities(line: HousingLine, destination: np.ndarray) -> np.ndarray:
+    """[from area, (year offset × home area) + no purchase] probabilities of each outcome."""
+    profile = np.asarray(line.purchase_profile)
+    buys = line.purchase_probability * line.take_up * profile[None, :, None] * destination[:, None, :]
+    buys = buys.reshape(destination.shape[0], -1)
+    return np.concatenate([buys, 1 - buys.sum(axis=1, keepdims=True)], axis=1)
+
+
+def accrual(ctx: LineContext, line: HousingLine) -> np.ndarray:
+    calendar = ctx.calendar
+    families = np.stack([  # [rep, year, area, order class] qualifying births by year of birth
+        calendar.by_year(ctx.from_policy_start(birth_months(ctx, orders, CITY_HUKOU)))
+        for orders in (SECOND, THIRD_AND_LATER)], axis=-1)
+    probabilities = purchase_probabilities(line, ctx.base.housing_destination)
+    n_offsets, n_areas = len(line.purchase_profile), len(AREAS)
+    outcomes = ctx.streams("housing_subsidy:purchases").multinomial(
+        families.transpose(0, 1, 3, 2), probabilities)  # [rep, year, order class, from area, outcome]
+    purchases = outcomes[..., :-1].reshape(*outcomes.shape[:4], n_offsets, n_areas).sum(axis=3)
+    # purchases: [rep, birth year, order class, offset, home area] → yuan by purchase year
+    yuan = (purchases * amount_by_home_area(line)[None, None, :, None, :]).sum(axis=2)
+    by_purchase_year = np.zeros((ctx.replicates, calendar.n_years, n_areas))
+    for offset in range(n_offsets):
+        by_purchase_year[:, offset:] += yuan[:, : calendar.n_years - offset, offset]
+    return ctx.spread_over_year(by_purchase_year)
+
+
+LINE = Line("housing_subsidy", "购房补贴", "Home-purchase subsidy", "14", "outlay", accrual)

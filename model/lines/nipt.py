@@ -1,0 +1,31 @@
+"""免费无创产前基因检测 — clause 9 of the plan.
+
+"对为我市户籍、在市内医疗机构建档检查的孕妇，提供免费无创产前基因检测" — a free NIPT for every
+pregnant woman who holds city hukou herself and is filed (建档) in a city hospital. Tests
+are priced in the month they are done, `months_before_birth` before the birth; pregnancies
+that do not end in a birth are tested too (`pregnancies_per_birth`). The plan names no
+payer rule for this test; the default 50/50 district rule of the other clauses applies.
+"""
+
+from __future__ import annotations
+
+import numpy as np
+
+from model.lines.base import Line, LineContext, birth_months, shift_months
+from model.scenario import NiptLine
+
+ALL = slice(None)
+
+
+def accrual(ctx: LineContext, line: NiptLine) -> np.ndarray:
+    births = birth_months(ctx, ALL, ALL)
+    tested_share = line.mother_city_hukou_share * line.registered_in_city_hospital_share * line.take_up
+    rng = ctx.streams("nipt:tests")
+    tests = rng.binomial(births, tested_share)
+    extra_pregnancies = line.pregnancies_per_birth - 1.0  # tested pregnancies with no birth
+    tests = tests + rng.binomial(births, tested_share * extra_pregnancies)
+    tests_in_test_month = ctx.from_policy_start(shift_months(tests, line.months_before_birth))
+    return tests_in_test_month * line.price
+
+
+LINE = Line("nipt", "免费无创产前基因检测", "Free prenatal NIPT", "9", "outlay", accrual)

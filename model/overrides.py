@@ -1,0 +1,67 @@
+"""An analyst's own birth forecast (e.g. the Health Commission's) in place of simulated births.
+
+CSV columns `year, area, birth_order, births` and optionally `month`, `mother_age`. For every
+(year, area) in the file, births of every order come from the file (an order absent there
+is zero). Without `month`, births spread evenly over the 12 months (largest remainder).
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from pathlib import Path
+
+import numpy as np
+
+from model.areas import AREA_INDEX, AREAS
+from model.errors import InputError
+from model.tables import Column, TableSpec, read_table
+
+UNSPECIFIED_AGE = 50  # index for births whose mother's age the file does not give
+
+
+@dataclass(frozen=True)
+class BirthsOverride:
+    path: Path
+    counts: dict[tuple[int, int], np.ndarray]  # (year, area index) → [order 1..3, month 1..12, age 0..49 + unspecified]
+
+
+def even_months(total: int) -> np.ndarray:
+    """Split a whole number over 12 months as evenly as whole numbers allow."""
+    months = np.full(12, total // 12, dtype=np.int64)
+    months[: total % 12] += 1
+    return months
+
+
+def read_births_override(path: str | Path, first_year: int, last_year: int) -> BirthsOverride:
+    path = Path(path)
+    spec = TableSpec("births override", {
+        "year": Column("int", first_year, last_year),
+        "area": Column("str", allowed=AREAS),
+        "birth_order": Column("int", 1, 3),
+        "births": Column("int", 0),
+        "month": Column("int", 1, 12, required=False),
+        "mother_age": Column("int", 15, 49, required=False),
+    })
+    try:
+        frame = read_table(path, spec)
+    except InputError as error:
+        if "out of range" in error.message and "column 'year'" in (error.field or ""):
+            raise InputError(path, error.field, f"{error.message} (the run simulates "
+                             f"{first_year}-{last_year})") from None
+        raise
+    key = [c for c in ("year", "area", "birth_order", "month", "mother_age") if c in frame.columns]
+    duplicated = frame.duplicated(key)
+    if duplicated.any():
+        row = int(np.flatnonzero(duplicated.to_numpy())[0])
+        values = ", ".join(f"{k}={frame.iloc[row][k]}" for k in key)
+        raise InputError(path, f"line {row + 2}", f"duplicate row for {values}")
+    counts: dict[tuple[int, int], np.ndarray] = {}
+    for row in frame.itertuples(index=False):
+        cell = counts.setdefault((int(row.year), AREA_INDEX[row.area]),
+                                 np.zeros((3, 12, UNSPECIFIED_AGE + 1), dtype=np.int64))
+        age = int(row.mother_age) if "mother_age" in frame.columns else UNSPECIFIED_AGE
+        if "month" in frame.columns:
+            cell[int(row.birth_order) - 1, int(row.month) - 1, age] += int(row.births)
+        else:
+            cell[int(row.birth_order) - 1, :, age] += even_months(int(row.births))
+    return BirthsOverride(path=path, counts=counts)

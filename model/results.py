@@ -1,0 +1,184 @@
+"""Result tables (the contract of DESIGN.md) and their atomic writing.
+
+`all` rows are sums computed per replicate before the quantiles are taken, so means add
+up across lines and payers while quantiles need not. Money is yuan, float64 until the
+file is written with two decimals.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import os
+import platform
+import shutil
+import sys
+import tempfile
+from collections.abc import Callable
+from datetime import datetime
+from pathlib import Path
+from typing import Any
+
+import numpy as np
+import pandas as pd
+
+from model import __version__
+from model.areas import AREAS, PAYERS
+from model.engine import AGE_GROUP_LABELS
+from model.errors import InputError
+from model.rng import BLOCK_SIZE
+from model.simulation import RunResult
+
+QUANTILES = {"p05": 0.05, "p50": 0.50, "p95": 0.95}
+ALL = "all"
+
+
+def summarise(values: np.ndarray) -> dict[str, np.ndarray]:
+    """Mean and quantiles over the leading (replicate) axis."""
+    out = {"mean": values.mean(axis=0)}
+    qs = np.quantile(values, list(QUANTILES.values()), axis=0)
+    out.update({name: qs[i] for i, name in enumerate(QUANTILES)})
+    return out
+
+
+def with_totals(values: np.ndarray, axes: tuple[int, ...]) -> np.ndarray:
+    """Append an `all` entry (the per-replicate sum) along each of `axes`."""
+    for axis in axes:
+        values = np.concatenate([values, values.sum(axis=axis, keepdims=True)], axis=axis)
+    return values
+
+
+def tidy(values: np.ndarray, labels: list[tuple[str, list[Any]]]) -> pd.DataFrame:
+    """[rep, *dims] → rows of labels with mean, p05, p50, p95."""
+    stats = summarise(values)
+    index = pd.MultiIndex.from_product([lab for _, lab in labels], names=[name for name, _ in labels])
+    frame = pd.DataFrame({name: stat.reshape(-1) for name, stat in stats.items()}, index=index)
+    return frame.reset_index()
+
+
+def budget_table(result: RunResult, basis: str = "accrual", cube: np.ndarray | None = None) -> pd.DataFrame:
+    cube = result.accrual if cube is None else cube
+    full = with_totals(cube, axes=(2, 3))
+    frame = tidy(full, [("year", list(result.calendar.budget_years)), ("line", [*result.line_ids, ALL]),
+                        ("payer", [*PAYERS, ALL])])
+    frame.insert(3, "basis", basis)
+    return frame
+
+
+def births_table(result: RunResult) -> pd.DataFrame:
+    years = list(range(result.calendar.base_year, result.calendar.end_year + 1))
+    full = with_totals(result.births, axes=(2, 3))
+    return tidy(full, [("year", years), ("area", [*AREAS, ALL]), ("birth_order", ["1", "2", "3", ALL])])
+
+
+def births_by_age_table(result: RunResult) -> pd.DataFrame:
+    years = list(range(result.calendar.base_year, result.calendar.end_year + 1))
+    full = with_totals(result.births_by_age, axes=(2, 3))
+    return tidy(full, [("year", years), ("area", [*AREAS, ALL]), ("birth_order", ["1", "2", "3", ALL]),
+                       ("mother_age", list(AGE_GROUP_LABELS))])
+
+
+def totals_by(result: RunResult, axis: str) -> pd.DataFrame:
+    """Budget-period totals (start_year..end_year) by line or by payer: mean and 5-95% range."""
+    period = result.accrual.sum(axis=1)  # [rep, line, payer]
+    if axis == "line":
+        values, labels = with_totals(period.sum(axis=2), axes=(1,)), [*result.line_ids, ALL]
+    else:
+        values, labels = with_totals(period.sum(axis=1), axes=(1,)), [*PAYERS, ALL]
+    stats = summarise(values)
+    return pd.DataFrame({axis: labels, **{k: v for k, v in stats.items()}})
+
+
+def file_sha256(path: Path) -> str:
+    digest = hashlib.sha256()
+    with open(path, "rb") as handle:
+        for chunk in iter(lambda: handle.read(1 << 20), b""):
+            digest.update(chunk)
+    return digest.hexdigest()
+
+
+def manifest(result: RunResult, started: datetime, wall_seconds: float, argv: list[str]) -> dict[str, Any]:
+    loaded, prepared = result.loaded, result.prepared
+    inputs = {str(p): file_sha256(p) for p in loaded.files}
+    inputs.update({str(p): file_sha256(p) for p in prepared.base.files.values()})
+    if prepared.override is not None:
+        inputs[str(prepared.override.path)] = file_sha256(prepared.override.path)
+    return {
+        "scenario": loaded.scenario.model_dump(mode="json"),
+        "scenario_file": str(loaded.files[0]),
+        "value_origin": loaded.origin,
+        "seed": loaded.scenario.scenario.seed,
+        "replicates": loaded.scenario.scenario.replicates,
+        "block_size": BLOCK_SIZE,
+        "package_version": __version__,
+        "python": sys.version.split()[0],
+        "numpy": np.__version__,
+        "platform": platform.platform(),
+        "command": argv,
+        "input_checksums_sha256": inputs,
+        "calibration": {
+            "base_year": prepared.calendar.base_year,
+            "target_births_by_transition": {str(k): v for k, v in prepared.calibration.targets.items()},
+            "alignment_factors": {str(k): v for k, v in prepared.calibration.factors.items()},
+        },
+        "lines": result.line_ids,
+        "start_time": started.isoformat(timespec="seconds"),
+        "wall_seconds": round(wall_seconds, 3),
+        "timing_seconds": {k: round(v, 3) for k, v in result.timing.items()},
+    }
+
+
+def check_output_folder(out: Path, force: bool) -> None:
+    """Refuse to replace existing results unless asked; called before any work."""
+    if out.exists() and not force:
+        raise InputError(out, None, "output folder exists; use --force to replace it")
+    if out.exists() and not out.is_dir():
+        raise InputError(out, None, "exists and is not a folder")
+
+
+def write_atomically(out: Path, writers: dict[str, Callable[[Path], None]], force: bool) -> None:
+    """Write every file into a temporary folder beside `out`, then move it into place.
+
+    A crash or Ctrl-C before the move leaves the previous results untouched and no
+    partial folder (the temporary one is removed on the way out).
+    """
+    out = out.resolve()
+    out.parent.mkdir(parents=True, exist_ok=True)
+    staging = Path(tempfile.mkdtemp(prefix=f".{out.name}.partial-", dir=out.parent))
+    try:
+        for name, write in writers.items():
+            write(staging / name)
+        if out.exists():
+            if not force:
+                raise InputError(out, None, "output folder exists; use --force to replace it")
+            retired = Path(tempfile.mkdtemp(prefix=f".{out.name}.old-", dir=out.parent))
+            os.replace(out, retired / "previous")
+            os.replace(staging, out)
+            shutil.rmtree(retired, ignore_errors=True)
+        else:
+            os.replace(staging, out)
+    finally:
+        if staging.exists():
+            shutil.rmtree(staging, ignore_errors=True)
+
+
+def csv_writer(frame: pd.DataFrame, decimals: int = 2) -> Callable[[Path], None]:
+    def write(path: Path) -> None:
+        frame.round(decimals).to_csv(path, index=False, lineterminator="\n", float_format=f"%.{decimals}f")
+    return write
+
+
+def json_writer(document: dict[str, Any]) -> Callable[[Path], None]:
+    def write(path: Path) -> None:
+        path.write_text(json.dumps(document, ensure_ascii=False, indent=2) + "\n", encoding="utf-8")
+    return write
+
+
+def parquet_writers(frames: dict[str, pd.DataFrame]) -> dict[str, Callable[[Path], None]]:
+    """Parquet copies where pyarrow is installed (an optional dependency)."""
+    try:
+        import pyarrow  # noqa: F401
+    except ImportError:
+        return {}
+    return {name.replace(".csv", ".parquet"): (lambda f: lambda path: f.to_parquet(path, index=False))(frame)
+            for name, frame in frames.items()}

@@ -1,0 +1,126 @@
+"""Strict reading of the CSV tables a user may supply (or the embedded defaults).
+
+Each table declares its columns; a file with a missing, misspelt or extra column, an empty
+or non-numeric cell, a value out of range, an unknown id or a duplicate row is refused
+with the file, the line and what is allowed. Nothing is guessed or clamped.
+"""
+
+from __future__ import annotations
+
+import difflib
+import io
+from dataclasses import dataclass, field
+from pathlib import Path
+
+import numpy as np
+import pandas as pd
+
+from model.errors import InputError
+
+
+@dataclass(frozen=True)
+class Column:
+    kind: str  # "int", "float" or "str"
+    low: float | None = None
+    high: float | None = None
+    allowed: tuple[str, ...] | None = None
+    required: bool = True
+
+
+@dataclass(frozen=True)
+class TableSpec:
+    name: str
+    columns: dict[str, Column]
+    key: tuple[str, ...] = ()  # columns that identify a row (no duplicates)
+    extra_ok: tuple[str, ...] = field(default=())
+
+
+def decode(raw: bytes, path: Path) -> str:
+    """UTF-8, with or without the BOM Excel adds; GB18030/GBK only when it is the only reading."""
+    try:
+        return raw.decode("utf-8-sig")
+    except UnicodeDecodeError:
+        pass
+    try:
+        text = raw.decode("gb18030")
+    except UnicodeDecodeError:
+        raise InputError(path, None, "cannot read the file's text encoding; save it as UTF-8 "
+                         "(Excel: 'CSV UTF-8')") from None
+    return text
+
+
+def read_table(path: str | Path, spec: TableSpec) -> pd.DataFrame:
+    path = Path(path)
+    try:
+        raw = path.read_bytes()
+    except FileNotFoundError:
+        raise InputError(path, None, f"{spec.name} file not found") from None
+    text = decode(raw, path)
+    try:
+        frame = pd.read_csv(io.StringIO(text), dtype=str, keep_default_na=False, skipinitialspace=True)
+    except pd.errors.ParserError as error:
+        raise InputError(path, None, f"not a valid CSV table: {error}") from None
+    except pd.errors.EmptyDataError:
+        raise InputError(path, None, "the file is empty") from None
+    frame.columns = [str(c).strip() for c in frame.columns]
+    _check_columns(frame, spec, path)
+    for name, column in spec.columns.items():
+        if name in frame.columns:
+            frame[name] = _parse_column(frame[name], name, column, path)
+    if spec.key:
+        duplicated = frame.duplicated(list(spec.key), keep="first")
+        if duplicated.any():
+            row = int(np.flatnonzero(duplicated.to_numpy())[0])
+            values = ", ".join(f"{k}={frame.iloc[row][k]}" for k in spec.key)
+            raise InputError(path, f"line {row + 2}", f"duplicate row for {values}")
+    if frame.empty:
+        raise InputError(path, None, "the table has no rows")
+    return frame
+
+
+def _check_columns(frame: pd.DataFrame, spec: TableSpec, path: Path) -> None:
+    known = set(spec.columns) | set(spec.extra_ok)
+    for name in frame.columns:
+        if name not in known:
+            guess = difflib.get_close_matches(name, sorted(known), n=1)
+            hint = f"; did you mean {guess[0]!r}?" if guess else ""
+            raise InputError(path, f"column {name!r}",
+                             f"unknown column{hint} Expected columns: {', '.join(spec.columns)}")
+    for name, column in spec.columns.items():
+        if column.required and name not in frame.columns:
+            raise InputError(path, f"column {name!r}",
+                             f"missing column; expected columns: {', '.join(spec.columns)}")
+
+
+def _parse_column(values: pd.Series, name: str, column: Column, path: Path) -> pd.Series:
+    stripped = values.str.strip()
+    for row, cell in enumerate(stripped):
+        if cell == "" or cell.lower() in {"nan", "na", "null", "none"}:
+            raise InputError(path, f"line {row + 2}, column {name!r}", "empty value; every cell needs a value")
+    if column.kind == "str":
+        if column.allowed is not None:
+            bad = ~stripped.isin(column.allowed)
+            if bad.any():
+                row = int(np.flatnonzero(bad.to_numpy())[0])
+                raise InputError(path, f"line {row + 2}, column {name!r}",
+                                 f"unknown value {stripped.iloc[row]!r}; allowed: {', '.join(column.allowed)}")
+        return stripped
+    numbers = pd.to_numeric(stripped, errors="coerce")
+    bad = numbers.isna() | ~np.isfinite(numbers.to_numpy(dtype=float))
+    if bad.any():
+        row = int(np.flatnonzero(bad.to_numpy())[0])
+        raise InputError(path, f"line {row + 2}, column {name!r}", f"not a number: {stripped.iloc[row]!r}")
+    if column.kind == "int":
+        fractional = numbers != np.round(numbers)
+        if fractional.any():
+            row = int(np.flatnonzero(fractional.to_numpy())[0])
+            raise InputError(path, f"line {row + 2}, column {name!r}",
+                             f"expected a whole number, got {stripped.iloc[row]!r}")
+    for limit, compare, word in ((column.low, np.less, "at least"), (column.high, np.greater, "at most")):
+        if limit is not None:
+            out = compare(numbers.to_numpy(dtype=float), limit)
+            if out.any():
+                row = int(np.flatnonzero(out)[0])
+                raise InputError(path, f"line {row + 2}, column {name!r}",
+                                 f"value {stripped.iloc[row]} out of range: must be {word} {limit:g}")
+    return numbers.astype(np.int64) if column.kind == "int" else numbers.astype(np.float64)
