@@ -6,6 +6,7 @@ status 2 before any work; `--debug` shows the traceback instead.
 
 from __future__ import annotations
 
+import os
 import sys
 import time
 from datetime import datetime
@@ -39,7 +40,8 @@ def run(
     out_dir: Annotated[Path, typer.Option("--out", help="folder for the results")],
     replicates: Annotated[int | None, typer.Option(help="override [scenario] replicates", min=1)] = None,
     seed: Annotated[int | None, typer.Option(help="override [scenario] seed", min=0)] = None,
-    workers: Annotated[int, typer.Option(help="processes (results do not depend on it)", min=1)] = 1,
+    workers: Annotated[int | None, typer.Option(help="processes; default: all cores (results do not depend on it)",
+                                                min=1)] = None,
     force: Annotated[bool, typer.Option("--force", help="replace an existing output folder")] = False,
     quiet: Annotated[bool, typer.Option("--quiet", help="do not print the summary")] = False,
     debug: Debug = False,
@@ -64,7 +66,7 @@ def run(
     try:
         check_output_folder(out_dir, force)
         loaded = load_scenario(scenario, replicates=replicates, seed=seed)
-        result = run_scenario(loaded, workers=workers)
+        result = run_scenario(loaded, workers=workers or os.cpu_count() or 1)
         frames = {"budget.csv": budget_table(result), "births.csv": births_table(result)}
         if loaded.scenario.output.births_by_mother_age:
             frames["births_by_mother_age.csv"] = births_by_age_table(result)

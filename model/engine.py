@@ -108,7 +108,6 @@ def _apply_override(override: BirthsOverride, year: int, at_risk: np.ndarray, ha
     allocated to the women at risk in proportion to the expected births of each cell
     (age × parity × group), so the parity state stays consistent with the override.
     """
-    rng = streams("override", year)
     replicates = at_risk.shape[0]
     n_ages = len(FERTILE_AGES)
     for (o_year, area), counts in override.counts.items():
@@ -129,6 +128,7 @@ def _apply_override(override: BirthsOverride, year: int, at_risk: np.ndarray, ha
                     only_age[:, age_index - FERTILE_AGES[0]] = weights[:, age_index - FERTILE_AGES[0]]
                     cell_weights = only_age.reshape(replicates, -1)
                 cell_weights = _fallback_weights(cell_weights, weights.shape[1:], age_index)
+                rng = streams(f"override:{area}:{order}:{age_index}", year)  # one call per stream
                 drawn = rng.multinomial(monthly, cell_weights[:, None, :])  # [rep, month, cells]
                 drawn = drawn.reshape(replicates, 12, n_ages, len(transitions), 2)
                 cell_births[:, area][:, :, transitions, :] += drawn.sum(axis=1)

@@ -6,6 +6,10 @@ replicates in order, so replicate r sees the same numbers whether the run has 20
 replicates, one process or several (a block is never split across processes). Two
 scenarios with the same seed share every stream they both use (common random numbers):
 changing an amount or a take-up never moves the demographic draws.
+
+Rule: one stream, one draw call. A second call on the same generator would start where
+the first ended, which depends on how many replicates the block holds, so every call site
+asks for its own key (the prefix test in tests/test_sums_and_determinism.py enforces it).
 """
 
 from __future__ import annotations

@@ -157,7 +157,7 @@ class ChildcareLine(LineSection):
 
 class AllowanceLine(LineSection):
     monthly_amount: PathNumber = Field(description="yuan per child per month, by year")
-    months: Annotated[int, Field(ge=0, le=72)] = Field(description="months paid from the birth month")
+    months: Annotated[int, Field(ge=0, le=60)] = Field(description="months paid from the birth month (the child life table covers ages 0-4)")
 
 
 class HousingLine(LineSection):

@@ -10,6 +10,7 @@ the source and status it carries into model/data/sources.csv. Nothing here is fe
 
 from __future__ import annotations
 
+import argparse
 import csv
 import tomllib
 from pathlib import Path
@@ -218,8 +219,11 @@ def base_year_births() -> pd.DataFrame:
                          "births": [round(BIRTHS_2022 * shares[k], 2) for k in (1, 2, 3)]})
 
 
+OUT = DATA  # where the tables are written (--out for a check against the committed ones)
+
+
 def write(frame: pd.DataFrame, name: str) -> None:
-    frame.to_csv(DATA / name, index=False, lineterminator="\n")
+    frame.to_csv(OUT / name, index=False, lineterminator="\n")
 
 
 # Sources of the tables (one row each) and of every default parameter (defaults.toml).
@@ -282,7 +286,7 @@ def parameter_sources() -> list[tuple[str, str, str, str, str, str]]:
         ("lines.childcare_slot_subsidy.take_up", "share", f"{plan} clause 11", "assumption", "inclusive institutions that claim the subsidy", "0.8 – 1.0"),
         ("lines.childcare_slot_subsidy.amount_per_slot", "yuan per slot-year", f"{plan} clause 11 (每个托位每年600元)", "read", "", ""),
         ("lines.childcare_slot_subsidy.slots_per_1000", "slots per 1,000 residents", f"{plan} clause 7 (4.5 by end-2025); {p} gap 9 (2.5 in 2022 est.)", "assumption", "2022 2.5 (est.), 2025 4.5 (plan target, read), 2030 5.0 (est.), held after", "4.5 – 5.5 from 2030"),
-        ("lines.childcare_slot_subsidy.inclusive_share", "share of slots", f"{pr} §7 (national 普惠 share ≈50%)", "assumption", "", "0.5 – 0.7"),
+        ("lines.childcare_slot_subsidy.inclusive_share", "share of slots", f"{pr} §7 (national 普惠 share ≈50%)", "assumption", "a little above the national 50% since the plan pushes 普惠 providers in every township and community", "0.5 – 0.7"),
         ("lines.childcare_slot_subsidy.enrolment_rate", "share of under-3s", f"{pr} §7 (national enrolment ≈6% 2021, ≈12% 2025)", "assumption", "Jingmen follows the national path; 15% by 2035 assumed", "0.08 – 0.20"),
         ("lines.third_child_allowance.take_up", "share", f"{plan} clause 13", "assumption", "an automatic-looking benefit; most eligible families claim", "0.85 – 1.0"),
         ("lines.third_child_allowance.monthly_amount", "yuan per month", f"{plan} clause 13 (每月发放500元)", "read", "", ""),
@@ -330,7 +334,7 @@ def write_sources(table_values: dict[str, str]) -> None:
             raise SystemExit(f"sources for {parameter} but no such default in defaults.toml")
         rows.append({"parameter": parameter, "value": _format(flat[parameter]), "unit": unit,
                      "source": source, "status": status, "note": note, "range": value_range})
-    with open(DATA / "sources.csv", "w", newline="", encoding="utf-8") as handle:
+    with open(OUT / "sources.csv", "w", newline="", encoding="utf-8") as handle:
         writer = csv.DictWriter(handle, fieldnames=list(rows[0]), lineterminator="\n")
         writer.writeheader()
         writer.writerows(rows)
@@ -345,6 +349,11 @@ def _format(value: object) -> str:
 
 
 def main() -> None:
+    global OUT
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--out", type=Path, default=DATA, help="folder for the tables (default model/data)")
+    OUT = parser.parse_args().out
+    OUT.mkdir(parents=True, exist_ok=True)
     women = women_by_age()
     write(women, "women_by_age.csv")
     asfr = china_asfr_by_order()

@@ -20,10 +20,9 @@ ALL = slice(None)
 def accrual(ctx: LineContext, line: NiptLine) -> np.ndarray:
     births = birth_months(ctx, ALL, ALL)
     tested_share = line.mother_city_hukou_share * line.registered_in_city_hospital_share * line.take_up
-    rng = ctx.streams("nipt:tests")
-    tests = rng.binomial(births, tested_share)
+    tests = ctx.streams("nipt:tests").binomial(births, tested_share)
     extra_pregnancies = line.pregnancies_per_birth - 1.0  # tested pregnancies with no birth
-    tests = tests + rng.binomial(births, tested_share * extra_pregnancies)
+    tests = tests + ctx.streams("nipt:tests_without_birth").binomial(births, tested_share * extra_pregnancies)
     tests_in_test_month = ctx.from_policy_start(shift_months(tests, line.months_before_birth))
     return tests_in_test_month * line.price
 

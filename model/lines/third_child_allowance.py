@@ -12,6 +12,7 @@ from __future__ import annotations
 import numpy as np
 
 from model.lines.base import Line, LineContext, birth_months
+from model.rng import Streams
 from model.scenario import AllowanceLine
 
 CITY_HUKOU = [1]
@@ -19,7 +20,7 @@ THIRD_AND_LATER = [2, 3]
 
 
 def recipients_alive(recipients: np.ndarray, months: int, q_child: np.ndarray,
-                     rng: np.random.Generator) -> np.ndarray:
+                     streams: Streams) -> np.ndarray:
     """Children alive in each month of age: [rep, birth month, area, age month].
 
     Deaths are drawn per year of age; those who die in a year are counted alive for half
@@ -28,7 +29,8 @@ def recipients_alive(recipients: np.ndarray, months: int, q_child: np.ndarray,
     alive = np.zeros((*recipients.shape, months))
     survivors = recipients.copy()
     for age_year in range((months + 11) // 12):
-        deaths = rng.binomial(survivors, q_child[age_year])
+        deaths = streams(f"third_child_allowance:deaths_at_age_{age_year}").binomial(
+            survivors, q_child[age_year])
         first, stop = age_year * 12, min(months, age_year * 12 + 12)
         within = (np.arange(first, stop) - first + 0.5) / 12.0
         alive[..., first:stop] = survivors[..., None] - deaths[..., None] * within
@@ -49,8 +51,7 @@ def accrual(ctx: LineContext, line: AllowanceLine) -> np.ndarray:
     eligible = ctx.from_policy_start(birth_months(ctx, THIRD_AND_LATER, CITY_HUKOU))
     claim_share = ctx.scenario.eligibility.in_city_hospital_share * line.take_up
     recipients = ctx.streams("third_child_allowance:claims").binomial(eligible, claim_share)
-    alive = recipients_alive(recipients, line.months, ctx.base.q_child,
-                             ctx.streams("third_child_allowance:deaths"))
+    alive = recipients_alive(recipients, line.months, ctx.base.q_child, ctx.streams)
     child_months = paid_child_months(alive, ctx.calendar.n_months)
     amount = ctx.monthly(line.monthly_amount, "lines.third_child_allowance.monthly_amount")
     return child_months * amount[None, :, None]

@@ -1,0 +1,60 @@
+"""Shared helpers: scenario files written into a temporary folder, runs and CLI calls."""
+
+from __future__ import annotations
+
+import textwrap
+from pathlib import Path
+
+import numpy as np
+import pytest
+from typer.testing import CliRunner
+
+from model.areas import AREAS, PAYERS
+from model.cli import app
+from model.scenario import load_scenario
+from model.simulation import RunResult, run
+
+REPO = Path(__file__).resolve().parents[1]
+BASELINE = REPO / "scenarios" / "baseline.toml"
+
+
+@pytest.fixture
+def write(tmp_path: Path):
+    """write(name, text) → path of a file in the test's folder (text is dedented)."""
+    def _write(name: str, text: str) -> Path:
+        path = tmp_path / name
+        path.write_text(textwrap.dedent(text).lstrip(), encoding="utf-8")
+        return path
+    return _write
+
+
+def run_file(path: Path, replicates: int = 20, seed: int | None = None, workers: int = 1) -> RunResult:
+    return run(load_scenario(path, replicates=replicates, seed=seed), workers=workers)
+
+
+def cli(*args: str):
+    """Invoke the command line in-process; returns click's Result (exit_code, output)."""
+    return CliRunner().invoke(app, [str(a) for a in args])
+
+
+def line_by_year_payer(result: RunResult, line: str) -> dict[tuple[int, str], float]:
+    """Mean accrual of one line by (year, payer) in yuan."""
+    cube = result.accrual[:, :, result.line_ids.index(line), :].mean(axis=0)
+    return {(int(year), payer): float(cube[y, p])
+            for y, year in enumerate(result.calendar.budget_years) for p, payer in enumerate(PAYERS)}
+
+
+def override_rows(cells: dict[tuple[int, str, int], list[int]], years: range) -> str:
+    """A births-override CSV with monthly rows: every area and year in `years` is zero
+    except the (year, area, order) cells given as 12 monthly counts."""
+    lines = ["year,area,birth_order,month,births"]
+    for year in years:
+        for area in AREAS:
+            for order in (1, 2, 3):
+                months = cells.get((year, area, order), [0] * 12)
+                lines += [f"{year},{area},{order},{m + 1},{n}" for m, n in enumerate(months)]
+    return "\n".join(lines) + "\n"
+
+
+def mean_close(value: float, expected: float, rel: float) -> bool:
+    return bool(np.isclose(value, expected, rtol=rel, atol=0))

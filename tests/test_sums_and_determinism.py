@@ -1,0 +1,77 @@
+"""Sums hold in every output, and the same scenario and seed give the same files."""
+
+from __future__ import annotations
+
+import numpy as np
+import pandas as pd
+import pytest
+
+from model.results import births_table, budget_table
+from tests.conftest import BASELINE, cli, run_file
+
+
+@pytest.fixture(scope="module")
+def baseline():
+    return run_file(BASELINE, replicates=20)
+
+
+def test_payers_add_up_to_each_line_and_lines_to_all(baseline):
+    table = budget_table(baseline).set_index(["year", "line", "payer"])["mean"]
+    parts = table.drop(index="all", level="payer").groupby(level=["year", "line"]).sum()
+    whole = table.xs("all", level="payer")
+    np.testing.assert_allclose(parts.loc[whole.index], whole, rtol=1e-9)
+    lines = table.drop(index="all", level="line").groupby(level=["year", "payer"]).sum()
+    total = table.xs("all", level="line")
+    np.testing.assert_allclose(lines.loc[total.index], total, rtol=1e-9)
+    assert (table >= 0).all()
+
+
+def test_births_by_order_and_area_add_up(baseline):
+    table = births_table(baseline).set_index(["year", "area", "birth_order"])["mean"]
+    orders = table.drop(index="all", level="birth_order").groupby(level=["year", "area"]).sum()
+    np.testing.assert_allclose(orders, table.xs("all", level="birth_order").loc[orders.index], rtol=1e-9)
+    areas = table.drop(index="all", level="area").groupby(level=["year", "birth_order"]).sum()
+    np.testing.assert_allclose(areas, table.xs("all", level="area").loc[areas.index], rtol=1e-9)
+
+
+def test_output_files_follow_the_contract(tmp_path):
+    out = tmp_path / "run"
+    result = cli("run", BASELINE, "--out", out, "--replicates", "10", "--quiet")
+    assert result.exit_code == 0, result.output
+    budget = pd.read_csv(out / "budget.csv")
+    assert list(budget.columns) == ["year", "line", "payer", "basis", "mean", "p05", "p50", "p95"]
+    assert budget.year.min() == 2025 and budget.year.max() == 2035
+    assert set(budget.basis) == {"accrual"}
+    assert set(budget.line) == {"nipt", "art_subsidy", "childcare_slot_subsidy", "third_child_allowance",
+                                "housing_subsidy", "maternity_insurance_subsidy", "all"}
+    assert set(budget.payer) == {"city", "dongbao", "duodao", "zhanghe", "jingshan", "zhongxiang",
+                                 "shayang", "qujialing", "all"}
+    births = pd.read_csv(out / "births.csv", dtype={"birth_order": str})
+    assert list(births.columns) == ["year", "area", "birth_order", "mean", "p05", "p50", "p95"]
+    assert births.year.min() == 2022 and births.year.max() == 2035  # base year of the data → end_year
+    assert set(births.birth_order) == {"1", "2", "3", "all"}
+    assert (births.p05 <= births.p50).all() and (births.p50 <= births.p95).all()
+    manifest = (out / "manifest.json").read_text(encoding="utf-8")
+    for key in ("input_checksums_sha256", "seed", "replicates", "package_version", "start_time", "wall_seconds"):
+        assert f'"{key}"' in manifest
+
+
+def test_same_seed_gives_byte_identical_files(tmp_path):
+    for name in ("a", "b"):
+        assert cli("run", BASELINE, "--out", tmp_path / name, "--replicates", "12", "--seed", "7",
+                   "--quiet").exit_code == 0
+    for file in ("budget.csv", "births.csv"):
+        assert (tmp_path / "a" / file).read_bytes() == (tmp_path / "b" / file).read_bytes()
+
+
+def test_results_do_not_depend_on_processes_or_on_the_replicate_count():
+    one = run_file(BASELINE, replicates=120, workers=1)
+    two = run_file(BASELINE, replicates=120, workers=2)
+    assert np.array_equal(one.accrual, two.accrual) and np.array_equal(one.births, two.births)
+    fewer = run_file(BASELINE, replicates=70)  # replicate r draws the same numbers in any run
+    assert np.array_equal(fewer.accrual, one.accrual[:70])
+
+
+def test_a_different_seed_gives_different_draws():
+    a, b = run_file(BASELINE, replicates=5, seed=1), run_file(BASELINE, replicates=5, seed=2)
+    assert not np.array_equal(a.births, b.births)
