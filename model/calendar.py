@@ -28,6 +28,12 @@ class Calendar:
         return np.arange(self.base_year, self.horizon + 1)
 
     @property
+    def line_years(self) -> np.ndarray:
+        """Years at which line parameters are read: the simulated years, with those before the
+        policy start read at its first year (no entitlement arises before it)."""
+        return np.maximum(self.years, self.base_year + self.policy_start_index // 12)
+
+    @property
     def n_years(self) -> int:
         return self.horizon - self.base_year + 1
 

@@ -23,6 +23,17 @@ class Calibration:
     rates: np.ndarray  # [age, transition 1st..4th+]: births of that order per woman-year
     factors: dict[int, float]  # alignment factor by transition 1..4
     targets: dict[int, float]  # expected base-year births by transition 1..4
+    births_per_factor: np.ndarray  # [transition]: base-year births the age pattern gives at factor 1
+
+    def rates_for(self, shape: np.ndarray, base_births: dict[int, float],
+                  higher_order_share: float | np.ndarray) -> np.ndarray:
+        """[rep or 1, age, transition] aligned rates for a (possibly per-replicate) higher-order share."""
+        share = np.reshape(higher_order_share, (-1, 1))
+        targets = np.concatenate([np.full_like(share, base_births[1]), np.full_like(share, base_births[2]),
+                                  base_births[3] * (1 - share), base_births[3] * share], axis=1)
+        factors = np.divide(targets, self.births_per_factor, out=np.zeros_like(targets),
+                            where=self.births_per_factor > 0)
+        return factors[:, None, :] * shape[None]
 
 
 def initial_women(base: BaseData, city_hukou_share: float) -> np.ndarray:
@@ -39,9 +50,11 @@ def calibrate(base: BaseData, women: np.ndarray, higher_order_share: float) -> C
     women_by_age = women.sum(axis=(0, 2, 3))  # [age]
     rates = np.zeros_like(base.fertility_shape)
     factors: dict[int, float] = {}
+    per_factor = np.zeros(4)
     for order in range(1, 5):
         shape = base.fertility_shape[:, order - 1]
         expected = float((women_by_age * shape).sum())
+        per_factor[order - 1] = expected
         if expected <= 0:
             if targets[order] > 0:
                 raise InputError(base.files.get("fertility_by_age_order"), f"birth_order {order}",
@@ -54,4 +67,4 @@ def calibrate(base: BaseData, women: np.ndarray, higher_order_share: float) -> C
         age = int(np.argmax(rates.sum(axis=1)))
         raise InputError(base.files.get("fertility_by_age_order"), f"age {age}",
                          f"aligned rates give {rates[age].sum():.3g} births per woman in a year (> 1)")
-    return Calibration(rates=rates, factors=factors, targets=targets)
+    return Calibration(rates=rates, factors=factors, targets=targets, births_per_factor=per_factor)

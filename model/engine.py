@@ -29,6 +29,7 @@ class Demography:
     """Simulated events for one block of replicates (leading axis = replicate)."""
 
     births: np.ndarray  # [rep, month, area, transition 1st..4th+, group] births
+    induced: np.ndarray | None  # same axes: births added by the fertility response (None: no response)
     births_by_age: np.ndarray  # [rep, year, area, order 1..3, mother's age group]
     childless_city: np.ndarray  # [rep, year, area, age] childless city-hukou women at the start of the year
     women_fertile: np.ndarray  # [rep, year, area] women aged 15-49 at the start of the year
@@ -37,23 +38,27 @@ class Demography:
 
 @dataclass(frozen=True)
 class EngineInputs:
-    women: np.ndarray  # [area, age, parity, group] whole numbers at the start of the base year
-    rates: np.ndarray  # [year, age, transition, group] births of each order per woman-year
+    """One block's inputs; a leading axis of length 1 is shared by every replicate."""
+
+    women: np.ndarray  # [rep, area, age, parity, group] whole numbers at the start of the base year
+    rates: np.ndarray  # [rep or 1, year, age, transition, group] births of each order per woman-year
+    response: np.ndarray | None  # [rep or 1, year, area, transition, group] rate multiplier ≥ 1, or None
     q_female: np.ndarray  # [age]
     migration: np.ndarray  # [area, age] net migrants per woman-year
-    girl_share: float  # share of births that are girls
+    girl_share: np.ndarray  # [rep or 1] share of births that are girls
 
 
 def simulate_block(inputs: EngineInputs, calendar: Calendar, streams: Streams, replicates: int,
                    override: BirthsOverride | None = None) -> Demography:
-    n_areas = inputs.women.shape[0]
-    women = np.broadcast_to(inputs.women.astype(np.int64), (replicates, *inputs.women.shape)).copy()
+    n_areas = inputs.women.shape[1]
+    women = np.broadcast_to(inputs.women.astype(np.int64), (replicates, *inputs.women.shape[1:])).copy()
     leave_rate = inputs.q_female[None, :] + np.maximum(-inputs.migration, 0.0)  # [area, age]
     arrive_rate = np.maximum(inputs.migration, 0.0)
     arriving_areas = np.flatnonzero(arrive_rate.max(axis=1) > 0)
     uniform_months = np.full(12, 1 / 12)
 
     births = np.zeros((replicates, calendar.n_months, n_areas, 4, 2), dtype=np.int64)
+    induced = None if inputs.response is None else np.zeros_like(births)
     births_by_age = np.zeros((replicates, calendar.n_years, n_areas, 3, AGE_GROUPS), dtype=np.int64)
     childless_city = np.zeros((replicates, calendar.n_years, n_areas, AGES), dtype=np.int64)
     women_fertile = np.zeros((replicates, calendar.n_years, n_areas), dtype=np.int64)
@@ -65,15 +70,29 @@ def simulate_block(inputs: EngineInputs, calendar: Calendar, streams: Streams, r
         # Births by (area, age, parity, group): [rep, area, age, transition, group]. The
         # order-k rate per woman becomes a hazard for the women at parity k-1 in the cell.
         at_risk = women[:, :, FERTILE]
-        expected = inputs.rates[y][FERTILE] * at_risk.sum(axis=3, keepdims=True)
-        hazard = np.divide(expected, at_risk, out=np.zeros(expected.shape), where=at_risk > 0)
+        women_in_cell = at_risk.sum(axis=3, keepdims=True)
+        hazard = _hazard(inputs.rates[:, y, None, FERTILE] * women_in_cell, at_risk)
         limited += int((hazard > 1).sum())
         hazard = np.minimum(hazard, 1.0)  # cannot exceed the women at risk; counted in `limited`
         cell_births = streams("births", year).binomial(at_risk, hazard)
         month_births = streams("birth_months", year).multinomial(
             cell_births.sum(axis=2), uniform_months)  # [rep, area, transition, group, month]
+        if induced is not None:
+            # The response adds births among the women who would not have given birth anyway:
+            # P(birth) = h·m = h + (1 − h)·q, so extra births ~ Binomial(n − births, q).
+            raised = np.minimum(hazard * inputs.response[:, y][:, :, None], 1.0)
+            extra_chance = np.divide(raised - hazard, 1 - hazard, out=np.zeros(hazard.shape), where=hazard < 1)
+            extra = streams("induced_births", year).binomial(at_risk - cell_births, extra_chance)
+            extra_months = streams("induced_birth_months", year).multinomial(extra.sum(axis=2), uniform_months)
+            induced[:, y * 12:(y + 1) * 12] = extra_months.transpose(0, 4, 1, 2, 3)
+            cell_births += extra
+            month_births += extra_months
         if override is not None:
             _apply_override(override, year, at_risk, hazard, cell_births, month_births, streams)
+            if induced is not None:  # an analyst's forecast already contains any response
+                for (o_year, area) in override.counts:
+                    if o_year == year:
+                        induced[:, y * 12:(y + 1) * 12, area] = 0
 
         # Mothers move to the next parity (the 3+ group stays 3+).
         moved = np.minimum(cell_births, at_risk)
@@ -92,12 +111,18 @@ def simulate_block(inputs: EngineInputs, calendar: Calendar, streams: Streams, r
             women[:, arriving_areas] += streams("arrivals", year).poisson(arriving)
 
         # Ageing: everyone is a year older; newborn girls enter at age 0 with parity 0.
-        girls = streams("girls", year).binomial(month_births.sum(axis=(2, 4)), inputs.girl_share)
+        girls = streams("girls", year).binomial(month_births.sum(axis=(2, 4)), inputs.girl_share.reshape(-1, 1, 1))
         women[:, :, 1:] = women[:, :, :-1]
         women[:, :, 0] = 0
         women[:, :, 0, 0] = girls
-    return Demography(births=births, births_by_age=births_by_age, childless_city=childless_city,
+    return Demography(births=births, induced=induced, births_by_age=births_by_age, childless_city=childless_city,
                       women_fertile=women_fertile, limited_cells=limited)
+
+
+def _hazard(expected: np.ndarray, at_risk: np.ndarray) -> np.ndarray:
+    """Births expected in a cell per woman at risk (0 where nobody is at risk)."""
+    return np.divide(expected, at_risk, out=np.zeros(np.broadcast_shapes(expected.shape, at_risk.shape)),
+                     where=at_risk > 0)
 
 
 def _apply_override(override: BirthsOverride, year: int, at_risk: np.ndarray, hazard: np.ndarray,

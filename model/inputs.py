@@ -18,6 +18,7 @@ from model.areas import AREA_INDEX, AREAS, CENSUS_UNIT_OF_AREA, CENSUS_UNITS
 from model.errors import InputError
 from model.scenario import Scenario
 from model.tables import Column, TableSpec, read_table
+from model.uncertainty import Distribution
 
 DATA_DIR = Path(str(resources.files("model") / "data"))
 AGES = 50  # single years 0..49: women are followed until their 50th birthday
@@ -57,17 +58,23 @@ SPECS: dict[str, TableSpec] = {
 class BaseData:
     """Everything the engine and the lines read, as arrays with the axes named here."""
 
-    women: np.ndarray  # [area, age] women at the start of the base year
+    women: np.ndarray  # [area, age] women at the start of the base year (central area split)
+    women_by_age: np.ndarray | None  # [age] city total, split by area per replicate; None if given by area
     parity_share: np.ndarray  # [age, parity 0..3]
     fertility_shape: np.ndarray  # [age, order 1..4] births per woman-year (age pattern)
     base_births: dict[int, float]  # calibration target by order 1, 2, 3(+)
     q_female: np.ndarray  # [age] annual probability of death, women
     q_child: np.ndarray  # [age 0..4] annual probability of death, children (both sexes)
     migration: np.ndarray  # [area, age] net migrants per woman-year
-    area_population_share: np.ndarray  # [area] share of city residents
+    area_population_share: np.ndarray  # [area] share of city residents (central area split)
+    unit_share_of_area: np.ndarray  # [area] resident share of the census unit each area belongs to
     births_history: dict[int, float]  # city births before the base year
     housing_destination: np.ndarray  # [from_area, to_area] share of purchases
     files: dict[str, Path] = field(default_factory=dict)  # table → file used
+
+
+def _central(value: object) -> float:
+    return value.central() if isinstance(value, Distribution) else float(value)
 
 
 def _table(scenario: Scenario, name: str) -> tuple[pd.DataFrame, Path]:
@@ -85,17 +92,26 @@ def _complete(frame: pd.DataFrame, path: Path, column: str, expected: range | tu
                          else f"no row for {missing[0]!r}: the table needs every one of {', '.join(expected)}")
 
 
-def area_population_share(scenario: Scenario, units: pd.DataFrame, path: Path) -> np.ndarray:
+def unit_share_of_area(units: pd.DataFrame, path: Path) -> np.ndarray:
     unit_share = dict(zip(units.census_unit, units.resident_share, strict=True))
     _complete(units, path, "census_unit", CENSUS_UNITS)
     if abs(sum(unit_share.values()) - 1) > 1e-6:
         raise InputError(path, "column 'resident_share'",
                          f"shares must add up to 1 (they add up to {sum(unit_share.values()):.6g})")
-    split = {"zhanghe": scenario.areas.zhanghe_share_of_dongbao_unit,
-             "dongbao": 1 - scenario.areas.zhanghe_share_of_dongbao_unit,
-             "qujialing": scenario.areas.qujialing_share_of_jingshan_unit,
-             "jingshan": 1 - scenario.areas.qujialing_share_of_jingshan_unit}
-    return np.array([unit_share[CENSUS_UNIT_OF_AREA[a]] * split.get(a, 1.0) for a in AREAS])
+    return np.array([unit_share[CENSUS_UNIT_OF_AREA[a]] for a in AREAS])
+
+
+def area_split(zhanghe_share: float | np.ndarray, qujialing_share: float | np.ndarray) -> np.ndarray:
+    """[rep or 1, area] share of its census unit that each area holds (漳河 in 东宝, 屈家岭 in 京山)."""
+    zhanghe = np.reshape(zhanghe_share, (-1, 1))
+    qujialing = np.reshape(qujialing_share, (-1, 1))
+    rows = max(len(zhanghe), len(qujialing))
+    split = np.ones((rows, len(AREAS)))
+    split[:, AREA_INDEX["zhanghe"]] = zhanghe[:, 0]
+    split[:, AREA_INDEX["dongbao"]] = 1 - zhanghe[:, 0]
+    split[:, AREA_INDEX["qujialing"]] = qujialing[:, 0]
+    split[:, AREA_INDEX["jingshan"]] = 1 - qujialing[:, 0]
+    return split
 
 
 def load_base_data(scenario: Scenario) -> BaseData:
@@ -107,7 +123,10 @@ def load_base_data(scenario: Scenario) -> BaseData:
         return frame
 
     units = table("census_units")
-    population_share = area_population_share(scenario, units, files["census_units"])
+    unit_shares = unit_share_of_area(units, files["census_units"])
+    population_share = unit_shares * area_split(_central(scenario.areas.zhanghe_share_of_dongbao_unit),
+                                                _central(scenario.areas.qujialing_share_of_jingshan_unit))[0]
+    by_age = None
 
     if scenario.data.women_by_area_age:
         frame = table("women_by_area_age")
@@ -167,7 +186,7 @@ def load_base_data(scenario: Scenario) -> BaseData:
                          "shares of one from_area add up to more than 1")
 
     return BaseData(
-        women=women, parity_share=parity_share, fertility_shape=shape, base_births=base_births,
+        women=women, women_by_age=by_age, unit_share_of_area=unit_shares, parity_share=parity_share, fertility_shape=shape, base_births=base_births,
         q_female=q_female, q_child=q_child, migration=migration, area_population_share=population_share,
         births_history=dict(zip(history.year.astype(int), history.births.astype(float), strict=True)),
         housing_destination=destination, files=files,

@@ -29,10 +29,11 @@ def block_bounds(replicates: int) -> list[tuple[int, int]]:
 class Streams:
     """Random generators for one block of replicates."""
 
-    def __init__(self, seed: int, block: int) -> None:
+    def __init__(self, seed: int, block: int, prefix: str = "") -> None:
         self.seed = seed
         self.block = block
+        self.prefix = prefix  # a second, independent set of streams (e.g. "induced:")
 
     def __call__(self, event: str, year: int = 0) -> np.random.Generator:
-        key = (self.block, zlib.crc32(event.encode("utf-8")), year)
+        key = (self.block, zlib.crc32((self.prefix + event).encode("utf-8")), year)
         return np.random.Generator(np.random.PCG64(np.random.SeedSequence(self.seed, spawn_key=key)))

@@ -8,6 +8,7 @@ an error names the file where the bad value sits, not the child that inherited i
 from __future__ import annotations
 
 import difflib
+import math
 import re
 import tomllib
 from dataclasses import dataclass, field
@@ -17,29 +18,67 @@ from typing import Annotated, Any, Literal
 
 from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator, model_validator
 
+from model import numbers as num
 from model.areas import AREAS
 from model.errors import InputError
+from model.uncertainty import Distribution, check_within
 from model.yearpath import YearPath
 
 DEFAULTS_FILE = Path(str(resources.files("model") / "data" / "defaults.toml"))
 MAX_END_YEAR = 2050  # the base women (ages 0-49 in 2022) carry births to about 2050
 
-Share = Annotated[float, Field(ge=0, le=1)]
-NonNegative = Annotated[float, Field(ge=0)]
-Money = Annotated[float, Field(ge=0, description="yuan")]
-PathNumber = float | YearPath  # a number held for all years, or a year path
+Share = num.Share
+ShareByYear = num.ShareByYear
+Money = num.Money
+MoneyByYear = num.MoneyByYear
+NonNegative = num.number(0)
+Year = Annotated[int, Field(ge=2000, le=MAX_END_YEAR)]
+
+
+def _check_bounds(model: BaseModel) -> None:
+    """Distributions and year paths must stay within the field's valid range."""
+    for name, info in type(model).model_fields.items():
+        bounds = next((m for m in info.metadata if isinstance(m, num.Bounded)), None)
+        value = getattr(model, name)
+        if bounds is None or value is None:
+            continue
+        limits = (bounds.low, bounds.high)
+        try:
+            if isinstance(value, Distribution):
+                check_within(value, limits)
+            elif isinstance(value, YearPath):
+                values = list(value.values.values())
+                outside = [v for v in values if not limits[0] <= v <= limits[1] or (bounds.open_low and v == limits[0])]
+                if outside:
+                    raise ValueError(f"year-path value {outside[0]:g} is outside the valid range "
+                                     f"[{limits[0]:g}, {limits[1]:g}]")
+                scale = value.scale
+                top = scale.support()[1] if isinstance(scale, Distribution) else float(scale)
+                low_scale = scale.support()[0] if isinstance(scale, Distribution) else float(scale)
+                if low_scale < 0:
+                    raise ValueError("a year path's scale must be ≥ 0")
+                if limits[1] < math.inf and max(values) * top > limits[1]:
+                    raise ValueError(f"scale reaches {top:g}, taking the path to {max(values) * top:g}, "
+                                     f"above the maximum {limits[1]:g}")
+        except ValueError as error:
+            raise ValueError(f"{name}: {error}") from None
 
 
 class Strict(BaseModel):
     model_config = ConfigDict(extra="forbid", validate_default=True)
+
+    @model_validator(mode="after")
+    def _within_bounds(self) -> Strict:
+        _check_bounds(self)
+        return self
 
 
 class ScenarioSection(Strict):
     name: str = Field(description="short name shown in reports")
     description: str = Field("", description="what question the scenario answers")
     extends: str | None = Field(None, description="parent scenario file, relative to this file")
-    start_year: int = Field(ge=2000, le=MAX_END_YEAR, description="first budget year (calendar = fiscal year)")
-    end_year: int = Field(ge=2000, le=MAX_END_YEAR, description="last budget year")
+    start_year: Year = Field(description="first budget year (calendar = fiscal year)")
+    end_year: Year = Field(description="last budget year")
     replicates: int = Field(ge=1, le=1_000_000, description="Monte Carlo replicates")
     seed: int = Field(ge=0, description="seed of every random stream")
     policy_start: str = Field(description="month the plan took effect, YYYY-MM")
@@ -70,15 +109,15 @@ class AreasSection(Strict):
 
 
 class DemographySection(Strict):
-    base_year: int = Field(ge=2000, le=MAX_END_YEAR, description="year of the base data and birth calibration")
-    resident_population: Annotated[float, Field(gt=0)] = Field(description="residents in the base year (persons)")
-    population_growth: Annotated[float, Field(gt=-0.5, lt=0.5)] = Field(
-        description="annual growth of total residents (for childcare slots per 1,000)")
-    fertility_trend: Annotated[float, Field(gt=-0.5, lt=0.5)] = Field(
-        description="annual relative change of every birth hazard after the base year")
+    base_year: Year = Field(description="year of the base data and birth calibration")
+    resident_population: num.Positive = Field(description="residents in the base year (persons)")
+    population_growth: num.number(-0.5, 0.5) = Field(
+        description="annual growth of total residents (share per year; for childcare slots per 1,000)")
+    fertility_trend: num.number(-0.5, 0.5) = Field(
+        description="annual relative change of every birth rate after the base year (share per year)")
     higher_order_share_of_third_plus: Share = Field(
-        description="fourth and later births among third-and-later births")
-    sex_ratio_at_birth: Annotated[float, Field(gt=0.5, lt=2)] = Field(description="boys per girl")
+        description="fourth and later births among third-and-later births (share)")
+    sex_ratio_at_birth: num.number(0.5, 2) = Field(description="boys per girl at birth")
     births_override: str | None = Field(
         None, description="CSV `year, area, birth_order, births[, month][, mother_age]` replacing simulated births")
 
@@ -101,7 +140,7 @@ def _check_area_shares(value: dict[str, float] | None) -> dict[str, float] | Non
 
 
 class CostSharingSection(Strict):
-    city_share: dict[str, Share] = Field(
+    city_share: dict[str, Annotated[float, Field(ge=0, le=1)]] = Field(
         description="share of each area's cost paid by the city (市本级); the area pays the rest")
 
     _areas = field_validator("city_share")(_check_area_shares)
@@ -124,18 +163,18 @@ class DataSection(Strict):
 
 class LineSection(Strict):
     enabled: bool = Field(description="price this line")
-    take_up: Share = Field(description="share of eligible cases that claim")
-    city_share: dict[str, Share] | None = Field(
-        None, description="per-area city share for this line; default [cost_sharing]")
+    take_up: ShareByYear = Field(description="share of eligible cases that claim; a year path gives a ramp")
+    city_share: dict[str, Annotated[float, Field(ge=0, le=1)]] | None = Field(
+        None, description="per-area city share for this line; default [cost_sharing] (fixed numbers)")
 
     _areas = field_validator("city_share")(_check_area_shares)
 
 
 class NiptLine(LineSection):
-    price: Money = Field(description="yuan per test paid by the budget")
+    price: MoneyByYear = Field(description="yuan per test paid by the budget")
     mother_city_hukou_share: Share = Field(description="share of births whose mother holds city hukou")
     registered_in_city_hospital_share: Share = Field(description="share of pregnancies filed (建档) in city hospitals")
-    pregnancies_per_birth: Annotated[float, Field(ge=1, le=2)] = Field(description="tested pregnancies per birth")
+    pregnancies_per_birth: num.number(1, 2) = Field(description="tested pregnancies per birth (ratio)")
     months_before_birth: Annotated[int, Field(ge=0, le=9)] = Field(description="months from test to birth")
 
 
@@ -144,29 +183,33 @@ class ArtLine(LineSection):
     households_base_year: NonNegative = Field(description="eligible households starting ART in the base year")
     min_age: Annotated[int, Field(ge=15, le=49)] = Field(description="woman's minimum age (years)")
     out_of_pocket_mean: Money = Field(description="mean yuan spent per treatment year after insurance")
-    out_of_pocket_cv: Annotated[float, Field(ge=0, le=3)] = Field(description="coefficient of variation of spending")
-    continuation: list[Share] = Field(max_length=10, description="share still treated in years 2, 3, … of treatment")
+    out_of_pocket_cv: num.number(0, 3) = Field(description="coefficient of variation of household spending (ratio)")
+    continuation: list[Annotated[float, Field(ge=0, le=1)]] = Field(
+        max_length=4, description="share still treated in years 2, 3, … of treatment (fixed numbers)")
 
 
 class ChildcareLine(LineSection):
-    amount_per_slot: Money = Field(description="yuan per enrolled inclusive slot per year")
-    slots_per_1000: PathNumber = Field(description="childcare slots per 1,000 residents, by year")
+    amount_per_slot: MoneyByYear = Field(description="yuan per enrolled inclusive slot per year")
+    slots_per_1000: num.path(0) = Field(description="childcare slots per 1,000 residents, by year")
     inclusive_share: Share = Field(description="share of slots that are 普惠 (inclusive)")
-    enrolment_rate: PathNumber = Field(description="share of children under 3 in formal care, by year")
+    enrolment_rate: ShareByYear = Field(description="share of children under 3 in formal care, by year")
 
 
 class AllowanceLine(LineSection):
-    monthly_amount: PathNumber = Field(description="yuan per child per month, by year")
-    months: Annotated[int, Field(ge=0, le=60)] = Field(description="months paid from the birth month (the child life table covers ages 0-4)")
+    monthly_amount: MoneyByYear = Field(description="yuan per child per month, by year")
+    months: Annotated[int, Field(ge=0, le=60)] = Field(
+        description="months paid from the birth month (the child life table covers ages 0-4)")
+    birth_orders: list[Literal[1, 2, 3]] = Field(
+        [3], min_length=1, description="birth orders paid (3 = third and later); [2, 3] extends it to second children")
 
 
 class HousingLine(LineSection):
     amount_second_child: Money = Field(description="one-off yuan for a second-child family")
     amount_third_child: Money = Field(description="one-off yuan for a third-child family")
     purchase_probability: Share = Field(description="2nd/3rd births whose family buys a qualifying home within the profile")
-    purchase_profile: list[Share] = Field(min_length=1, max_length=10,
-                                          description="share of purchases 0, 1, 2, … years after the birth")
-    county_amounts: dict[str, dict[Literal["second", "third"], Money]] = Field(
+    purchase_profile: list[Annotated[float, Field(ge=0, le=1)]] = Field(
+        min_length=1, max_length=10, description="share of purchases 0, 1, 2, … years after the birth (fixed numbers)")
+    county_amounts: dict[str, dict[Literal["second", "third"], Annotated[float, Field(ge=0)]]] = Field(
         default_factory=dict, description="a county's own subsidy for homes bought there, paid by the county")
 
     @field_validator("purchase_profile")
@@ -191,7 +234,7 @@ class MaternityLine(LineSection):
     subsidy_rate: Share = Field(description="share of the employer's contributions subsidised")
     enterprise_insured_share: Share = Field(description="share of births to mothers in enterprise employee insurance")
     employer_rate: Share = Field(description="employer social-insurance rate (share of the base)")
-    contribution_base: PathNumber = Field(description="monthly contribution base (yuan), by year")
+    contribution_base: MoneyByYear = Field(description="monthly contribution base (yuan), by year")
     leave_days: Annotated[int, Field(ge=0, le=730)] = Field(description="maternity leave in calendar days")
 
 
@@ -202,6 +245,31 @@ class LinesSection(Strict):
     third_child_allowance: AllowanceLine
     housing_subsidy: HousingLine
     maternity_insurance_subsidy: MaternityLine
+
+
+class BehaviourSection(Strict):
+    fertility_response: num.number(0, 1) = Field(
+        description="relative rise in the birth rate of a targeted order per 10,000 yuan of expected benefit per "
+                    "birth of that order, for city-hukou families, at full phase-in (share per 10,000 yuan)")
+    response_phase_in_years: Annotated[int, Field(ge=0, le=20)] = Field(
+        description="years from the policy start until the response is complete (linear)")
+
+
+class IndexationSection(Strict):
+    cpi: num.path(-0.5, 0.5) = Field(description="annual price inflation applied to indexed amounts (share per year)")
+    from_year: Year = Field(description="amounts are as written in this year and indexed after it")
+    lines: list[str] = Field(default_factory=list, description="lines whose amounts are indexed (none by default)")
+
+    @field_validator("lines")
+    @classmethod
+    def _known_lines(cls, value: list[str]) -> list[str]:
+        known = list(LinesSection.model_fields)
+        for line in value:
+            if line not in known:
+                guess = difflib.get_close_matches(line, known, n=1)
+                hint = f"; did you mean {guess[0]!r}?" if guess else ""
+                raise ValueError(f"unknown line {line!r}{hint} Lines: {', '.join(known)}")
+        return value
 
 
 class OutputSection(Strict):
@@ -216,6 +284,8 @@ class Scenario(Strict):
     cost_sharing: CostSharingSection
     data: DataSection = Field(default_factory=DataSection)
     lines: LinesSection
+    behaviour: BehaviourSection
+    indexation: IndexationSection
     output: OutputSection = Field(default_factory=OutputSection)
 
     @model_validator(mode="after")
@@ -236,6 +306,8 @@ PATH_KEYS = {("scenario", "extends"), ("demography", "births_override")} | {
     ("data", name) for name in DataSection.model_fields}
 # Tables that are values, not sections: a child replaces them whole.
 LEAF_TABLES = {("cost_sharing", "city_share")}
+# Inline tables that are one value (a year path or a distribution), never a section.
+VALUE_TABLE_KEYS = {"values", "after", "before", "dist"}
 
 
 @dataclass
@@ -286,7 +358,7 @@ def _merge(into: dict[str, Any], layer: dict[str, Any], origin: dict[str, str], 
         path = (*prefix, key)
         dotted = ".".join(path)
         is_section = isinstance(value, dict) and path not in LEAF_TABLES and not (
-            {"values", "after", "before"} & value.keys()) and len(path) < 3
+            VALUE_TABLE_KEYS & value.keys()) and len(path) < 3
         if is_section and isinstance(into.get(key), dict):
             _merge(into[key], value, origin, file, path)
         else:
@@ -338,12 +410,59 @@ def _schema_at(path: tuple[str | int, ...]) -> type[BaseModel] | None:
     return model
 
 
-def _explain(error: dict[str, Any], loaded: LoadedScenario) -> InputError:
-    location = tuple(error["loc"])
+def _branch(part: Any) -> str | None:
+    """Which member of a number | distribution | year-path union a location part names."""
+    if not isinstance(part, str):
+        return None
+    if part.endswith("Distribution]"):
+        return "dist"
+    if part.endswith("YearPath]"):
+        return "path"
+    if part in ("float", "int", "constrained-float", "constrained-int"):
+        return "number"
+    return None
+
+
+def _raw_value(tree: dict[str, Any], location: tuple[Any, ...]) -> Any:
+    node: Any = tree
+    for part in location:
+        if not isinstance(node, dict) or part not in node:
+            return None
+        node = node[part]
+    return node
+
+
+def _pick_error(errors: list[dict[str, Any]], tree: dict[str, Any]) -> tuple[dict[str, Any], tuple[Any, ...]]:
+    """The error that explains what the user wrote: in a union, the member matching the input;
+    a misspelt key before the missing key it was meant to be."""
+    errors = sorted(errors, key=lambda e: e["type"] != "extra_forbidden")
+    for error in errors:
+        location = tuple(error["loc"])
+        cut = next((i for i, part in enumerate(location) if _branch(part)), None)
+        if cut is None:
+            return error, location
+        raw = _raw_value(tree, location[:cut])
+        wanted = ("dist" if "dist" in raw else "path") if isinstance(raw, dict) else "number"
+        if _branch(location[cut]) == wanted:
+            return error, location[:cut] + location[cut + 1:]
+    error = errors[0]
+    return error, tuple(p for p in error["loc"] if not _branch(p))
+
+
+def _explain(errors: list[dict[str, Any]], loaded: LoadedScenario) -> InputError:
+    error, location = _pick_error(errors, loaded.tree)
+    message = error["msg"].removeprefix("Value error, ")
+    named = re.match(r"^(\w+): (.*)$", message, flags=re.S)
+    parent = _schema_at(location)
+    if named and parent is not None and named.group(1) in parent.model_fields:
+        location, message = (*location, named.group(1)), named.group(2)
     dotted = ".".join(str(part) for part in location)
     file = loaded.file_of(dotted)
     if error["type"] == "extra_forbidden":
         parent = _schema_at(location[:-1])
+        raw = _raw_value(loaded.tree, location[:-1])
+        if parent is None and isinstance(raw, dict):  # inside a number | distribution | path union
+            parent = Distribution if "dist" in raw else YearPath
         allowed = sorted(parent.model_fields) if parent else []
         guess = difflib.get_close_matches(str(location[-1]), allowed, n=1)
         hint = f"; did you mean {guess[0]!r}?" if guess else ""
@@ -351,7 +470,6 @@ def _explain(error: dict[str, Any], loaded: LoadedScenario) -> InputError:
         return InputError(file, dotted, f"unknown key{hint}{listing}")
     if error["type"] == "missing":
         return InputError(file, dotted, "required key is missing")
-    message = error["msg"].removeprefix("Value error, ")
     given = error.get("input")
     shown = f" (got {given!r})" if given is not None and not isinstance(given, dict) else ""
     return InputError(file, dotted or None, f"{message}{shown}")
@@ -379,5 +497,5 @@ def load_scenario(path: str | Path, replicates: int | None = None, seed: int | N
     try:
         loaded.scenario = Scenario.model_validate(tree)
     except ValidationError as error:
-        raise _explain(error.errors()[0], loaded) from None
+        raise _explain(error.errors(), loaded) from None
     return loaded

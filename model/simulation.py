@@ -10,21 +10,25 @@ from __future__ import annotations
 import time
 from collections.abc import Callable
 from concurrent.futures import ProcessPoolExecutor
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 
 import numpy as np
 
 from model.areas import AREAS
+from model.behaviour import response_multiplier
 from model.calendar import Calendar
 from model.calibration import Calibration, calibrate, initial_women
 from model.cost_sharing import payer_matrix, split_by_payer
 from model.engine import EngineInputs, simulate_block
 from model.errors import InputError
-from model.inputs import BaseData, load_base_data
+from model.inputs import BaseData, area_split, load_base_data
 from model.lines import LINES, LineContext
+from model.lines.base import ParameterContext
 from model.overrides import BirthsOverride, read_births_override
+from model.realise import central, per_replicate, realise
 from model.rng import Streams, block_bounds
 from model.scenario import LoadedScenario, Scenario
+from model.uncertainty import Distribution
 from model.yearpath import YearPath, series
 
 
@@ -37,7 +41,7 @@ class Prepared:
     base: BaseData
     calendar: Calendar
     calibration: Calibration
-    engine_inputs: EngineInputs
+    central_women: np.ndarray  # [area, age, parity, group] at central parameter values
     override: BirthsOverride | None
     line_ids: list[str]
 
@@ -55,6 +59,7 @@ class BlockResult:
     accrual: np.ndarray  # [rep, budget year, line, payer] yuan
     births: np.ndarray  # [rep, year base..end, area, order 1..3]
     births_by_age: np.ndarray  # [rep, year base..end, area, order, age group]
+    impact: dict[str, np.ndarray]  # [rep, budget year] induced births, spending on them, …
 
 
 @dataclass
@@ -64,6 +69,7 @@ class RunResult:
     accrual: np.ndarray  # [rep, budget year, line, payer] yuan
     births: np.ndarray  # [rep, year, area, order 1..3]
     births_by_age: np.ndarray
+    impact: dict[str, np.ndarray] = field(default_factory=dict)  # [rep, budget year] arrays
     timing: dict[str, float] = field(default_factory=dict)
 
     @property
@@ -76,14 +82,19 @@ class RunResult:
 
 
 def prepare(loaded: LoadedScenario) -> Prepared:
-    """Load and check every input; raises InputError before any work is done."""
+    """Load and check every input; raises InputError before any work is done.
+
+    Checks use the central value of each distribution (and its extremes where they matter).
+    """
     scenario = loaded.scenario
+    middle: Scenario = central(scenario)  # type: ignore[assignment]
     calendar = Calendar.of(scenario)
     base = load_base_data(scenario)
-    women = initial_women(base, scenario.eligibility.city_hukou_share)
-    calibration = calibrate(base, women, scenario.demography.higher_order_share_of_third_plus)
+    women = initial_women(base, middle.eligibility.city_hukou_share)
+    calibration = calibrate(base, women, middle.demography.higher_order_share_of_third_plus)
     years = calendar.years
-    trend = (1 + scenario.demography.fertility_trend) ** (years - calendar.base_year)
+    steepest = _extreme(scenario.demography.fertility_trend, high=True)
+    trend = (1 + steepest) ** (years - calendar.base_year)
     rates = calibration.rates[None, :, :, None] * trend[:, None, None, None] * np.ones(2)
     per_woman = rates.sum(axis=2)  # [year, age, group]
     if per_woman.max() > 1:
@@ -95,9 +106,7 @@ def prepare(loaded: LoadedScenario) -> Prepared:
         override = read_births_override(scenario.demography.births_override, calendar.base_year, calendar.end_year)
     prepared = Prepared(
         scenario=scenario, origin=loaded.origin, base=base, calendar=calendar, calibration=calibration,
-        engine_inputs=EngineInputs(women=women, rates=rates, q_female=base.q_female, migration=base.migration,
-                                   girl_share=1 / (1 + scenario.demography.sex_ratio_at_birth)),
-        override=override,
+        central_women=women, override=override,
         line_ids=[line.id for line in LINES if getattr(scenario.lines, line.id).enabled],
     )
     _check_line_inputs(prepared)
@@ -113,14 +122,14 @@ def _check_line_inputs(prepared: Prepared) -> None:
             value = getattr(section, name)
             if isinstance(value, YearPath):
                 key = f"lines.{line_id}.{name}"
-                series(value, calendar.years.astype(float), key, prepared.source_file(key))
+                series(value, calendar.line_years.astype(float), key, prepared.source_file(key))
     if "art_subsidy" in prepared.line_ids:
         line = scenario.lines.art_subsidy
-        pool = prepared.engine_inputs.women[:, line.min_age:, 0, 1].sum()
-        if line.households_base_year > pool:
+        pool = prepared.central_women[:, line.min_age:, 0, 1].sum()
+        if _extreme(line.households_base_year, high=True) > pool:
             raise InputError(prepared.source_file("lines.art_subsidy.households_base_year"),
                              "lines.art_subsidy.households_base_year",
-                             f"{line.households_base_year:g} households exceed the {pool:g} childless "
+                             f"up to {_extreme(line.households_base_year, high=True):g} households exceed the {pool:g} childless "
                              f"city-hukou women aged {line.min_age}-49 in the base data")
     if "childcare_slot_subsidy" in prepared.line_ids:
         for k in (1, 2, 3):
@@ -129,28 +138,80 @@ def _check_line_inputs(prepared: Prepared) -> None:
                                  f"needs births for {calendar.base_year - k} (children under 3 in the base year)")
 
 
+def _extreme(value: float | Distribution, high: bool) -> float:
+    """A distribution's highest (or lowest) possible value, or its central one if unbounded."""
+    if not isinstance(value, Distribution):
+        return float(value)
+    low, top = value.support()
+    bound = top if high else low
+    return float(bound) if np.isfinite(bound) else value.central()
+
+
+def block_inputs(prepared: Prepared, realised: Scenario, params: ParameterContext,
+                 replicates: int) -> EngineInputs:
+    """The engine's per-replicate inputs from the block's drawn parameters."""
+    base, calendar = prepared.base, prepared.calendar
+    if base.women_by_age is not None:
+        by_area = params.area_share[:, :, None] * base.women_by_age[None, None, :]  # [rep or 1, area, age]
+    else:
+        by_area = base.women[None]
+    by_parity = by_area[..., None] * base.parity_share[None, None]  # [rep or 1, area, age, parity]
+    hukou = np.reshape(per_replicate(realised.eligibility.city_hukou_share, 1), (-1, 1, 1, 1))
+    women = np.round(np.stack([by_parity * (1 - hukou), by_parity * hukou], axis=-1))
+    women = np.broadcast_to(women, (replicates, *women.shape[1:]))
+    demography = realised.demography
+    rates = prepared.calibration.rates_for(base.fertility_shape, base.base_births,
+                                           per_replicate(demography.higher_order_share_of_third_plus, 1))
+    years = (calendar.years - calendar.base_year)[None, :]
+    trend = (1 + np.reshape(per_replicate(demography.fertility_trend, 1), (-1, 1))) ** years  # [rep or 1, year]
+    rates = rates[:, None, :, :, None] * trend[:, :, None, None, None] * np.ones(2)
+    girl_share = 1 / (1 + np.reshape(per_replicate(demography.sex_ratio_at_birth, 1), (-1,)))
+    return EngineInputs(women=women, rates=rates, response=response_multiplier(params, prepared.line_ids),
+                        q_female=base.q_female, migration=base.migration, girl_share=girl_share)
+
+
 def run_block(prepared: Prepared, block: int, first: int, stop: int) -> BlockResult:
-    scenario, calendar = prepared.scenario, prepared.calendar
-    streams = Streams(scenario.scenario.seed, block)
+    calendar = prepared.calendar
+    streams = Streams(prepared.scenario.scenario.seed, block)
     replicates = stop - first
-    demography = simulate_block(prepared.engine_inputs, calendar, streams, replicates, prepared.override)
-    context = LineContext(scenario, prepared.base, calendar, demography, streams, replicates,
-                          prepared.source_file)
-    budget_years = slice(calendar.start_year - calendar.base_year, calendar.end_year - calendar.base_year + 1)
-    by_line = []
+    realised: Scenario = realise(prepared.scenario, streams, replicates)  # type: ignore[assignment]
+    area_share = prepared.base.unit_share_of_area[None] * area_split(
+        per_replicate(realised.areas.zhanghe_share_of_dongbao_unit, 1),
+        per_replicate(realised.areas.qujialing_share_of_jingshan_unit, 1))
+    if prepared.base.women_by_age is None:  # the bureau's own table fixes the areas
+        area_share = prepared.base.area_population_share[None]
+    params = ParameterContext(realised, prepared.base, calendar, replicates, area_share, prepared.source_file)
+    demography = simulate_block(block_inputs(prepared, realised, params, replicates), calendar, streams,
+                                replicates, prepared.override)
+    context = LineContext(realised, prepared.base, calendar, replicates, area_share, prepared.source_file,
+                          demography=demography, streams=streams)
+    budget = slice(calendar.start_year - calendar.base_year, calendar.end_year - calendar.base_year + 1)
+    by_line, linked_spend, induced_spend = [], np.zeros((replicates, len(calendar.budget_years))), None
+    if demography.induced is not None:
+        induced_context = replace(context, demography=replace(demography, births=demography.induced),
+                                  streams=Streams(prepared.scenario.scenario.seed, block, prefix="induced:"))
+        induced_spend = np.zeros_like(linked_spend)
     for line in LINES:
         if line.id not in prepared.line_ids:
             continue
-        section = getattr(scenario.lines, line.id)
-        monthly = line.accrual(context, section)  # [rep, month, area]
-        yearly = calendar.by_year(monthly)[:, budget_years]
-        by_line.append(split_by_payer(yearly, payer_matrix(scenario, section)))
-    accrual = np.stack(by_line, axis=2) if by_line else np.zeros((replicates, len(calendar.budget_years), 0, len(AREAS) + 1))
+        section = getattr(realised.lines, line.id)
+        yearly = calendar.by_year(line.accrual(context, section))[:, budget]  # [rep, year, area]
+        by_line.append(split_by_payer(yearly, payer_matrix(realised, section)))
+        if line.birth_linked:
+            linked_spend += yearly.sum(axis=2)
+            if induced_spend is not None:
+                induced_spend += calendar.by_year(line.accrual(induced_context, section))[:, budget].sum(axis=2)
+    n_years = len(calendar.budget_years)
+    accrual = np.stack(by_line, axis=2) if by_line else np.zeros((replicates, n_years, 0, len(AREAS) + 1))
+    induced_births = (np.zeros((replicates, n_years)) if demography.induced is None
+                      else calendar.by_year(demography.induced.sum(axis=(2, 3, 4)))[:, budget].astype(float))
+    impact = {"induced_births": induced_births, "birth_linked_spending": linked_spend,
+              "spending_on_induced_births": induced_spend if induced_spend is not None else np.zeros_like(linked_spend)}
     output_years = slice(0, calendar.end_year - calendar.base_year + 1)
     births = calendar.by_year(demography.births.sum(axis=4))[:, output_years]  # [rep, year, area, transition]
     births = np.concatenate([births[..., :2], births[..., 2:].sum(axis=-1, keepdims=True)], axis=-1)
     return BlockResult(accrual=accrual.astype(np.float64), births=births.astype(np.float64),
-                       births_by_age=demography.births_by_age[:, output_years].astype(np.float64))
+                       births_by_age=demography.births_by_age[:, output_years].astype(np.float64), impact=impact)
 
 
 def _run_block_job(args: tuple[Prepared, int, int, int]) -> BlockResult:
@@ -182,5 +243,6 @@ def run(loaded: LoadedScenario, workers: int = 1,
         accrual=np.concatenate([r.accrual for r in results]),
         births=np.concatenate([r.births for r in results]),
         births_by_age=np.concatenate([r.births_by_age for r in results]),
+        impact={key: np.concatenate([r.impact[key] for r in results]) for key in results[0].impact},
         timing={"prepare_seconds": prepared_at - started, "simulate_seconds": finished - prepared_at},
     )

@@ -14,6 +14,7 @@ import numpy as np
 from pydantic import BaseModel, ConfigDict, Field, model_validator
 
 from model.errors import InputError
+from model.uncertainty import Distribution
 
 
 class YearPath(BaseModel):
@@ -24,6 +25,8 @@ class YearPath(BaseModel):
         "error", description="rule for years before the first given year")
     after: Literal["hold", "grow"] = Field(description="rule for years after the last given year")
     growth: float | None = Field(None, gt=-1, description="annual growth rate for `grow` rules")
+    scale: float | Distribution = Field(1.0, description="factor on the whole path (a distribution "
+                                        "gives each replicate its own level)")
 
     @model_validator(mode="after")
     def _growth_given_when_needed(self) -> YearPath:
@@ -32,8 +35,11 @@ class YearPath(BaseModel):
         return self
 
 
-def series(value: float | YearPath, years: np.ndarray, field: str, file: str | None) -> np.ndarray:
-    """The parameter's value in each of `years` (float64), or an InputError naming the gap."""
+def series(value: float | np.ndarray | YearPath, years: np.ndarray, field: str, file: str | None) -> np.ndarray:
+    """The parameter's value in each of `years`: [year], or [replicate, year] when it varies
+    by replicate (a drawn number or a drawn path scale). InputError names any uncovered year."""
+    if isinstance(value, np.ndarray):
+        return np.repeat(value[:, None], len(years), axis=1)
     if not isinstance(value, YearPath):
         return np.full(len(years), float(value))
     known = np.array(sorted(value.values), dtype=float)
@@ -50,4 +56,9 @@ def series(value: float | YearPath, years: np.ndarray, field: str, file: str | N
             out[early] = levels[0] * (1 + value.growth) ** (years[early] - first)
     if late.any() and value.after == "grow":
         out[late] = levels[-1] * (1 + value.growth) ** (years[late] - last)
-    return out
+    scale = value.scale
+    if isinstance(scale, np.ndarray):
+        return scale[:, None] * out[None, :]
+    if isinstance(scale, Distribution):
+        scale = scale.central()
+    return out * float(scale)

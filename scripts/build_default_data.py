@@ -302,6 +302,23 @@ def parameter_sources() -> list[tuple[str, str, str, str, str, str]]:
         ("lines.maternity_insurance_subsidy.employer_rate", "share of base", f"{pr} §3 (16 + 8.5 + 0.7 + 0.5%)", "derived", "employer pension, medical incl. maternity, unemployment, work injury", "0.24 – 0.36"),
         ("lines.maternity_insurance_subsidy.contribution_base", "yuan per month", f"{pr} §3", "assumption", "4,500 in 2025 (many firms pay near the 60% floor), +4%/yr", "3800 – 6000"),
         ("lines.maternity_insurance_subsidy.leave_days", "days", f"{pr} §3 (湖北 98 + 60)", "read", "", ""),
+        ("behaviour.fertility_response", "share per 10,000 yuan",
+         "Milligan, 'Quebec's Baby Bonus: Can Public Policy Raise Fertility?', C.D. Howe Institute 2002 "
+         "(up to C$8,000 per birth raised births 14.5%; C$15,472 per additional child); Cohen, Dehejia & "
+         "Romanov, 'Financial Incentives and Fertility', REStat 2013 (marginal child subsidy +0.99 pp on the "
+         "yearly probability of pregnancy); Toledano et al., Israel NII WP 101, 2009 (high-order allowances "
+         "+6-7% for married Arab women)", "assumption",
+         "read: the three estimates quoted; assumed: their conversion to Jingmen. Central 0.02 (+2% per 10,000 "
+         "yuan: the ≈20,000-yuan third-child package raises third births ≈4%, in the range of the Israeli "
+         "estimates); high 0.06 (Quebec's +14.5% for a bonus assumed worth about 25,000 yuan to a Jingmen family); "
+         "low 0 (no clear post-2021 response in Chinese data: 桐乡 third births 2.5% of births in 2023, "
+         "demography.md §8)", "0 – 0.06"),
+        ("behaviour.response_phase_in_years", "years", "Milligan 2002 (the response built up over the first years)",
+         "assumption", "decisions take a pregnancy and some planning: full response after 3 years", "1 – 5"),
+        ("indexation.cpi", "per year", "PBoC inflation objective ≈2% (China CPI was 0.2% in 2023-24)", "assumption",
+         "used only when a scenario indexes a line's amounts", "0.0 – 0.03"),
+        ("indexation.from_year", "year", "amounts as written in the plan", "assumption",
+         "indexed from the first budget year on", ""),
     ]
 
 

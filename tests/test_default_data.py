@@ -30,6 +30,8 @@ def _numeric_defaults() -> list[str]:
         if isinstance(node, dict) and not ({"values", "after"} & node.keys()) and prefix != "cost_sharing.city_share":
             for key, value in node.items():
                 walk(f"{prefix}.{key}" if prefix else key, value)
+        elif isinstance(node, list) and all(isinstance(item, str) for item in node):
+            return  # a list of names, not numbers
         elif not isinstance(node, (str, bool)):
             found.append(prefix)
 

@@ -1,8 +1,13 @@
 """What every policy line receives and returns.
 
 A line turns one block's simulated events into entitlements (accrual) in yuan, by
-replicate × simulated month × area where the cost arises. Cost sharing, years and
-quantiles are done elsewhere, so a line module reads like its clause and nothing more.
+replicate × simulated month × area where the cost arises, and may say what a birth of
+each order is worth to a family (the fertility response reads that). Cost sharing, years
+and quantiles are done elsewhere, so a line module reads like its clause and nothing more.
+
+Parameters may differ by replicate: `ctx.value` gives a number or a [rep, 1, 1] array,
+`ctx.yearly` / `ctx.monthly` give [rep or 1, year or month, 1], ready to broadcast
+against [rep, time, area] arrays.
 """
 
 from __future__ import annotations
@@ -15,28 +20,45 @@ import numpy as np
 from model.calendar import Calendar
 from model.engine import Demography
 from model.inputs import BaseData
+from model.realise import per_replicate
 from model.rng import Streams
 from model.scenario import LineSection, Scenario
 from model.yearpath import YearPath, series
 
 
 @dataclass
-class LineContext:
-    scenario: Scenario
+class ParameterContext:
+    scenario: Scenario  # realised: distributions replaced by [rep] arrays
     base: BaseData
     calendar: Calendar
-    demography: Demography
-    streams: Streams
     replicates: int
+    area_share: np.ndarray  # [rep or 1, area] share of city residents
     source_file: Callable[[str], str]  # dotted key → scenario file that set it (for errors)
 
-    def yearly(self, value: float | YearPath, key: str) -> np.ndarray:
-        """A parameter's value in every simulated year."""
-        return series(value, self.calendar.years.astype(float), key, self.source_file(key))
+    def value(self, value: float | np.ndarray) -> float | np.ndarray:
+        return per_replicate(value, 3)
 
-    def monthly(self, value: float | YearPath, key: str) -> np.ndarray:
-        """A parameter's value in every simulated month (the value of that month's year)."""
-        return np.repeat(self.yearly(value, key), 12)
+    def yearly(self, value: float | np.ndarray | YearPath, key: str) -> np.ndarray:
+        """[rep or 1, year, 1]: the parameter in every simulated year (from the policy start on;
+        earlier years repeat the first policy year's value, as no entitlement arises then)."""
+        out = series(value, self.calendar.line_years.astype(float), key, self.source_file(key))
+        return out.reshape(-1, self.calendar.n_years, 1)
+
+    def monthly(self, value: float | np.ndarray | YearPath, key: str) -> np.ndarray:
+        """[rep or 1, month, 1]: the value of each month's year."""
+        return np.repeat(self.yearly(value, key), 12, axis=1)
+
+    def index(self, line_id: str) -> np.ndarray:
+        """[rep or 1, year, 1] price index of a line's amounts (1 unless the line is indexed)."""
+        indexation = self.scenario.indexation
+        if line_id not in indexation.lines:
+            return np.ones((1, self.calendar.n_years, 1))
+        inflation = self.yearly(indexation.cpi, "indexation.cpi")
+        after = (self.calendar.years > indexation.from_year)[None, :, None]
+        return np.cumprod(np.where(after, 1 + inflation, 1.0), axis=1)
+
+    def index_monthly(self, line_id: str) -> np.ndarray:
+        return np.repeat(self.index(line_id), 12, axis=1)
 
     def from_policy_start(self, monthly: np.ndarray, month_axis: int = 1) -> np.ndarray:
         """Zero every month before the plan took effect (entitlements start with the policy)."""
@@ -50,6 +72,16 @@ class LineContext:
         return np.repeat(yearly / 12.0, 12, axis=1)
 
 
+@dataclass
+class LineContext(ParameterContext):
+    demography: Demography | None = None
+    streams: Streams | None = None
+
+
+# Expected yuan a family receives per birth: [rep or 1, year, area, birth order 1..3].
+BenefitFunction = Callable[[ParameterContext, LineSection], np.ndarray]
+
+
 @dataclass(frozen=True)
 class Line:
     id: str
@@ -58,6 +90,8 @@ class Line:
     clause: str
     kind: str  # outlay | revenue_forgone | memo
     accrual: Callable[[LineContext, LineSection], np.ndarray]  # → [rep, month, area] yuan
+    benefit_per_birth: BenefitFunction | None = None  # None: not a per-birth benefit
+    birth_linked: bool = False  # spending follows births one for one (deadweight is measured)
 
 
 def shift_months(values: np.ndarray, months: int, axis: int = 1) -> np.ndarray:
@@ -78,3 +112,13 @@ def birth_months(ctx: LineContext, transitions: slice | list[int], groups: slice
     """Births of the given transitions and eligibility groups: [rep, month, area]."""
     births = ctx.demography.births[:, :, :, transitions, :][..., groups]
     return births.reshape(*births.shape[:3], -1).sum(axis=3)
+
+
+def transitions_of(orders: list[int]) -> list[int]:
+    """Engine birth transitions (1st, 2nd, 3rd, 4th+) of contract birth orders (3 = third and later)."""
+    return sorted({t for order in orders for t in ([order - 1] if order < 3 else [2, 3])})
+
+
+def all_orders(per_birth: np.ndarray) -> np.ndarray:
+    """[rep or 1, year, 1] yuan per birth of any order → [rep or 1, year, 1, order 1..3]."""
+    return np.repeat(per_birth[..., None], 3, axis=-1)

@@ -11,16 +11,18 @@ from __future__ import annotations
 
 import numpy as np
 
-from model.lines.base import Line, LineContext
+from model.lines.base import Line, LineContext, ParameterContext
 from model.scenario import ChildcareLine
 
+KEY = "lines.childcare_slot_subsidy"
 
-def residents(ctx: LineContext) -> np.ndarray:
-    """Residents by simulated year and area: base population × share × growth."""
+
+def residents(ctx: ParameterContext) -> np.ndarray:
+    """Residents by replicate, simulated year and area: base population × share × growth."""
     demography = ctx.scenario.demography
-    years = ctx.calendar.years - ctx.calendar.base_year
-    growth = (1 + demography.population_growth) ** years
-    return demography.resident_population * growth[:, None] * ctx.base.area_population_share[None, :]
+    years = (ctx.calendar.years - ctx.calendar.base_year)[None, :, None]
+    growth = (1 + ctx.value(demography.population_growth)) ** years
+    return ctx.value(demography.resident_population) * growth * ctx.area_share[:, None, :]
 
 
 def children_under_three(ctx: LineContext) -> np.ndarray:
@@ -30,26 +32,23 @@ def children_under_three(ctx: LineContext) -> np.ndarray:
     """
     calendar = ctx.calendar
     simulated = calendar.by_year(ctx.demography.births.sum(axis=(3, 4)))  # [rep, year, area]
-    earlier = np.array([ctx.base.births_history.get(calendar.base_year - k, np.nan) for k in (3, 2, 1)])
-    if np.isnan(earlier).any():
-        missing = calendar.base_year - (3, 2, 1)[int(np.flatnonzero(np.isnan(earlier))[0])]
-        raise ValueError(f"births_history needs the year {missing} (children under 3 in the base year)")
-    history = np.broadcast_to((earlier[:, None] * ctx.base.area_population_share[None, :])[None],
+    earlier = np.array([ctx.base.births_history[calendar.base_year - k] for k in (3, 2, 1)])
+    history = np.broadcast_to(earlier[None, :, None] * ctx.area_share[:, None, :],
                               (ctx.replicates, 3, simulated.shape[2]))
     births = np.concatenate([history, simulated], axis=1)  # years base−3 … horizon
     return 0.5 * births[:, :-3] + births[:, 1:-2] + births[:, 2:-1] + 0.5 * births[:, 3:]
 
 
 def accrual(ctx: LineContext, line: ChildcareLine) -> np.ndarray:
-    slots = residents(ctx) / 1000 * ctx.yearly(line.slots_per_1000, "lines.childcare_slot_subsidy.slots_per_1000")[:, None]
-    inclusive_slots = np.floor(slots * line.inclusive_share)
-    enrolment = ctx.yearly(line.enrolment_rate, "lines.childcare_slot_subsidy.enrolment_rate")
-    rng = ctx.streams("childcare_slot_subsidy:enrolment")
-    wanting = rng.binomial(np.round(children_under_three(ctx)).astype(np.int64),
-                           (enrolment * line.inclusive_share)[None, :, None])
-    enrolled = np.minimum(wanting, inclusive_slots[None])
-    claimed = ctx.streams("childcare_slot_subsidy:claims").binomial(enrolled.astype(np.int64), line.take_up)
-    return ctx.from_policy_start(ctx.spread_over_year(claimed * line.amount_per_slot))
+    slots = residents(ctx) / 1000 * ctx.yearly(line.slots_per_1000, f"{KEY}.slots_per_1000")
+    inclusive_slots = np.floor(slots * ctx.value(line.inclusive_share))
+    enrolment = ctx.yearly(line.enrolment_rate, f"{KEY}.enrolment_rate")
+    wanting = ctx.streams("childcare_slot_subsidy:enrolment").binomial(
+        np.round(children_under_three(ctx)).astype(np.int64), enrolment * ctx.value(line.inclusive_share))
+    enrolled = np.minimum(wanting, inclusive_slots).astype(np.int64)
+    claimed = ctx.streams("childcare_slot_subsidy:claims").binomial(enrolled, ctx.yearly(line.take_up, f"{KEY}.take_up"))
+    amount = ctx.yearly(line.amount_per_slot, f"{KEY}.amount_per_slot") * ctx.index(LINE.id)
+    return ctx.from_policy_start(ctx.spread_over_year(claimed * amount))
 
 
 LINE = Line("childcare_slot_subsidy", "普惠托位补贴", "Childcare slot subsidy", "11", "outlay", accrual)

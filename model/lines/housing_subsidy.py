@@ -18,31 +18,36 @@ from __future__ import annotations
 import numpy as np
 
 from model.areas import AREAS, DISTRICTS
-from model.lines.base import Line, LineContext, birth_months
+from model.lines.base import Line, LineContext, ParameterContext, birth_months
+from model.realise import per_replicate
 from model.scenario import HousingLine
 
 CITY_HUKOU = [1]
 SECOND, THIRD_AND_LATER = [1], [2, 3]
+KEY = "lines.housing_subsidy"
 
 
 def amount_by_home_area(line: HousingLine) -> np.ndarray:
-    """[order class (second, third+), home area] one-off yuan for a qualifying purchase."""
-    amounts = np.zeros((2, len(AREAS)))
+    """[rep or 1, order class (second, third+), home area] one-off yuan for a qualifying purchase."""
+    second = per_replicate(line.amount_second_child, 1)
+    third = per_replicate(line.amount_third_child, 1)
+    replicates = max(np.size(second), np.size(third))
+    amounts = np.zeros((replicates, 2, len(AREAS)))
     for a, area in enumerate(AREAS):
         if area in DISTRICTS:
-            amounts[:, a] = (line.amount_second_child, line.amount_third_child)
+            amounts[:, 0, a], amounts[:, 1, a] = second, third
         elif area in line.county_amounts:
             own = line.county_amounts[area]
-            amounts[:, a] = (own.get("second", 0.0), own.get("third", 0.0))
+            amounts[:, 0, a], amounts[:, 1, a] = own.get("second", 0.0), own.get("third", 0.0)
     return amounts
 
 
 def purchase_probabilities(line: HousingLine, destination: np.ndarray) -> np.ndarray:
-    """[from area, (year offset × home area) + no purchase] probabilities of each outcome."""
+    """[rep or 1, from area, (year offset × home area) + no purchase] probabilities."""
     profile = np.asarray(line.purchase_profile)
-    buys = line.purchase_probability * line.take_up * profile[None, :, None] * destination[:, None, :]
-    buys = buys.reshape(destination.shape[0], -1)
-    return np.concatenate([buys, 1 - buys.sum(axis=1, keepdims=True)], axis=1)
+    shape = (profile[None, :, None] * destination[:, None, :]).reshape(destination.shape[0], -1)
+    buys = np.reshape(per_replicate(line.purchase_probability, 1), (-1, 1, 1)) * shape[None]
+    return np.concatenate([buys, 1 - buys.sum(axis=2, keepdims=True)], axis=2)
 
 
 def accrual(ctx: LineContext, line: HousingLine) -> np.ndarray:
@@ -53,14 +58,26 @@ def accrual(ctx: LineContext, line: HousingLine) -> np.ndarray:
     probabilities = purchase_probabilities(line, ctx.base.housing_destination)
     n_offsets, n_areas = len(line.purchase_profile), len(AREAS)
     outcomes = ctx.streams("housing_subsidy:purchases").multinomial(
-        families.transpose(0, 1, 3, 2), probabilities)  # [rep, year, order class, from area, outcome]
+        families.transpose(0, 1, 3, 2), probabilities[:, None, None])  # [rep, year, class, from, outcome]
     purchases = outcomes[..., :-1].reshape(*outcomes.shape[:4], n_offsets, n_areas).sum(axis=3)
-    # purchases: [rep, birth year, order class, offset, home area] → yuan by purchase year
-    yuan = (purchases * amount_by_home_area(line)[None, None, :, None, :]).sum(axis=2)
-    by_purchase_year = np.zeros((ctx.replicates, calendar.n_years, n_areas))
-    for offset in range(n_offsets):
-        by_purchase_year[:, offset:] += yuan[:, : calendar.n_years - offset, offset]
-    return ctx.spread_over_year(by_purchase_year)
+    by_purchase_year = np.zeros((ctx.replicates, calendar.n_years, 2, n_areas), dtype=np.int64)
+    for offset in range(n_offsets):  # [rep, birth year, class, offset, home] → purchase year
+        by_purchase_year[:, offset:] += purchases[:, : calendar.n_years - offset, :, offset]
+    take_up = ctx.yearly(line.take_up, f"{KEY}.take_up")[..., None]  # [rep or 1, year, 1, 1]
+    claims = ctx.streams("housing_subsidy:claims").binomial(by_purchase_year, take_up)
+    amounts = amount_by_home_area(line)[:, None] * ctx.index(LINE.id)[..., None]
+    return ctx.spread_over_year((claims * amounts).sum(axis=2))
 
 
-LINE = Line("housing_subsidy", "购房补贴", "Home-purchase subsidy", "14", "outlay", accrual)
+def benefit_per_birth(ctx: ParameterContext, line: HousingLine) -> np.ndarray:
+    """Expected subsidy per second / third birth to a family living in each area."""
+    destination = ctx.base.housing_destination  # [from, to]
+    amounts = amount_by_home_area(line)  # [rep or 1, class, to]
+    expected = np.einsum("ft,rct->rfc", destination, amounts)  # [rep or 1, from, class]
+    chance = ctx.value(line.purchase_probability) * ctx.yearly(line.take_up, f"{KEY}.take_up")  # [rep|1, year, 1]
+    per_birth = chance[..., None] * expected[:, None] * ctx.index(LINE.id)[..., None]  # [rep, year, from, class]
+    return np.concatenate([np.zeros(per_birth.shape[:-1] + (1,)), per_birth], axis=-1)
+
+
+LINE = Line("housing_subsidy", "购房补贴", "Home-purchase subsidy", "14", "outlay", accrual,
+            benefit_per_birth, birth_linked=True)

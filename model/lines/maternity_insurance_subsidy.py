@@ -11,11 +11,19 @@ from __future__ import annotations
 
 import numpy as np
 
-from model.lines.base import Line, LineContext, birth_months, shift_months
+from model.lines.base import (
+    Line,
+    LineContext,
+    ParameterContext,
+    all_orders,
+    birth_months,
+    shift_months,
+)
 from model.scenario import MaternityLine
 
 ALL = slice(None)
 DAYS_PER_MONTH = 365.25 / 12
+KEY = "lines.maternity_insurance_subsidy"
 
 
 def leave_profile(leave_days: int) -> np.ndarray:
@@ -28,17 +36,28 @@ def leave_profile(leave_days: int) -> np.ndarray:
     return profile
 
 
+def monthly_subsidy(ctx: ParameterContext, line: MaternityLine, by_month: bool) -> np.ndarray:
+    base = (ctx.monthly if by_month else ctx.yearly)(line.contribution_base, f"{KEY}.contribution_base")
+    return base * ctx.value(line.employer_rate) * ctx.value(line.subsidy_rate)
+
+
 def accrual(ctx: LineContext, line: MaternityLine) -> np.ndarray:
     births = ctx.from_policy_start(birth_months(ctx, ALL, ALL))
-    subsidised = ctx.streams("maternity_insurance_subsidy:claims").binomial(
-        births, line.enterprise_insured_share * line.take_up)
-    monthly_contribution = ctx.monthly(line.contribution_base, "lines.maternity_insurance_subsidy.contribution_base")
-    monthly_subsidy = monthly_contribution * line.employer_rate * line.subsidy_rate
+    share = ctx.value(line.enterprise_insured_share) * ctx.monthly(line.take_up, f"{KEY}.take_up")
+    subsidised = ctx.streams("maternity_insurance_subsidy:claims").binomial(births, share)
     on_leave = np.zeros(subsidised.shape)
-    for months_after_birth, share in enumerate(leave_profile(line.leave_days)):
-        on_leave += shift_months(subsidised, -months_after_birth) * share
-    return on_leave * monthly_subsidy[None, :, None]
+    for months_after_birth, part in enumerate(leave_profile(line.leave_days)):
+        on_leave += shift_months(subsidised, -months_after_birth) * part
+    return on_leave * monthly_subsidy(ctx, line, by_month=True)
+
+
+def benefit_per_birth(ctx: ParameterContext, line: MaternityLine) -> np.ndarray:
+    """The subsidy goes to the employer; counted as a benefit to the family all the same
+    (it lowers the cost of a birth to the mother's job), at its full value."""
+    share = ctx.value(line.enterprise_insured_share) * ctx.yearly(line.take_up, f"{KEY}.take_up")
+    months = line.leave_days / DAYS_PER_MONTH
+    return all_orders(monthly_subsidy(ctx, line, by_month=False) * months * share)
 
 
 LINE = Line("maternity_insurance_subsidy", "产假社保补贴", "Maternity-leave social-insurance subsidy", "18",
-            "outlay", accrual)
+            "outlay", accrual, benefit_per_birth, birth_linked=True)

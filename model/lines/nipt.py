@@ -3,28 +3,48 @@
 "对为我市户籍、在市内医疗机构建档检查的孕妇，提供免费无创产前基因检测" — a free NIPT for every
 pregnant woman who holds city hukou herself and is filed (建档) in a city hospital. Tests
 are priced in the month they are done, `months_before_birth` before the birth; pregnancies
-that do not end in a birth are tested too (`pregnancies_per_birth`). The plan names no
-payer rule for this test; the default 50/50 district rule of the other clauses applies.
+that do not end in a birth are tested too (`pregnancies_per_birth`). Take-up is that of
+the birth month. The plan names no payer rule for this test; the default 50/50 district
+rule of the other clauses applies.
 """
 
 from __future__ import annotations
 
 import numpy as np
 
-from model.lines.base import Line, LineContext, birth_months, shift_months
+from model.lines.base import (
+    Line,
+    LineContext,
+    ParameterContext,
+    all_orders,
+    birth_months,
+    shift_months,
+)
 from model.scenario import NiptLine
 
 ALL = slice(None)
+KEY = "lines.nipt"
+
+
+def tested_share(ctx: ParameterContext, line: NiptLine, by_month: bool) -> np.ndarray:
+    take_up = (ctx.monthly if by_month else ctx.yearly)(line.take_up, f"{KEY}.take_up")
+    return ctx.value(line.mother_city_hukou_share) * ctx.value(line.registered_in_city_hospital_share) * take_up
 
 
 def accrual(ctx: LineContext, line: NiptLine) -> np.ndarray:
     births = birth_months(ctx, ALL, ALL)
-    tested_share = line.mother_city_hukou_share * line.registered_in_city_hospital_share * line.take_up
-    tests = ctx.streams("nipt:tests").binomial(births, tested_share)
-    extra_pregnancies = line.pregnancies_per_birth - 1.0  # tested pregnancies with no birth
-    tests = tests + ctx.streams("nipt:tests_without_birth").binomial(births, tested_share * extra_pregnancies)
+    share = tested_share(ctx, line, by_month=True)
+    tests = ctx.streams("nipt:tests").binomial(births, share)
+    extra_pregnancies = ctx.value(line.pregnancies_per_birth) - 1.0  # tested pregnancies with no birth
+    tests = tests + ctx.streams("nipt:tests_without_birth").binomial(births, share * extra_pregnancies)
     tests_in_test_month = ctx.from_policy_start(shift_months(tests, line.months_before_birth))
-    return tests_in_test_month * line.price
+    return tests_in_test_month * ctx.monthly(line.price, f"{KEY}.price") * ctx.index_monthly(LINE.id)
 
 
-LINE = Line("nipt", "免费无创产前基因检测", "Free prenatal NIPT", "9", "outlay", accrual)
+def benefit_per_birth(ctx: ParameterContext, line: NiptLine) -> np.ndarray:
+    price = ctx.yearly(line.price, f"{KEY}.price") * ctx.index(LINE.id)
+    return all_orders(price * tested_share(ctx, line, by_month=False) * ctx.value(line.pregnancies_per_birth))
+
+
+LINE = Line("nipt", "免费无创产前基因检测", "Free prenatal NIPT", "9", "outlay", accrual,
+            benefit_per_birth, birth_linked=True)

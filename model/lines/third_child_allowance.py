@@ -4,19 +4,20 @@
 直至孩子满3周岁" — families with at least one city-hukou parent whose third child is born in
 a city hospital receive 500 yuan a month until the child turns 3. Entitlement accrues from
 the birth month for `months` months (36) and stops at the child's death. Third means third
-and later (birth order 3 of the contract). In the three districts city and district pay 50/50.
+and later (birth order 3 of the contract); `birth_orders = [2, 3]` extends it to second
+children. In the three districts city and district pay 50/50.
 """
 
 from __future__ import annotations
 
 import numpy as np
 
-from model.lines.base import Line, LineContext, birth_months
+from model.lines.base import Line, LineContext, ParameterContext, birth_months, transitions_of
 from model.rng import Streams
 from model.scenario import AllowanceLine
 
 CITY_HUKOU = [1]
-THIRD_AND_LATER = [2, 3]
+KEY = "lines.third_child_allowance"
 
 
 def recipients_alive(recipients: np.ndarray, months: int, q_child: np.ndarray,
@@ -47,14 +48,24 @@ def paid_child_months(alive: np.ndarray, n_months: int) -> np.ndarray:
     return out
 
 
+def monthly_amount(ctx: ParameterContext, line: AllowanceLine) -> np.ndarray:
+    return ctx.monthly(line.monthly_amount, f"{KEY}.monthly_amount") * ctx.index_monthly(line_id=LINE.id)
+
+
 def accrual(ctx: LineContext, line: AllowanceLine) -> np.ndarray:
-    eligible = ctx.from_policy_start(birth_months(ctx, THIRD_AND_LATER, CITY_HUKOU))
-    claim_share = ctx.scenario.eligibility.in_city_hospital_share * line.take_up
+    eligible = ctx.from_policy_start(birth_months(ctx, transitions_of(line.birth_orders), CITY_HUKOU))
+    claim_share = ctx.monthly(line.take_up, f"{KEY}.take_up") * ctx.value(ctx.scenario.eligibility.in_city_hospital_share)
     recipients = ctx.streams("third_child_allowance:claims").binomial(eligible, claim_share)
     alive = recipients_alive(recipients, line.months, ctx.base.q_child, ctx.streams)
-    child_months = paid_child_months(alive, ctx.calendar.n_months)
-    amount = ctx.monthly(line.monthly_amount, "lines.third_child_allowance.monthly_amount")
-    return child_months * amount[None, :, None]
+    return paid_child_months(alive, ctx.calendar.n_months) * monthly_amount(ctx, line)
 
 
-LINE = Line("third_child_allowance", "三孩育儿补贴", "Third-child allowance", "13", "outlay", accrual)
+def benefit_per_birth(ctx: ParameterContext, line: AllowanceLine) -> np.ndarray:
+    claim_share = ctx.yearly(line.take_up, f"{KEY}.take_up") * ctx.value(ctx.scenario.eligibility.in_city_hospital_share)
+    per_birth = ctx.yearly(line.monthly_amount, f"{KEY}.monthly_amount") * ctx.index(LINE.id) * line.months * claim_share
+    orders = np.array([order in line.birth_orders for order in (1, 2, 3)], dtype=float)
+    return per_birth[..., None] * orders  # [rep or 1, year, 1, order]
+
+
+LINE = Line("third_child_allowance", "三孩育儿补贴", "Third-child allowance", "13", "outlay", accrual,
+            benefit_per_birth, birth_linked=True)

@@ -1,0 +1,65 @@
+"""Per-replicate parameter values for one block: every distribution becomes an array.
+
+The result is the scenario with each `Distribution` replaced by an array of shape
+[replicate] (and a year path's distribution scale likewise), built without re-validation.
+Code downstream treats a value as a number or an array and broadcasts over replicates.
+"""
+
+from __future__ import annotations
+
+import math
+
+import numpy as np
+from pydantic import BaseModel
+
+from model.numbers import Bounded
+from model.rng import Streams
+from model.uncertainty import Distribution
+from model.yearpath import YearPath
+
+
+def _draw(distribution: Distribution, key: str, bounds: tuple[float, float], streams: Streams,
+          replicates: int) -> np.ndarray:
+    uniforms = streams(f"param:{key}").random(replicates)  # one draw call per stream
+    return np.asarray(distribution.quantile(uniforms, bounds), dtype=np.float64)
+
+
+def realise(model: BaseModel, streams: Streams, replicates: int, prefix: str = "") -> BaseModel:
+    updates: dict[str, object] = {}
+    for name, info in type(model).model_fields.items():
+        value = getattr(model, name)
+        key = f"{prefix}{name}"
+        bounded = next((m for m in info.metadata if isinstance(m, Bounded)), Bounded())
+        if isinstance(value, Distribution):
+            updates[name] = _draw(value, key, (bounded.low, bounded.high), streams, replicates)
+        elif isinstance(value, YearPath) and isinstance(value.scale, Distribution):
+            scale = _draw(value.scale, f"{key}.scale", (0.0, math.inf), streams, replicates)
+            updates[name] = value.model_copy(update={"scale": scale})
+        elif isinstance(value, BaseModel):
+            realised = realise(value, streams, replicates, prefix=f"{key}.")
+            if realised is not value:
+                updates[name] = realised
+    return model.model_copy(update=updates) if updates else model
+
+
+def central(model: BaseModel) -> BaseModel:
+    """The scenario with every distribution at its central value (for checks and reports)."""
+    updates: dict[str, object] = {}
+    for name in type(model).model_fields:
+        value = getattr(model, name)
+        if isinstance(value, Distribution):
+            updates[name] = value.central()
+        elif isinstance(value, YearPath) and isinstance(value.scale, Distribution):
+            updates[name] = value.model_copy(update={"scale": value.scale.central()})
+        elif isinstance(value, BaseModel):
+            changed = central(value)
+            if changed is not value:
+                updates[name] = changed
+    return model.model_copy(update=updates) if updates else model
+
+
+def per_replicate(value: float | np.ndarray, ndim: int) -> float | np.ndarray:
+    """A number stays a number; a [replicate] array becomes [replicate, 1, …] with `ndim` axes."""
+    if isinstance(value, np.ndarray):
+        return value.reshape((-1,) + (1,) * (ndim - 1))
+    return float(value)

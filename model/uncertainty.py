@@ -1,0 +1,125 @@
+"""Parameter uncertainty: any scalar number in a scenario may be a distribution.
+
+    take_up = { dist = "beta", mean = 0.85, sd = 0.05 }
+    price = { dist = "triangular", low = 600, mode = 800, high = 1500 }
+    households_base_year = { dist = "uniform", low = 100, high = 350 }
+    population_growth = { dist = "normal", mean = -0.009, sd = 0.003 }   # truncated to the field's range
+    amount_per_slot = { dist = "fixed", value = 600 }
+
+Each replicate draws its own value (parameter uncertainty) on top of the stochastic events
+(process uncertainty). Values are drawn by inverse CDF from a uniform stream keyed by the
+parameter's name, so two scenarios with the same seed draw the same quantile for the
+same key (common random numbers), and a `fixed` distribution equals the plain number.
+"""
+
+from __future__ import annotations
+
+import math
+from typing import Any, Literal
+
+import numpy as np
+from pydantic import BaseModel, ConfigDict, Field, model_validator
+from scipy import stats
+
+REQUIRED = {
+    "beta": ("mean", "sd"),
+    "triangular": ("low", "mode", "high"),
+    "uniform": ("low", "high"),
+    "normal": ("mean", "sd"),
+    "fixed": ("value",),
+}
+
+
+class Distribution(BaseModel):
+    model_config = ConfigDict(extra="forbid")
+
+    dist: Literal["beta", "triangular", "uniform", "normal", "fixed"] = Field(
+        description="beta (mean, sd; for shares), triangular (low, mode, high), uniform (low, high), "
+                    "normal (mean, sd; truncated to the valid range), fixed (value)")
+    mean: float | None = None
+    sd: float | None = Field(None, gt=0)
+    low: float | None = None
+    mode: float | None = None
+    high: float | None = None
+    value: float | None = None
+
+    @model_validator(mode="after")
+    def _fields_match_kind(self) -> Distribution:
+        needed = REQUIRED[self.dist]
+        given = {k for k in ("mean", "sd", "low", "mode", "high", "value") if getattr(self, k) is not None}
+        missing = [k for k in needed if k not in given]
+        extra = sorted(given - set(needed))
+        if missing or extra:
+            raise ValueError(f"a {self.dist} distribution takes {', '.join(needed)}"
+                             + (f"; missing {', '.join(missing)}" if missing else "")
+                             + (f"; not used: {', '.join(extra)}" if extra else ""))
+        if self.dist == "triangular" and not (self.low <= self.mode <= self.high and self.low < self.high):
+            raise ValueError("triangular needs low ≤ mode ≤ high and low < high")
+        if self.dist == "uniform" and not self.low < self.high:
+            raise ValueError("uniform needs low < high")
+        if self.dist == "beta":
+            if not 0 < self.mean < 1:
+                raise ValueError("beta needs 0 < mean < 1")
+            if self.sd**2 >= self.mean * (1 - self.mean):
+                limit = math.sqrt(self.mean * (1 - self.mean))
+                raise ValueError(f"beta with mean {self.mean:g} needs sd < {limit:.4g}")
+        return self
+
+    def support(self) -> tuple[float, float]:
+        if self.dist == "fixed":
+            return self.value, self.value
+        if self.dist in ("triangular", "uniform"):
+            return self.low, self.high
+        if self.dist == "beta":
+            return 0.0, 1.0
+        return -math.inf, math.inf
+
+    def central(self) -> float:
+        """The value shown when one number is needed (mean, mode, or the fixed value)."""
+        return {"fixed": self.value, "triangular": self.mode, "uniform": (self.low or 0) / 2 + (self.high or 0) / 2,
+                "beta": self.mean, "normal": self.mean}[self.dist]
+
+    def quantile(self, u: np.ndarray, bounds: tuple[float, float]) -> np.ndarray:
+        """Inverse CDF at the uniforms `u`; `normal` is truncated to `bounds`."""
+        if self.dist == "fixed":
+            return np.full(u.shape, float(self.value))
+        if self.dist == "uniform":
+            return self.low + u * (self.high - self.low)
+        if self.dist == "triangular":
+            c = (self.mode - self.low) / (self.high - self.low)
+            return stats.triang.ppf(u, c, loc=self.low, scale=self.high - self.low)
+        if self.dist == "beta":
+            common = self.mean * (1 - self.mean) / self.sd**2 - 1
+            return stats.beta.ppf(u, self.mean * common, (1 - self.mean) * common)
+        low, high = ((b - self.mean) / self.sd for b in bounds)
+        return stats.truncnorm.ppf(u, low, high, loc=self.mean, scale=self.sd)
+
+
+def field_bounds(metadata: list[Any]) -> tuple[float, float]:
+    """Valid range of a numeric field from its pydantic constraints (ge/gt/le/lt)."""
+    low, high = -math.inf, math.inf
+    for item in metadata:
+        for name in ("ge", "gt"):
+            if getattr(item, name, None) is not None:
+                low = max(low, float(getattr(item, name)))
+        for name in ("le", "lt"):
+            if getattr(item, name, None) is not None:
+                high = min(high, float(getattr(item, name)))
+    return low, high
+
+
+def check_within(distribution: Distribution, bounds: tuple[float, float]) -> None:
+    low, high = distribution.support()
+    if distribution.dist == "normal":
+        if not bounds[0] <= distribution.mean <= bounds[1]:
+            raise ValueError(f"normal mean {distribution.mean:g} is outside the valid range "
+                             f"{_range(bounds)}")
+        return
+    if low < bounds[0] or high > bounds[1]:
+        allowed = "a beta distribution suits shares only" if distribution.dist == "beta" else \
+            f"the values must lie within {_range(bounds)}"
+        raise ValueError(f"{distribution.dist} distribution reaches {low:g}–{high:g}; {allowed}")
+
+
+def _range(bounds: tuple[float, float]) -> str:
+    return f"[{bounds[0]:g}, {bounds[1]:g}]".replace("-inf", "−∞").replace("inf", "∞")
