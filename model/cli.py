@@ -50,6 +50,7 @@ def run(
     from model.results import (
         births_by_age_table,
         births_table,
+        births_total_table,
         budget_table,
         check_output_folder,
         csv_writer,
@@ -67,7 +68,8 @@ def run(
         check_output_folder(out_dir, force)
         loaded = load_scenario(scenario, replicates=replicates, seed=seed)
         result = run_scenario(loaded, workers=workers or os.cpu_count() or 1)
-        frames = {"budget.csv": budget_table(result), "births.csv": births_table(result)}
+        frames = {"budget.csv": budget_table(result), "births.csv": births_table(result),
+                  "births_total.csv": births_total_table(result)}
         if loaded.scenario.output.births_by_mother_age:
             frames["births_by_mother_age.csv"] = births_by_age_table(result)
         writers = {name: csv_writer(frame) for name, frame in frames.items()}
@@ -80,7 +82,11 @@ def run(
         return
     if not quiet:
         print_summary(result, out)
-    out.print(f"wrote {out_dir} in {time.perf_counter() - clock:.1f} s")
+    capped = result.diagnostics.get("capped_share_of_births", 0.0)
+    if capped > 0.001:
+        err.print(f"[yellow]warning:[/] birth rates asked for {capped:.2%} more births than there were women "
+                  "at risk in some cells; see diagnostics in manifest.json", soft_wrap=True)
+    out.print(f"wrote {out_dir} in {time.perf_counter() - clock:.1f} s", soft_wrap=True)
 
 
 @app.command()
@@ -103,7 +109,8 @@ def validate(
         import json
 
         out.print_json(json.dumps(loaded.scenario.model_dump(mode="json"), ensure_ascii=False))
-    out.print(f"{scenario}: valid ({' → '.join(str(f) for f in loaded.files)})")
+    chain = " ← ".join(str(f) for f in loaded.files)
+    out.print(f"{scenario}: valid. Values come from (first wins): {chain}", soft_wrap=True)
 
 
 def main() -> None:

@@ -33,7 +33,7 @@ class Demography:
     births_by_age: np.ndarray  # [rep, year, area, order 1..3, mother's age group]
     childless_city: np.ndarray  # [rep, year, area, age] childless city-hukou women at the start of the year
     women_fertile: np.ndarray  # [rep, year, area] women aged 15-49 at the start of the year
-    limited_cells: int = 0  # cell-years where the rate asked for more births than women at risk
+    capped_births: float = 0.0  # expected births the rates asked for beyond the women at risk (all replicates)
 
 
 @dataclass(frozen=True)
@@ -62,7 +62,7 @@ def simulate_block(inputs: EngineInputs, calendar: Calendar, streams: Streams, r
     births_by_age = np.zeros((replicates, calendar.n_years, n_areas, 3, AGE_GROUPS), dtype=np.int64)
     childless_city = np.zeros((replicates, calendar.n_years, n_areas, AGES), dtype=np.int64)
     women_fertile = np.zeros((replicates, calendar.n_years, n_areas), dtype=np.int64)
-    limited = 0
+    limited = 0.0
 
     for y, year in enumerate(calendar.years):
         childless_city[:, y] = women[:, :, :, 0, 1]
@@ -71,9 +71,10 @@ def simulate_block(inputs: EngineInputs, calendar: Calendar, streams: Streams, r
         # order-k rate per woman becomes a hazard for the women at parity k-1 in the cell.
         at_risk = women[:, :, FERTILE]
         women_in_cell = at_risk.sum(axis=3, keepdims=True)
-        hazard = _hazard(inputs.rates[:, y, None, FERTILE] * women_in_cell, at_risk)
-        limited += int((hazard > 1).sum())
-        hazard = np.minimum(hazard, 1.0)  # cannot exceed the women at risk; counted in `limited`
+        expected = inputs.rates[:, y, None, FERTILE] * women_in_cell
+        hazard = _hazard(expected, at_risk)
+        limited += float(np.maximum(expected - at_risk, 0).sum())
+        hazard = np.minimum(hazard, 1.0)  # cannot exceed the women at risk; reported in the manifest
         cell_births = streams("births", year).binomial(at_risk, hazard)
         month_births = streams("birth_months", year).multinomial(
             cell_births.sum(axis=2), uniform_months)  # [rep, area, transition, group, month]
@@ -116,7 +117,7 @@ def simulate_block(inputs: EngineInputs, calendar: Calendar, streams: Streams, r
         women[:, :, 0] = 0
         women[:, :, 0, 0] = girls
     return Demography(births=births, induced=induced, births_by_age=births_by_age, childless_city=childless_city,
-                      women_fertile=women_fertile, limited_cells=limited)
+                      women_fertile=women_fertile, capped_births=limited)
 
 
 def _hazard(expected: np.ndarray, at_risk: np.ndarray) -> np.ndarray:

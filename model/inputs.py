@@ -151,6 +151,11 @@ def load_base_data(scenario: Scenario) -> BaseData:
         raise InputError(files["parity_by_age"], f"age {age}", f"parity shares add up to {sums[age]:.6g}, not 1")
 
     fertility = table("fertility_by_age_order")
+    if len(fertility) != 35 * ORDERS:
+        have = set(zip(fertility.age, fertility.birth_order, strict=True))
+        age, order = next((a, o) for a in range(15, 50) for o in range(1, ORDERS + 1) if (a, o) not in have)
+        raise InputError(files["fertility_by_age_order"], None,
+                         f"no row for age {age}, birth_order {order}: give every age 15-49 × order 1-4 (0 allowed)")
     shape = np.zeros((AGES, ORDERS))
     shape[fertility.age.to_numpy(), fertility.birth_order.to_numpy() - 1] = fertility.rate.to_numpy()
 
@@ -175,15 +180,28 @@ def load_base_data(scenario: Scenario) -> BaseData:
         raise InputError(files["net_migration"], None,
                          f"needs one row per area and age 0..{AGES - 1} ({len(AREAS) * AGES} rows)")
 
+    leaving = q_female[None, :] + np.maximum(-migration, 0)
+    if leaving.max() > 1:
+        area, age = np.unravel_index(int(np.argmax(leaving)), leaving.shape)
+        raise InputError(files["net_migration"], f"area {AREAS[area]}, age {age}",
+                         f"deaths plus net out-migration reach {leaving[area, age]:.3g} of the women a year (> 1)")
+
     history = table("births_history")
     destination_frame = table("housing_destination")
     destination = np.zeros((len(AREAS), len(AREAS)))
     destination[destination_frame.from_area.map(AREA_INDEX).to_numpy(),
                 destination_frame.to_area.map(AREA_INDEX).to_numpy()] = destination_frame.share.to_numpy()
-    over = destination.sum(axis=1) > 1 + 1e-9
-    if over.any():
-        raise InputError(files["housing_destination"], f"from_area {AREAS[int(np.argmax(over))]}",
-                         "shares of one from_area add up to more than 1")
+    if len(destination_frame) != len(AREAS) ** 2:
+        _complete(destination_frame, files["housing_destination"], "from_area", AREAS)
+        raise InputError(files["housing_destination"], None,
+                         f"needs a row for every from_area × to_area ({len(AREAS) ** 2} rows), found {len(destination_frame)}")
+    sums = destination.sum(axis=1)
+    off = np.abs(sums - 1) > 1e-6
+    if off.any():
+        area = AREAS[int(np.argmax(off))]
+        raise InputError(files["housing_destination"], f"from_area {area}",
+                         f"shares add up to {sums[int(np.argmax(off))]:.6g}; they must add up to 1 (where the "
+                         "qualifying homes of that area's families are)")
 
     return BaseData(
         women=women, women_by_age=by_age, unit_share_of_area=unit_shares, parity_share=parity_share, fertility_shape=shape, base_births=base_births,

@@ -55,6 +55,7 @@ def read_births_override(path: str | Path, first_year: int, last_year: int) -> B
         row = int(np.flatnonzero(duplicated.to_numpy())[0])
         values = ", ".join(f"{k}={frame.iloc[row][k]}" for k in key)
         raise InputError(path, f"line {row + 2}", f"duplicate row for {values}")
+    _require_complete(frame, path)
     counts: dict[tuple[int, int], np.ndarray] = {}
     for row in frame.itertuples(index=False):
         cell = counts.setdefault((int(row.year), AREA_INDEX[row.area]),
@@ -65,3 +66,20 @@ def read_births_override(path: str | Path, first_year: int, last_year: int) -> B
         else:
             cell[int(row.birth_order) - 1, :, age] += even_months(int(row.births))
     return BirthsOverride(path=path, counts=counts)
+
+
+def _require_complete(frame, path: Path) -> None:
+    """Every (year, area) in the file gives all three birth orders (and, with `month`, all 12
+    months of each): a missing row would otherwise silently mean zero births."""
+    for (year, area), rows in frame.groupby(["year", "area"], sort=True):
+        missing = sorted({1, 2, 3} - set(rows.birth_order))
+        if missing:
+            raise InputError(path, f"year {year}, area {area}",
+                             f"no row for birth_order {missing[0]}: a (year, area) in the file replaces all "
+                             "simulated births there, so give orders 1, 2 and 3 (0 where there are none)")
+        if "month" in frame.columns:
+            for order, by_order in rows.groupby("birth_order"):
+                months = sorted(set(range(1, 13)) - set(by_order.month))
+                if months and "mother_age" not in frame.columns:
+                    raise InputError(path, f"year {year}, area {area}, birth_order {order}",
+                                     f"no row for month {months[0]}: give all 12 months (0 where there are none)")

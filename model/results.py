@@ -66,9 +66,16 @@ def budget_table(result: RunResult, basis: str = "accrual", cube: np.ndarray | N
 
 
 def births_table(result: RunResult) -> pd.DataFrame:
+    """The contract's births.csv: each area and birth order 1, 2, 3 (third and later); the means
+    add up to the total (births_total_table has the total's own quantiles)."""
     years = list(range(result.calendar.base_year, result.calendar.end_year + 1))
-    full = with_totals(result.births, axes=(2, 3))
-    return tidy(full, [("year", years), ("area", [*AREAS, ALL]), ("birth_order", ["1", "2", "3", ALL])])
+    return tidy(result.births, [("year", years), ("area", list(AREAS)), ("birth_order", [1, 2, 3])])
+
+
+def births_total_table(result: RunResult) -> pd.DataFrame:
+    """City births by year (all areas and orders), quantiles of the per-replicate total."""
+    years = list(range(result.calendar.base_year, result.calendar.end_year + 1))
+    return tidy(result.births.sum(axis=(2, 3)), [("year", years)])
 
 
 def births_by_age_table(result: RunResult) -> pd.DataFrame:
@@ -125,6 +132,7 @@ def manifest(result: RunResult, started: datetime, wall_seconds: float, argv: li
         "start_time": started.isoformat(timespec="seconds"),
         "wall_seconds": round(wall_seconds, 3),
         "timing_seconds": {k: round(v, 3) for k, v in result.timing.items()},
+        "diagnostics": result.diagnostics,
     }
 
 
@@ -145,6 +153,9 @@ def write_atomically(out: Path, writers: dict[str, Callable[[Path], None]], forc
     out = out.resolve()
     out.parent.mkdir(parents=True, exist_ok=True)
     staging = Path(tempfile.mkdtemp(prefix=f".{out.name}.partial-", dir=out.parent))
+    umask = os.umask(0)
+    os.umask(umask)
+    staging.chmod(0o777 & ~umask)  # mkdtemp makes it private; results are for everyone who may read
     try:
         for name, write in writers.items():
             write(staging / name)

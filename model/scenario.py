@@ -209,6 +209,8 @@ class HousingLine(LineSection):
     purchase_probability: Share = Field(description="2nd/3rd births whose family buys a qualifying home within the profile")
     purchase_profile: list[Annotated[float, Field(ge=0, le=1)]] = Field(
         min_length=1, max_length=10, description="share of purchases 0, 1, 2, … years after the birth (fixed numbers)")
+    earlier_births_qualify: bool = Field(
+        description="families whose 2nd/3rd child was born before the policy qualify for purchases after it")
     county_amounts: dict[str, dict[Literal["second", "third"], Annotated[float, Field(ge=0)]]] = Field(
         default_factory=dict, description="a county's own subsidy for homes bought there, paid by the county")
 
@@ -295,6 +297,8 @@ class Scenario(Strict):
             raise ValueError(f"scenario.end_year ({s.end_year}) is before start_year ({s.start_year})")
         if s.start_year < base:
             raise ValueError(f"scenario.start_year ({s.start_year}) is before the base year of the data ({base})")
+        if s.policy_start_year > s.end_year:
+            raise ValueError(f"scenario.policy_start ({s.policy_start}) is after end_year ({s.end_year})")
         if s.policy_start_year < base:
             raise ValueError(f"scenario.policy_start ({s.policy_start}) is before the base year {base}: "
                              "the model simulates births from the base year on")

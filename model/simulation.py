@@ -60,6 +60,7 @@ class BlockResult:
     births: np.ndarray  # [rep, year base..end, area, order 1..3]
     births_by_age: np.ndarray  # [rep, year base..end, area, order, age group]
     impact: dict[str, np.ndarray]  # [rep, budget year] induced births, spending on them, …
+    capped_births: float = 0.0
 
 
 @dataclass
@@ -71,6 +72,7 @@ class RunResult:
     births_by_age: np.ndarray
     impact: dict[str, np.ndarray] = field(default_factory=dict)  # [rep, budget year] arrays
     timing: dict[str, float] = field(default_factory=dict)
+    diagnostics: dict[str, float] = field(default_factory=dict)
 
     @property
     def line_ids(self) -> list[str]:
@@ -131,6 +133,11 @@ def _check_line_inputs(prepared: Prepared) -> None:
                              "lines.art_subsidy.households_base_year",
                              f"up to {_extreme(line.households_base_year, high=True):g} households exceed the {pool:g} childless "
                              f"city-hukou women aged {line.min_age}-49 in the base data")
+    if "housing_subsidy" in prepared.line_ids and scenario.lines.housing_subsidy.earlier_births_qualify:
+        for k in range(1, len(scenario.lines.housing_subsidy.purchase_profile)):
+            if calendar.base_year - k not in base.births_history:
+                raise InputError(base.files["births_history"], "year",
+                                 f"needs births for {calendar.base_year - k} (earlier_births_qualify)")
     if "childcare_slot_subsidy" in prepared.line_ids:
         for k in (1, 2, 3):
             if calendar.base_year - k not in base.births_history:
@@ -211,7 +218,8 @@ def run_block(prepared: Prepared, block: int, first: int, stop: int) -> BlockRes
     births = calendar.by_year(demography.births.sum(axis=4))[:, output_years]  # [rep, year, area, transition]
     births = np.concatenate([births[..., :2], births[..., 2:].sum(axis=-1, keepdims=True)], axis=-1)
     return BlockResult(accrual=accrual.astype(np.float64), births=births.astype(np.float64),
-                       births_by_age=demography.births_by_age[:, output_years].astype(np.float64), impact=impact)
+                       births_by_age=demography.births_by_age[:, output_years].astype(np.float64), impact=impact,
+                       capped_births=demography.capped_births)
 
 
 def _run_block_job(args: tuple[Prepared, int, int, int]) -> BlockResult:
@@ -245,4 +253,13 @@ def run(loaded: LoadedScenario, workers: int = 1,
         births_by_age=np.concatenate([r.births_by_age for r in results]),
         impact={key: np.concatenate([r.impact[key] for r in results]) for key in results[0].impact},
         timing={"prepare_seconds": prepared_at - started, "simulate_seconds": finished - prepared_at},
+        diagnostics=_diagnostics(results),
     )
+
+
+def _diagnostics(results: list[BlockResult]) -> dict[str, float]:
+    replicates = sum(len(r.births) for r in results)
+    capped = sum(r.capped_births for r in results) / replicates
+    births = sum(float(r.births.sum()) for r in results) / replicates
+    return {"births_capped_by_women_at_risk_per_replicate": round(capped, 3),
+            "capped_share_of_births": round(capped / births, 8) if births else 0.0}

@@ -25,7 +25,7 @@ def print_summary(result: RunResult, console: Console) -> None:
     years = f"{result.calendar.start_year}–{result.calendar.end_year}"
     scenario = result.loaded.scenario.scenario
     console.print(f"[bold]{scenario.name}[/]: {scenario.replicates} replicates, seed {scenario.seed}, "
-                  f"accrual basis, {years}, 万元 (10,000 yuan)")
+                  f"accrual basis, {years}, 万元 (10,000 yuan)", soft_wrap=True)
     for kind, title in (("line", "by line 分项目"), ("payer", "by payer 分承担主体")):
         table = Table(title=f"Total cost {years} {title}", title_justify="left")
         table.add_column(kind)

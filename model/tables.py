@@ -7,6 +7,7 @@ with the file, the line and what is allowed. Nothing is guessed or clamped.
 
 from __future__ import annotations
 
+import csv
 import difflib
 import io
 from dataclasses import dataclass, field
@@ -56,8 +57,10 @@ def read_table(path: str | Path, spec: TableSpec) -> pd.DataFrame:
     except FileNotFoundError:
         raise InputError(path, None, f"{spec.name} file not found") from None
     text = decode(raw, path)
+    _check_field_counts(text, path)
     try:
-        frame = pd.read_csv(io.StringIO(text), dtype=str, keep_default_na=False, skipinitialspace=True)
+        frame = pd.read_csv(io.StringIO(text), dtype=str, keep_default_na=False, skipinitialspace=True,
+                            index_col=False)
     except pd.errors.ParserError as error:
         raise InputError(path, None, f"not a valid CSV table: {error}") from None
     except pd.errors.EmptyDataError:
@@ -78,6 +81,18 @@ def read_table(path: str | Path, spec: TableSpec) -> pd.DataFrame:
     return frame
 
 
+def _check_field_counts(text: str, path: Path) -> None:
+    """Every row has as many fields as the header (pandas would otherwise shift columns)."""
+    rows = csv.reader(io.StringIO(text))
+    header = next(rows, None)
+    if header is None:
+        raise InputError(path, None, "the file is empty")
+    for number, row in enumerate(rows, start=2):
+        if row and len(row) != len(header):
+            raise InputError(path, f"line {number}", f"not a valid CSV row: {len(row)} fields where the header "
+                             f"has {len(header)} ({', '.join(header)})")
+
+
 def _check_columns(frame: pd.DataFrame, spec: TableSpec, path: Path) -> None:
     known = set(spec.columns) | set(spec.extra_ok)
     for name in frame.columns:
@@ -85,7 +100,7 @@ def _check_columns(frame: pd.DataFrame, spec: TableSpec, path: Path) -> None:
             guess = difflib.get_close_matches(name, sorted(known), n=1)
             hint = f"; did you mean {guess[0]!r}?" if guess else ""
             raise InputError(path, f"column {name!r}",
-                             f"unknown column{hint} Expected columns: {', '.join(spec.columns)}")
+                             f"unknown column{hint}; expected columns: {', '.join(spec.columns)}")
     for name, column in spec.columns.items():
         if column.required and name not in frame.columns:
             raise InputError(path, f"column {name!r}",

@@ -6,7 +6,7 @@ import numpy as np
 import pandas as pd
 import pytest
 
-from model.results import births_table, budget_table
+from model.results import births_table, births_total_table, budget_table
 from tests.conftest import BASELINE, cli, run_file
 
 
@@ -26,12 +26,25 @@ def test_payers_add_up_to_each_line_and_lines_to_all(baseline):
     assert (table >= 0).all()
 
 
-def test_births_by_order_and_area_add_up(baseline):
-    table = births_table(baseline).set_index(["year", "area", "birth_order"])["mean"]
-    orders = table.drop(index="all", level="birth_order").groupby(level=["year", "area"]).sum()
-    np.testing.assert_allclose(orders, table.xs("all", level="birth_order").loc[orders.index], rtol=1e-9)
-    areas = table.drop(index="all", level="area").groupby(level=["year", "birth_order"]).sum()
-    np.testing.assert_allclose(areas, table.xs("all", level="area").loc[areas.index], rtol=1e-9)
+def test_all_rows_are_quantiles_of_per_replicate_sums(baseline):
+    """`all` is summed per replicate before the quantiles: p95 of the total is not the sum of p95s."""
+    table = budget_table(baseline).set_index(["year", "line", "payer"])
+    totals = baseline.accrual[:, 0].sum(axis=(1, 2))  # 2025, every line and payer, per replicate
+    row = table.loc[(2025, "all", "all")]
+    assert row["p95"] == pytest.approx(np.quantile(totals, 0.95), rel=1e-12)
+    assert row["p05"] == pytest.approx(np.quantile(totals, 0.05), rel=1e-12)
+    summed_p95 = table.xs((2025, "all"), level=["year", "payer"]).drop(index="all")["p95"].sum()
+    assert row["p95"] < summed_p95
+
+
+def test_births_by_order_and_area_add_up_to_the_total(baseline):
+    table = births_table(baseline)
+    assert set(table.birth_order) == {1, 2, 3} and "all" not in set(table.area)
+    by_year = table.groupby("year")["mean"].sum()
+    total = births_total_table(baseline).set_index("year")["mean"]
+    np.testing.assert_allclose(by_year, total.loc[by_year.index], rtol=1e-9)
+    replicate_totals = baseline.births.sum(axis=(2, 3))
+    np.testing.assert_allclose(total.to_numpy(), replicate_totals.mean(axis=0), rtol=1e-12)
 
 
 def test_output_files_follow_the_contract(tmp_path):
@@ -46,10 +59,11 @@ def test_output_files_follow_the_contract(tmp_path):
                                 "housing_subsidy", "maternity_insurance_subsidy", "all"}
     assert set(budget.payer) == {"city", "dongbao", "duodao", "zhanghe", "jingshan", "zhongxiang",
                                  "shayang", "qujialing", "all"}
-    births = pd.read_csv(out / "births.csv", dtype={"birth_order": str})
+    births = pd.read_csv(out / "births.csv")
     assert list(births.columns) == ["year", "area", "birth_order", "mean", "p05", "p50", "p95"]
     assert births.year.min() == 2022 and births.year.max() == 2035  # base year of the data → end_year
-    assert set(births.birth_order) == {"1", "2", "3", "all"}
+    assert set(births.birth_order) == {1, 2, 3}
+    assert set(births.area) == {"dongbao", "duodao", "zhanghe", "jingshan", "zhongxiang", "shayang", "qujialing"}
     assert (births.p05 <= births.p50).all() and (births.p50 <= births.p95).all()
     manifest = (out / "manifest.json").read_text(encoding="utf-8")
     for key in ("input_checksums_sha256", "seed", "replicates", "package_version", "start_time", "wall_seconds"):

@@ -12,6 +12,7 @@ until the cap is used up.
 from __future__ import annotations
 
 import numpy as np
+from scipy import stats
 
 from model.lines.base import Line, LineContext
 from model.realise import per_replicate
@@ -19,6 +20,15 @@ from model.scenario import ArtLine
 
 QUADRATURE_NODES = 12
 KEY = "lines.art_subsidy"
+# Share of treated households still childless and under 50 a year later: about half succeed
+# (cumulative live-birth rate 49.7%, Yang et al. 2021, policy_prices.md §2) and about a
+# tenth of those left age past 49 each year (women 35-49).
+STILL_CHILDLESS_AND_UNDER_50 = (1 - 0.497) * 0.9
+
+
+def _binomial_quantile(uniforms: np.ndarray, n: np.ndarray, p: np.ndarray) -> np.ndarray:
+    """Binomial draws by inverse CDF, so one stream of uniforms serves every year."""
+    return stats.binom.ppf(uniforms, n, p).astype(np.int64)
 
 
 def reimbursements(spending_by_year: np.ndarray, cap: float | np.ndarray) -> np.ndarray:
@@ -60,16 +70,28 @@ def expected_reimbursement_profile(line: ArtLine) -> np.ndarray:
 def accrual(ctx: LineContext, line: ArtLine) -> np.ndarray:
     calendar, demography = ctx.calendar, ctx.demography
     childless = demography.childless_city[:, :, :, line.min_age:].sum(axis=3)  # [rep, year, area]
-    base_pool = childless[:, 0].sum(axis=1).reshape(-1, 1, 1)  # the base-year state of each replicate
-    start_rate = ctx.value(line.households_base_year) / np.maximum(base_pool, 1)
-    take_up = ctx.yearly(line.take_up, f"{KEY}.take_up")
-    starters = ctx.streams("art_subsidy:starters").binomial(childless, np.minimum(start_rate * take_up, 1.0))
+    base_pool = childless[:, 0].sum(axis=1).reshape(-1, 1)  # the base-year state of each replicate
+    start_rate = per_replicate(line.households_base_year, 2) / np.maximum(base_pool, 1)  # [rep or 1, 1]
+    take_up = ctx.yearly(line.take_up, f"{KEY}.take_up")[:, :, 0]  # [rep or 1, year]
     # The policy's first year counts only its months in force.
     first_year = calendar.policy_start_index // 12
     in_force = np.zeros(calendar.n_years)
     in_force[first_year] = (12 - calendar.policy_start_index % 12) / 12
     in_force[first_year + 1:] = 1
-    starters = starters * in_force[None, :, None] * ctx.index(LINE.id)  # yuan amounts as of the start year
+    # A household is subsidised once: those treated before and still childless (not yet aged
+    # out) are no longer eligible, so they leave the pool that new starters come from.
+    rng = ctx.streams("art_subsidy:starters")
+    uniforms = rng.random(childless.shape)  # one draw call; quantiles give the yearly counts
+    starters = np.zeros(childless.shape)
+    treated_still_childless = np.zeros(childless.shape[::2])  # [rep, area]
+    for y in range(calendar.n_years):
+        if in_force[y] == 0:
+            continue
+        pool = np.maximum(childless[:, y] - np.round(treated_still_childless), 0).astype(np.int64)
+        chance = np.minimum(start_rate * take_up[:, y, None] * in_force[y], 1.0)
+        starters[:, y] = _binomial_quantile(uniforms[:, y], pool, np.broadcast_to(chance, pool.shape))
+        treated_still_childless = (treated_still_childless + starters[:, y]) * STILL_CHILDLESS_AND_UNDER_50
+    starters = starters * ctx.index(LINE.id)  # yuan amounts as of the start year
     profile = expected_reimbursement_profile(line)  # [rep or 1, treatment year]
     paid = np.zeros(starters.shape)
     for treatment_year in range(profile.shape[1]):

@@ -8,9 +8,12 @@ Second- and third-child families (at least one city-hukou parent), wherever in J
 live, receive 20,000 / 40,000 once when they buy a first or improved ordinary home in the
 three districts; the cost arises where the home is (city and that district 50/50). A home
 bought in a county gets nothing unless the scenario gives that county its own amount
-(`county_amounts`), which the county pays. Families qualify by a birth on or after the
-policy start; a share buy within a few years of the birth (`purchase_profile`), spread
-evenly over the months of the purchase year.
+(`county_amounts`), paid by the county under the default cost sharing. A share of families
+buy within a few years of the birth (`purchase_profile`), spread evenly over the months of
+the purchase year; purchases before the policy start are not paid. The plan does not say
+whether families whose child was born before the policy qualify: by default only births
+from the policy start do (`earlier_births_qualify = false`, an assumption; true counts
+earlier births too, from the births history).
 """
 
 from __future__ import annotations
@@ -47,26 +50,45 @@ def purchase_probabilities(line: HousingLine, destination: np.ndarray) -> np.nda
     profile = np.asarray(line.purchase_profile)
     shape = (profile[None, :, None] * destination[:, None, :]).reshape(destination.shape[0], -1)
     buys = np.reshape(per_replicate(line.purchase_probability, 1), (-1, 1, 1)) * shape[None]
-    return np.concatenate([buys, 1 - buys.sum(axis=2, keepdims=True)], axis=2)
+    # Shares add up to at most 1 (validated); rounding can leave −1e-16 for "no purchase".
+    return np.concatenate([buys, np.clip(1 - buys.sum(axis=2, keepdims=True), 0, 1)], axis=2)
+
+
+def earlier_families(ctx: LineContext, years_before_base: int) -> np.ndarray:
+    """[rep, year, area, class] city-hukou 2nd/3rd-child families born in the years before the
+    base year: the births history × base-year order shares × residents' and hukou shares."""
+    base = ctx.base
+    total = sum(base.base_births.values())
+    order_share = np.array([base.base_births[2], base.base_births[3]]) / total
+    history = np.array([base.births_history[ctx.calendar.base_year - k] for k in range(years_before_base, 0, -1)])
+    hukou = np.reshape(per_replicate(ctx.scenario.eligibility.city_hukou_share, 1), (-1, 1, 1, 1))
+    families = history[None, :, None, None] * ctx.area_share[:, None, :, None] * order_share * hukou
+    return np.broadcast_to(np.round(families), (ctx.replicates, *families.shape[1:])).astype(np.int64)
 
 
 def accrual(ctx: LineContext, line: HousingLine) -> np.ndarray:
     calendar = ctx.calendar
+    policy_births = (lambda months: months) if line.earlier_births_qualify else ctx.from_policy_start
     families = np.stack([  # [rep, year, area, order class] qualifying births by year of birth
-        calendar.by_year(ctx.from_policy_start(birth_months(ctx, orders, CITY_HUKOU)))
+        calendar.by_year(policy_births(birth_months(ctx, orders, CITY_HUKOU)))
         for orders in (SECOND, THIRD_AND_LATER)], axis=-1)
-    probabilities = purchase_probabilities(line, ctx.base.housing_destination)
     n_offsets, n_areas = len(line.purchase_profile), len(AREAS)
+    earlier = n_offsets - 1 if line.earlier_births_qualify else 0  # birth years before the base year
+    if earlier:
+        families = np.concatenate([earlier_families(ctx, earlier), families], axis=1)
+    probabilities = purchase_probabilities(line, ctx.base.housing_destination)
     outcomes = ctx.streams("housing_subsidy:purchases").multinomial(
         families.transpose(0, 1, 3, 2), probabilities[:, None, None])  # [rep, year, class, from, outcome]
     purchases = outcomes[..., :-1].reshape(*outcomes.shape[:4], n_offsets, n_areas).sum(axis=3)
-    by_purchase_year = np.zeros((ctx.replicates, calendar.n_years, 2, n_areas), dtype=np.int64)
+    span = families.shape[1]
+    by_purchase_year = np.zeros((ctx.replicates, span, 2, n_areas), dtype=np.int64)
     for offset in range(n_offsets):  # [rep, birth year, class, offset, home] → purchase year
-        by_purchase_year[:, offset:] += purchases[:, : calendar.n_years - offset, :, offset]
+        by_purchase_year[:, offset:] += purchases[:, : span - offset, :, offset]
+    by_purchase_year = by_purchase_year[:, earlier:]  # purchases before the base year are not paid
     take_up = ctx.yearly(line.take_up, f"{KEY}.take_up")[..., None]  # [rep or 1, year, 1, 1]
     claims = ctx.streams("housing_subsidy:claims").binomial(by_purchase_year, take_up)
     amounts = amount_by_home_area(line)[:, None] * ctx.index(LINE.id)[..., None]
-    return ctx.spread_over_year((claims * amounts).sum(axis=2))
+    return ctx.from_policy_start(ctx.spread_over_year((claims * amounts).sum(axis=2)))
 
 
 def benefit_per_birth(ctx: ParameterContext, line: HousingLine) -> np.ndarray:
