@@ -54,9 +54,11 @@ def run(
         budget_table,
         check_output_folder,
         csv_writer,
+        impact_table,
         json_writer,
         manifest,
         parquet_writers,
+        replicates_writer,
         write_atomically,
     )
     from model.scenario import load_scenario
@@ -69,11 +71,12 @@ def run(
         loaded = load_scenario(scenario, replicates=replicates, seed=seed)
         result = run_scenario(loaded, workers=workers or os.cpu_count() or 1)
         frames = {"budget.csv": budget_table(result), "births.csv": births_table(result),
-                  "births_total.csv": births_total_table(result)}
+                  "births_total.csv": births_total_table(result), "impact.csv": impact_table(result)}
         if loaded.scenario.output.births_by_mother_age:
             frames["births_by_mother_age.csv"] = births_by_age_table(result)
-        writers = {name: csv_writer(frame) for name, frame in frames.items()}
+        writers = {name: csv_writer(frame, decimals=4 if name == "impact.csv" else 2) for name, frame in frames.items()}
         writers.update(parquet_writers(frames))
+        writers["replicates.npz"] = replicates_writer(result)
         writers["manifest.json"] = json_writer(
             manifest(result, started, time.perf_counter() - clock, ["birthbudget", *sys.argv[1:]]))
         write_atomically(out_dir, writers, force)
@@ -111,6 +114,47 @@ def validate(
         out.print_json(json.dumps(loaded.scenario.model_dump(mode="json"), ensure_ascii=False))
     chain = " ← ".join(str(f) for f in loaded.files)
     out.print(f"{scenario}: valid. Values come from (first wins): {chain}", soft_wrap=True)
+
+
+@app.command()
+def compare(
+    run_a: Annotated[Path, typer.Argument(help="first run folder (the reference)")],
+    run_b: Annotated[Path, typer.Argument(help="second run folder")],
+    out_file: Annotated[Path | None, typer.Option("--out", help="write the difference table (CSV)")] = None,
+    debug: Debug = False,
+) -> None:
+    """Difference B − A by year, line and payer, and the scenario keys that differ."""
+    from rich.table import Table
+
+    from model.compare import compare_runs, period_totals
+    from model.summary import WAN
+
+    try:
+        table, keys, paired = compare_runs(run_a, run_b)
+        totals = period_totals(run_a, run_b)
+    except InputError as error:
+        _fail(error, debug)
+        return
+    out.print(f"[bold]B − A[/]: {run_b} minus {run_a}", soft_wrap=True)
+    if keys:
+        out.print("Scenario keys that differ:")
+        for key, value_a, value_b in keys:
+            out.print(f"  {key}: {value_a!r} → {value_b!r}", soft_wrap=True, highlight=False)
+    else:
+        out.print("No scenario key differs.")
+    out.print("Same seed and replicates: differences are paired (common random numbers)." if paired else
+              "Different seeds or replicate counts: only the difference of the means is meaningful.")
+    years = table.year.min(), table.year.max()
+    view = Table(title=f"Total {years[0]}–{years[1]} by line, 万元", title_justify="left")
+    for column in ("line", "A", "B", "B − A", *(["p05", "p95"] if paired else [])):
+        view.add_column(column, justify="left" if column == "line" else "right")
+    for row in totals.itertuples(index=False):
+        cells = [row.mean_a, row.mean_b, row.difference] + ([row.difference_p05, row.difference_p95] if paired else [])
+        view.add_row(row.line, *(f"{value / WAN:,.1f}" for value in cells))
+    out.print(view)
+    if out_file is not None:
+        table.round(2).to_csv(out_file, index=False, lineterminator="\n", float_format="%.2f")
+        out.print(f"wrote {out_file}", soft_wrap=True)
 
 
 def main() -> None:

@@ -2,7 +2,8 @@
 
 Each simulated year, per cell and replicate: births (binomial on the women at risk of
 each birth order), deaths and net out-migration (one binomial on the women leaving), net
-in-migration (Poisson), then ageing by a year with newborn girls entering at age 0.
+in-migration (binomial: arrivals in proportion to the women there), then ageing by a
+year with newborn girls entering at age 0. Draws are by inverse CDF (model/sampling.py).
 Births move mothers to the next parity and are split over the 12 months. Replicates
 are the leading array axis; no Python loop runs over women, cells or replicates.
 """
@@ -13,6 +14,7 @@ from dataclasses import dataclass
 
 import numpy as np
 
+from model import sampling as draw
 from model.calendar import Calendar
 from model.inputs import AGES, FERTILE
 from model.overrides import UNSPECIFIED_AGE, BirthsOverride
@@ -75,16 +77,15 @@ def simulate_block(inputs: EngineInputs, calendar: Calendar, streams: Streams, r
         hazard = _hazard(expected, at_risk)
         limited += float(np.maximum(expected - at_risk, 0).sum())
         hazard = np.minimum(hazard, 1.0)  # cannot exceed the women at risk; reported in the manifest
-        cell_births = streams("births", year).binomial(at_risk, hazard)
-        month_births = streams("birth_months", year).multinomial(
-            cell_births.sum(axis=2), uniform_months)  # [rep, area, transition, group, month]
+        cell_births = draw.binomial(streams("births", year), at_risk, hazard)
+        month_births = draw.multinomial_sequential(streams("birth_months", year), cell_births.sum(axis=2), uniform_months)  # [rep, area, transition, group, month]
         if induced is not None:
             # The response adds births among the women who would not have given birth anyway:
             # P(birth) = h·m = h + (1 − h)·q, so extra births ~ Binomial(n − births, q).
             raised = np.minimum(hazard * inputs.response[:, y][:, :, None], 1.0)
             extra_chance = np.divide(raised - hazard, 1 - hazard, out=np.zeros(hazard.shape), where=hazard < 1)
-            extra = streams("induced_births", year).binomial(at_risk - cell_births, extra_chance)
-            extra_months = streams("induced_birth_months", year).multinomial(extra.sum(axis=2), uniform_months)
+            extra = draw.binomial(streams("induced_births", year), at_risk - cell_births, extra_chance)
+            extra_months = draw.multinomial_sequential(streams("induced_birth_months", year), extra.sum(axis=2), uniform_months)
             induced[:, y * 12:(y + 1) * 12] = extra_months.transpose(0, 4, 1, 2, 3)
             cell_births += extra
             month_births += extra_months
@@ -106,13 +107,13 @@ def simulate_block(inputs: EngineInputs, calendar: Calendar, streams: Streams, r
                   by_group.transpose(0, 1, 3, 2))
 
         # Deaths and net out-migration, then net in-migration.
-        women -= streams("leavers", year).binomial(women, leave_rate[None, :, :, None, None])
+        women -= draw.binomial(streams("leavers", year), women, leave_rate[None, :, :, None, None])
         if arriving_areas.size:
-            arriving = women[:, arriving_areas] * arrive_rate[arriving_areas][None, :, :, None, None]
-            women[:, arriving_areas] += streams("arrivals", year).poisson(arriving)
+            women[:, arriving_areas] += draw.binomial(streams("arrivals", year), women[:, arriving_areas],
+                                                      arrive_rate[arriving_areas][None, :, :, None, None])
 
         # Ageing: everyone is a year older; newborn girls enter at age 0 with parity 0.
-        girls = streams("girls", year).binomial(month_births.sum(axis=(2, 4)), inputs.girl_share.reshape(-1, 1, 1))
+        girls = draw.binomial(streams("girls", year), month_births.sum(axis=(2, 4)), inputs.girl_share.reshape(-1, 1, 1))
         women[:, :, 1:] = women[:, :, :-1]
         women[:, :, 0] = 0
         women[:, :, 0, 0] = girls

@@ -14,6 +14,7 @@ import platform
 import shutil
 import sys
 import tempfile
+import warnings
 from collections.abc import Callable
 from datetime import datetime
 from pathlib import Path
@@ -83,6 +84,63 @@ def births_by_age_table(result: RunResult) -> pd.DataFrame:
     full = with_totals(result.births_by_age, axes=(2, 3))
     return tidy(full, [("year", years), ("area", [*AREAS, ALL]), ("birth_order", ["1", "2", "3", ALL]),
                        ("mother_age", list(AGE_GROUP_LABELS))])
+
+
+def _ratio(numerator: np.ndarray, denominator: np.ndarray) -> np.ndarray:
+    return np.divide(numerator, denominator, out=np.full(np.broadcast_shapes(numerator.shape, denominator.shape),
+                                                             np.nan), where=denominator > 0)
+
+
+def _nan_summary(values: np.ndarray) -> dict[str, np.ndarray]:
+    """Mean and quantiles over replicates, ignoring replicates where a ratio is undefined."""
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore", RuntimeWarning)  # all-NaN columns stay NaN (empty in the CSV)
+        out = {"mean": np.nanmean(values, axis=0)}
+        qs = np.nanquantile(values, list(QUANTILES.values()), axis=0)
+    out.update({name: qs[i] for i, name in enumerate(QUANTILES)})
+    return out
+
+
+def impact_table(result: RunResult) -> pd.DataFrame:
+    """Births the policy induced and what each cost, by budget year and for the whole period.
+
+    - induced_births: births drawn on top of the baseline rates by the fertility response;
+    - cost_per_induced_birth: all outlays ÷ induced births (yuan; undefined without any);
+    - deadweight_share: share of the spending on birth-linked lines (NIPT, allowance, housing,
+      maternity) that goes to births that would have happened anyway.
+    Ratios are taken per replicate, then summarised over the replicates where they exist.
+    """
+    impact = result.impact
+    outlays = result.accrual.sum(axis=(2, 3))  # [rep, year]
+    columns = {
+        "induced_births": (impact["induced_births"], None),
+        "cost_per_induced_birth": (outlays, impact["induced_births"]),
+        "deadweight_share": (impact["birth_linked_spending"] - impact["spending_on_induced_births"],
+                             impact["birth_linked_spending"]),
+    }
+    rows = []
+    years = [str(y) for y in result.calendar.budget_years] + [ALL]
+    for measure, (numerator, denominator) in columns.items():
+        numerator = np.concatenate([numerator, numerator.sum(axis=1, keepdims=True)], axis=1)
+        if denominator is None:
+            stats = summarise(numerator)
+        else:
+            denominator = np.concatenate([denominator, denominator.sum(axis=1, keepdims=True)], axis=1)
+            stats = _nan_summary(_ratio(numerator, denominator))
+        for i, year in enumerate(years):
+            rows.append({"year": year, "measure": measure, **{k: v[i] for k, v in stats.items()}})
+    return pd.DataFrame(rows)
+
+
+def replicates_writer(result: RunResult) -> Callable[[Path], None]:
+    """Per-replicate results (budget cube, births, impact) so runs can be compared replicate by replicate."""
+    def write(path: Path) -> None:
+        with open(path, "wb") as handle:
+            np.savez_compressed(
+                handle, accrual=result.accrual, births=result.births,
+                years=result.calendar.budget_years, lines=np.array(result.line_ids), payers=np.array(PAYERS),
+                seed=result.loaded.scenario.scenario.seed, **{f"impact_{k}": v for k, v in result.impact.items()})
+    return write
 
 
 def totals_by(result: RunResult, axis: str) -> pd.DataFrame:

@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import numpy as np
 
+from model import sampling as draw
 from model.lines.base import Line, LineContext, ParameterContext
 from model.scenario import ChildcareLine
 
@@ -43,10 +44,9 @@ def accrual(ctx: LineContext, line: ChildcareLine) -> np.ndarray:
     slots = residents(ctx) / 1000 * ctx.yearly(line.slots_per_1000, f"{KEY}.slots_per_1000")
     inclusive_slots = np.floor(slots * ctx.value(line.inclusive_share))
     enrolment = ctx.yearly(line.enrolment_rate, f"{KEY}.enrolment_rate")
-    wanting = ctx.streams("childcare_slot_subsidy:enrolment").binomial(
-        np.round(children_under_three(ctx)).astype(np.int64), enrolment * ctx.value(line.inclusive_share))
+    wanting = draw.binomial(ctx.streams("childcare_slot_subsidy:enrolment"), np.round(children_under_three(ctx)).astype(np.int64), enrolment * ctx.value(line.inclusive_share))
     enrolled = np.minimum(wanting, inclusive_slots).astype(np.int64)
-    claimed = ctx.streams("childcare_slot_subsidy:claims").binomial(enrolled, ctx.yearly(line.take_up, f"{KEY}.take_up"))
+    claimed = draw.binomial(ctx.streams("childcare_slot_subsidy:claims"), enrolled, ctx.yearly(line.take_up, f"{KEY}.take_up"))
     amount = ctx.yearly(line.amount_per_slot, f"{KEY}.amount_per_slot") * ctx.index(LINE.id)
     return ctx.from_policy_start(ctx.spread_over_year(claimed * amount))
 

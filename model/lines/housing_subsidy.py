@@ -20,6 +20,7 @@ from __future__ import annotations
 
 import numpy as np
 
+from model import sampling as draw
 from model.areas import AREAS, DISTRICTS
 from model.lines.base import Line, LineContext, ParameterContext, birth_months
 from model.realise import per_replicate
@@ -77,8 +78,7 @@ def accrual(ctx: LineContext, line: HousingLine) -> np.ndarray:
     if earlier:
         families = np.concatenate([earlier_families(ctx, earlier), families], axis=1)
     probabilities = purchase_probabilities(line, ctx.base.housing_destination)
-    outcomes = ctx.streams("housing_subsidy:purchases").multinomial(
-        families.transpose(0, 1, 3, 2), probabilities[:, None, None])  # [rep, year, class, from, outcome]
+    outcomes = draw.multinomial_sequential(ctx.streams("housing_subsidy:purchases"), families.transpose(0, 1, 3, 2), probabilities[:, None, None])  # [rep, year, class, from, outcome]
     purchases = outcomes[..., :-1].reshape(*outcomes.shape[:4], n_offsets, n_areas).sum(axis=3)
     span = families.shape[1]
     by_purchase_year = np.zeros((ctx.replicates, span, 2, n_areas), dtype=np.int64)
@@ -86,7 +86,7 @@ def accrual(ctx: LineContext, line: HousingLine) -> np.ndarray:
         by_purchase_year[:, offset:] += purchases[:, : span - offset, :, offset]
     by_purchase_year = by_purchase_year[:, earlier:]  # purchases before the base year are not paid
     take_up = ctx.yearly(line.take_up, f"{KEY}.take_up")[..., None]  # [rep or 1, year, 1, 1]
-    claims = ctx.streams("housing_subsidy:claims").binomial(by_purchase_year, take_up)
+    claims = draw.binomial(ctx.streams("housing_subsidy:claims"), by_purchase_year, take_up)
     amounts = amount_by_home_area(line)[:, None] * ctx.index(LINE.id)[..., None]
     return ctx.from_policy_start(ctx.spread_over_year((claims * amounts).sum(axis=2)))
 

@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import numpy as np
 
+from model import sampling as draw
 from model.lines.base import (
     Line,
     LineContext,
@@ -44,7 +45,7 @@ def monthly_subsidy(ctx: ParameterContext, line: MaternityLine, by_month: bool) 
 def accrual(ctx: LineContext, line: MaternityLine) -> np.ndarray:
     births = ctx.from_policy_start(birth_months(ctx, ALL, ALL))
     share = ctx.value(line.enterprise_insured_share) * ctx.monthly(line.take_up, f"{KEY}.take_up")
-    subsidised = ctx.streams("maternity_insurance_subsidy:claims").binomial(births, share)
+    subsidised = draw.binomial(ctx.streams("maternity_insurance_subsidy:claims"), births, share)
     on_leave = np.zeros(subsidised.shape)
     for months_after_birth, part in enumerate(leave_profile(line.leave_days)):
         on_leave += shift_months(subsidised, -months_after_birth) * part

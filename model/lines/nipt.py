@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import numpy as np
 
+from model import sampling as draw
 from model.lines.base import (
     Line,
     LineContext,
@@ -34,9 +35,9 @@ def tested_share(ctx: ParameterContext, line: NiptLine, by_month: bool) -> np.nd
 def accrual(ctx: LineContext, line: NiptLine) -> np.ndarray:
     births = birth_months(ctx, ALL, ALL)
     share = tested_share(ctx, line, by_month=True)
-    tests = ctx.streams("nipt:tests").binomial(births, share)
+    tests = draw.binomial(ctx.streams("nipt:tests"), births, share)
     extra_pregnancies = ctx.value(line.pregnancies_per_birth) - 1.0  # tested pregnancies with no birth
-    tests = tests + ctx.streams("nipt:tests_without_birth").binomial(births, share * extra_pregnancies)
+    tests = tests + draw.binomial(ctx.streams("nipt:tests_without_birth"), births, share * extra_pregnancies)
     tests_in_test_month = ctx.from_policy_start(shift_months(tests, line.months_before_birth))
     return tests_in_test_month * ctx.monthly(line.price, f"{KEY}.price") * ctx.index_monthly(LINE.id)
 

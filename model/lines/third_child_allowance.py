@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import numpy as np
 
+from model import sampling as draw
 from model.lines.base import Line, LineContext, ParameterContext, birth_months, transitions_of
 from model.rng import Streams
 from model.scenario import AllowanceLine
@@ -30,8 +31,7 @@ def recipients_alive(recipients: np.ndarray, months: int, q_child: np.ndarray,
     alive = np.zeros((*recipients.shape, months))
     survivors = recipients.copy()
     for age_year in range((months + 11) // 12):
-        deaths = streams(f"third_child_allowance:deaths_at_age_{age_year}").binomial(
-            survivors, q_child[age_year])
+        deaths = draw.binomial(streams(f"third_child_allowance:deaths_at_age_{age_year}"), survivors, q_child[age_year])
         first, stop = age_year * 12, min(months, age_year * 12 + 12)
         within = (np.arange(first, stop) - first + 0.5) / 12.0
         alive[..., first:stop] = survivors[..., None] - deaths[..., None] * within
@@ -55,7 +55,7 @@ def monthly_amount(ctx: ParameterContext, line: AllowanceLine) -> np.ndarray:
 def accrual(ctx: LineContext, line: AllowanceLine) -> np.ndarray:
     eligible = ctx.from_policy_start(birth_months(ctx, transitions_of(line.birth_orders), CITY_HUKOU))
     claim_share = ctx.monthly(line.take_up, f"{KEY}.take_up") * ctx.value(ctx.scenario.eligibility.in_city_hospital_share)
-    recipients = ctx.streams("third_child_allowance:claims").binomial(eligible, claim_share)
+    recipients = draw.binomial(ctx.streams("third_child_allowance:claims"), eligible, claim_share)
     alive = recipients_alive(recipients, line.months, ctx.base.q_child, ctx.streams)
     return paid_child_months(alive, ctx.calendar.n_months) * monthly_amount(ctx, line)
 

@@ -1,0 +1,99 @@
+"""Comparing two runs: the difference by year, line and payer, and the keys that differ.
+
+With the same seed and replicate count the runs used common random numbers (streams keyed
+by what they draw), so the difference is taken replicate by replicate: its 5-95% range is
+the uncertainty of the difference itself, narrow for a small policy change. Otherwise
+only the difference of the means is meaningful, and the range columns stay empty.
+"""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+from typing import Any
+
+import numpy as np
+import pandas as pd
+
+from model.errors import InputError
+from model.results import ALL, QUANTILES, with_totals
+
+
+def _load(run: Path) -> tuple[dict[str, Any], dict[str, np.ndarray]]:
+    manifest_path, arrays_path = run / "manifest.json", run / "replicates.npz"
+    for path in (manifest_path, arrays_path):
+        if not path.is_file():
+            raise InputError(path, None, "not found: compare needs two folders written by `birthbudget run`")
+    manifest = json.loads(manifest_path.read_text(encoding="utf-8"))
+    with np.load(arrays_path) as npz:
+        arrays = {key: npz[key] for key in npz.files}
+    return manifest, arrays
+
+
+def _flatten(tree: Any, prefix: str = "") -> dict[str, Any]:
+    if isinstance(tree, dict):
+        out: dict[str, Any] = {}
+        for key, value in tree.items():
+            out.update(_flatten(value, f"{prefix}.{key}" if prefix else key))
+        return out
+    return {prefix: tree}
+
+
+def differing_keys(a: dict[str, Any], b: dict[str, Any]) -> list[tuple[str, Any, Any]]:
+    """Scenario keys whose resolved values differ (name and description aside)."""
+    flat_a, flat_b = _flatten(a), _flatten(b)
+    skip = {"scenario.name", "scenario.description"}
+    return [(key, flat_a.get(key), flat_b.get(key)) for key in sorted(set(flat_a) | set(flat_b))
+            if key not in skip and flat_a.get(key) != flat_b.get(key)]
+
+
+def _aligned(arrays: dict[str, np.ndarray], lines: list[str]) -> np.ndarray:
+    """The accrual cube with the lines in `lines` order (a line the run did not price is zero)."""
+    cube = arrays["accrual"]
+    own = list(arrays["lines"])
+    out = np.zeros((*cube.shape[:2], len(lines), cube.shape[3]))
+    for i, line in enumerate(lines):
+        if line in own:
+            out[:, :, i] = cube[:, :, own.index(line)]
+    return out
+
+
+def compare_runs(run_a: Path, run_b: Path) -> tuple[pd.DataFrame, list[tuple[str, Any, Any]], bool]:
+    """(difference table B − A, differing keys, paired) where paired means common random numbers."""
+    manifest_a, arrays_a = _load(run_a)
+    manifest_b, arrays_b = _load(run_b)
+    if not np.array_equal(arrays_a["years"], arrays_b["years"]):
+        raise InputError(run_b, "scenario.start_year/end_year", "the two runs cover different budget years")
+    lines = list(dict.fromkeys([*arrays_a["lines"], *arrays_b["lines"]]))
+    cube_a, cube_b = _aligned(arrays_a, lines), _aligned(arrays_b, lines)
+    paired = manifest_a["seed"] == manifest_b["seed"] and cube_a.shape[0] == cube_b.shape[0]
+    full_a, full_b = with_totals(cube_a, (2, 3)), with_totals(cube_b, (2, 3))
+    index = pd.MultiIndex.from_product([arrays_a["years"].tolist(), [*lines, ALL],
+                                        [*arrays_a["payers"].tolist(), ALL]], names=["year", "line", "payer"])
+    table = pd.DataFrame({"mean_a": full_a.mean(axis=0).reshape(-1), "mean_b": full_b.mean(axis=0).reshape(-1)},
+                         index=index)
+    table["difference"] = table.mean_b - table.mean_a
+    if paired:
+        difference = full_b - full_a
+        quantiles = np.quantile(difference, list(QUANTILES.values()), axis=0)
+        for i, name in enumerate(QUANTILES):
+            table[f"difference_{name}"] = quantiles[i].reshape(-1)
+    else:
+        for name in QUANTILES:
+            table[f"difference_{name}"] = np.nan
+    keys = differing_keys(manifest_a["scenario"], manifest_b["scenario"])
+    return table.reset_index(), keys, paired
+
+
+def period_totals(run_a: Path, run_b: Path) -> pd.DataFrame:
+    """Budget-period totals by line: A, B and B − A (with its range when paired)."""
+    manifest_a, arrays_a = _load(run_a)
+    manifest_b, arrays_b = _load(run_b)
+    lines = list(dict.fromkeys([*arrays_a["lines"], *arrays_b["lines"]]))
+    a = with_totals(_aligned(arrays_a, lines).sum(axis=(1, 3)), (1,))
+    b = with_totals(_aligned(arrays_b, lines).sum(axis=(1, 3)), (1,))
+    frame = pd.DataFrame({"line": [*lines, ALL], "mean_a": a.mean(axis=0), "mean_b": b.mean(axis=0)})
+    frame["difference"] = frame.mean_b - frame.mean_a
+    if manifest_a["seed"] == manifest_b["seed"] and a.shape[0] == b.shape[0]:
+        frame["difference_p05"], frame["difference_p95"] = np.quantile(b - a, [0.05, 0.95], axis=0)
+    return frame

@@ -1,0 +1,57 @@
+"""The inverse-CDF sampler against scipy's exact binomial."""
+
+from __future__ import annotations
+
+import numpy as np
+import pytest
+from scipy import stats
+
+from model.sampling import binomial, binomial_quantile, multinomial_sequential
+
+
+def test_exact_region_matches_scipy_quantiles():
+    rng = np.random.default_rng(1)
+    n = rng.integers(0, 400, size=20_000)
+    p = rng.uniform(0, 1, size=n.size) ** 3  # many small chances, some above ½
+    p[:100] = 1.0
+    u = rng.random(n.size)
+    small = n * p * (1 - p) < 25
+    got = binomial_quantile(u, n, p)
+    expected = stats.binom.ppf(u, n, p)
+    assert np.array_equal(got[small], expected[small])
+
+
+@pytest.mark.parametrize(("n", "p"), [(1_000, 0.05), (5_000, 0.3), (200, 0.9), (100_000, 0.0007)])
+def test_normal_region_follows_the_binomial(n, p):
+    """Where the variance is ≥ 25: the CDF at every quantile is off by less than 0.01."""
+    u = (np.arange(2_000) + 0.5) / 2_000
+    got = binomial_quantile(u, np.full(u.size, n), p)
+    exact = stats.binom.ppf(u, n, p)
+    assert np.abs(got - exact).max() <= 1
+    # Distribution check: the share of draws ≤ k matches the CDF.
+    cdf_gap = np.abs(stats.binom.cdf(got, n, p) - u)
+    assert (cdf_gap < stats.binom.pmf(got, n, p) + 0.01).all()
+
+
+def test_draws_are_monotone_in_the_chance_and_in_n():
+    u = np.random.default_rng(2).random(10_000)
+    low = binomial_quantile(u, np.full(u.size, 800), 0.05)
+    high = binomial_quantile(u, np.full(u.size, 800), 0.0505)
+    assert (high >= low).all() and (high - low).max() <= 1
+    more = binomial_quantile(u, np.full(u.size, 801), 0.05)
+    assert (more >= low).all() and (more - low).max() <= 1
+
+
+def test_mean_and_variance_of_generated_draws():
+    rng = np.random.default_rng(3)
+    draws = binomial(rng, np.full(200_000, 60), 0.2)
+    assert draws.mean() == pytest.approx(12, rel=0.005)
+    assert draws.var() == pytest.approx(9.6, rel=0.02)
+
+
+def test_multinomial_sequential_sums_and_shares():
+    rng = np.random.default_rng(4)
+    probabilities = np.array([0.5, 0.2, 0.2, 0.1])
+    draws = multinomial_sequential(rng, np.full(50_000, 30), probabilities)
+    assert (draws.sum(axis=1) == 30).all()
+    np.testing.assert_allclose(draws.mean(axis=0) / 30, probabilities, atol=0.003)
