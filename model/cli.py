@@ -157,5 +157,21 @@ def compare(
         out.print(f"wrote {out_file}", soft_wrap=True)
 
 
+@app.command()
+def reference(
+    out_file: Annotated[Path | None, typer.Option("--out", help="write to this file instead of printing")] = None,
+) -> None:
+    """Print (or write) the reference of every scenario key, its unit, default and source."""
+    from model.reference import scenario_reference
+
+    text = scenario_reference()
+    if out_file is None:
+        out.print(text, markup=False, highlight=False, soft_wrap=True)
+    else:
+        out_file.parent.mkdir(parents=True, exist_ok=True)
+        out_file.write_text(text, encoding="utf-8")
+        out.print(f"wrote {out_file}", soft_wrap=True)
+
+
 def main() -> None:
     app()

@@ -1,0 +1,149 @@
+"""The scenario reference (docs/scenario-reference.md), generated from the schema.
+
+Every key with its type and valid range, its description (unit included), the default
+from model/data/defaults.toml and the source and status from model/data/sources.csv.
+`birthbudget reference --out docs/scenario-reference.md` writes it; a test checks that
+the committed file is what the schema makes, so the two cannot drift apart.
+"""
+
+from __future__ import annotations
+
+import csv
+import math
+import tomllib
+import types
+import typing
+from typing import Any
+
+from pydantic import BaseModel
+
+from model.numbers import Bounded
+from model.scenario import DEFAULTS_FILE, Scenario
+from model.uncertainty import Distribution
+from model.yearpath import YearPath
+
+SOURCES_FILE = DEFAULTS_FILE.parent / "sources.csv"
+VALUE_MODELS = (Distribution, YearPath)
+
+
+def _members(annotation: Any) -> list[Any]:
+    origin = typing.get_origin(annotation)
+    if origin is typing.Annotated:
+        return _members(typing.get_args(annotation)[0])
+    if origin in (typing.Union, types.UnionType):
+        return [m for arg in typing.get_args(annotation) for m in _members(arg)]
+    return [annotation]
+
+
+def _type_name(annotation: Any, bounds: Bounded | None) -> str:
+    members = _members(annotation)
+    names = []
+    for member in members:
+        if member is type(None):
+            continue
+        if member is Distribution:
+            names.append("distribution")
+        elif member is YearPath:
+            names.append("year path")
+        elif member in (float, int):
+            names.append("number" if member is float else "whole number")
+        elif member is bool:
+            names.append("true/false")
+        elif member is str:
+            names.append("text")
+        elif typing.get_origin(member) is list:
+            names.append("list")
+        elif typing.get_origin(member) is dict:
+            names.append("table")
+        else:
+            names.append(getattr(member, "__name__", str(member)))
+    text = " or ".join(dict.fromkeys(names))
+    if bounds is not None and (bounds.low > -math.inf or bounds.high < math.inf):
+        low = f"{bounds.low:g}" if bounds.low > -math.inf else "−∞"
+        high = f"{bounds.high:g}" if bounds.high < math.inf else "∞"
+        text += f", {'(' if bounds.open_low else '['}{low}, {high}]"
+    return text
+
+
+def _defaults() -> dict[str, Any]:
+    with open(DEFAULTS_FILE, "rb") as handle:
+        tree = tomllib.load(handle)
+    flat: dict[str, Any] = {}
+
+    def walk(prefix: str, node: Any) -> None:
+        if isinstance(node, dict) and prefix.count(".") < 2 and prefix != "cost_sharing.city_share" \
+                and not ({"values", "after", "dist"} & node.keys()):
+            for key, value in node.items():
+                walk(f"{prefix}.{key}" if prefix else key, value)
+        else:
+            flat[prefix] = node
+
+    walk("", tree)
+    return flat
+
+
+def _sources() -> dict[str, dict[str, str]]:
+    with open(SOURCES_FILE, encoding="utf-8") as handle:
+        return {row["parameter"]: row for row in csv.DictReader(handle)}
+
+
+def _show(value: Any) -> str:
+    if value is None:
+        return "—"
+    if isinstance(value, dict):
+        return "{ " + ", ".join(f"{k} = {_show(v)}" for k, v in value.items()) + " }"
+    if isinstance(value, list):
+        return "[" + ", ".join(_show(v) for v in value) + "]"
+    if isinstance(value, bool):
+        return str(value).lower()
+    return str(value)
+
+
+def _rows(model: type[BaseModel], prefix: str, defaults: dict[str, Any], sources: dict[str, dict[str, str]],
+          out: list[str]) -> None:
+    nested = []
+    for name, info in model.model_fields.items():
+        key = f"{prefix}{name}"
+        annotation = info.annotation
+        if isinstance(annotation, type) and issubclass(annotation, BaseModel) and annotation not in VALUE_MODELS:
+            nested.append((key, annotation))
+            continue
+        bounds = next((m for m in info.metadata if isinstance(m, Bounded)), None)
+        default = defaults.get(key, info.default if info.default is not None and not callable(info.default) else None)
+        source = sources.get(key)
+        cited = f"{source['source']} ({source['status']})" if source else ""
+        description = (info.description or "").replace("|", "/")
+        out.append(f"| `{key}` | {_type_name(annotation, bounds)} | {description} | `{_show(default)}` | "
+                   f"{cited.replace('|', '/')} |")
+    for key, annotation in nested:
+        out.append("")
+        out.append(f"### `[{key}]`")
+        if annotation.__doc__ and not annotation.__doc__.startswith(annotation.__name__ + "("):
+            out.append("")
+            out.append(" ".join(annotation.__doc__.split()))
+        out.append("")
+        out.append("| key | type | meaning (unit) | default | source (status) |")
+        out.append("|---|---|---|---|---|")
+        _rows(annotation, f"{key}.", defaults, sources, out)
+
+
+def scenario_reference() -> str:
+    lines = [
+        "# Scenario reference",
+        "",
+        "Generated from the schema by `birthbudget reference --out docs/scenario-reference.md`;",
+        "do not edit by hand (a test fails when this file and the schema disagree).",
+        "",
+        "A scenario file sets only what differs from `model/data/defaults.toml` or from its parent",
+        "(`extends`). A *number* may be written as a *distribution* —",
+        '`{ dist = "beta", mean = 0.85, sd = 0.05 }`, `{ dist = "triangular", low = 1, mode = 2, high = 4 }`,',
+        '`{ dist = "uniform", low = 1, high = 2 }`, `{ dist = "normal", mean = 0, sd = 1 }` (truncated to the',
+        'valid range) or `{ dist = "fixed", value = 1 }` — drawn per replicate. A *year path* is',
+        '`{ values = { 2022 = 2.5, 2025 = 4.5 }, before = "error"|"hold"|"grow", after = "hold"|"grow",',
+        "growth = 0.04, scale = 1.0 }`: linear between the given years, the rules for the years outside",
+        "them explicit, `scale` (a number or a distribution) multiplying the whole path.",
+        "Whole numbers, lists and tables take fixed values only. Sources and status (read, derived,",
+        "assumption) come from `model/data/sources.csv`.",
+    ]
+    _rows(Scenario, "", _defaults(), _sources(), lines)
+    return "\n".join(lines) + "\n"
