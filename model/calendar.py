@@ -50,6 +50,12 @@ class Calendar:
     def budget_years(self) -> np.ndarray:
         return np.arange(self.start_year, self.end_year + 1)
 
+    @property
+    def payable_years(self) -> np.ndarray:
+        """Year ends at which payables are reported: the one before the first budget year (the
+        payables the budget inherits, when simulated) through the last budget year."""
+        return np.arange(max(self.base_year, self.start_year - 1), self.end_year + 1)
+
     def month_index(self, year: int, month: int) -> int:
         return (year - self.base_year) * 12 + month - 1
 

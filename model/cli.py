@@ -21,7 +21,7 @@ from model.errors import InputError
 app = typer.Typer(add_completion=False, no_args_is_help=True,
                   help="Budget model of Jingmen's birth-support measures (荆门市优化生育政策财政预算模型).")
 err = Console(stderr=True)
-out = Console()
+out = Console(width=None if sys.stdout.isatty() else 150)  # tables stay readable in logs and pipes
 EXIT_INPUT = 2
 
 Debug = Annotated[bool, typer.Option("--debug", help="show the full traceback on errors")]
@@ -58,6 +58,7 @@ def run(
         json_writer,
         manifest,
         parquet_writers,
+        payables_table,
         replicates_writer,
         write_atomically,
     )
@@ -72,6 +73,8 @@ def run(
         result = run_scenario(loaded, workers=workers or os.cpu_count() or 1)
         frames = {"budget.csv": budget_table(result), "births.csv": births_table(result),
                   "births_total.csv": births_total_table(result), "impact.csv": impact_table(result)}
+        if result.payables is not None:
+            frames["payables.csv"] = payables_table(result)
         if loaded.scenario.output.births_by_mother_age:
             frames["births_by_mother_age.csv"] = births_by_age_table(result)
         writers = {name: csv_writer(frame, decimals=4 if name == "impact.csv" else 2) for name, frame in frames.items()}
@@ -121,6 +124,7 @@ def compare(
     run_a: Annotated[Path, typer.Argument(help="first run folder (the reference)")],
     run_b: Annotated[Path, typer.Argument(help="second run folder")],
     out_file: Annotated[Path | None, typer.Option("--out", help="write the difference table (CSV)")] = None,
+    basis: Annotated[str, typer.Option(help="accrual or cash")] = "accrual",
     debug: Debug = False,
 ) -> None:
     """Difference B − A by year, line and payer, and the scenario keys that differ."""
@@ -130,8 +134,10 @@ def compare(
     from model.summary import WAN
 
     try:
-        table, keys, paired = compare_runs(run_a, run_b)
-        totals = period_totals(run_a, run_b)
+        if basis not in ("accrual", "cash"):
+            raise InputError(None, "--basis", f"unknown basis {basis!r}; allowed: accrual, cash")
+        table, keys, paired = compare_runs(run_a, run_b, basis)
+        totals = period_totals(run_a, run_b, basis)
     except InputError as error:
         _fail(error, debug)
         return
@@ -145,7 +151,7 @@ def compare(
     out.print("Same seed and replicates: differences are paired (common random numbers)." if paired else
               "Different seeds or replicate counts: only the difference of the means is meaningful.")
     years = table.year.min(), table.year.max()
-    view = Table(title=f"Total {years[0]}–{years[1]} by line, 万元", title_justify="left")
+    view = Table(title=f"Total {years[0]}–{years[1]} by line, {basis} basis, 万元", title_justify="left")
     for column in ("line", "A", "B", "B − A", *(["p05", "p95"] if paired else [])):
         view.add_column(column, justify="left" if column == "line" else "right")
     for row in totals.itertuples(index=False):
@@ -155,6 +161,43 @@ def compare(
     if out_file is not None:
         table.round(2).to_csv(out_file, index=False, lineterminator="\n", float_format="%.2f")
         out.print(f"wrote {out_file}", soft_wrap=True)
+
+
+@app.command()
+def mtfp(
+    run_dir: Annotated[Path, typer.Argument(help="run folder written by `birthbudget run`")],
+    budget_year: Annotated[int, typer.Option("--budget-year", help="first year of the three-year plan")],
+    debug: Debug = False,
+) -> None:
+    """Medium-term fiscal plan: cash for the budget year and the two after, by payer and line, 万元."""
+    from rich.table import Table
+
+    from model.areas import PAYER_NAMES_ZH
+    from model.lines import LINE_BY_ID
+    from model.mtfp import mtfp_table
+
+    try:
+        table = mtfp_table(run_dir, budget_year)
+    except InputError as error:
+        _fail(error, debug)
+        return
+    path = run_dir / f"mtfp_{budget_year}.csv"
+    table.round(2).to_csv(path, index=False, lineterminator="\n", float_format="%.2f")
+    years = [budget_year, budget_year + 1, budget_year + 2]
+    view = Table(title=f"中期财政规划 {years[0]}–{years[2]} (cash, 万元, mean and 5–95% range)", title_justify="left")
+    for column in ("payer 承担主体", "line 项目", "payables in 结转应付", *(str(y) for y in years)):
+        view.add_column(column, justify="left" if column[0].isalpha() and not column[0].isdigit() else "right")
+    for row in table.itertuples(index=False):
+        if row.line != "all" and row.payer == "all":
+            continue
+        payer = "合计 all" if row.payer == "all" else f"{PAYER_NAMES_ZH[row.payer]}"
+        line = "小计 all" if row.line == "all" else LINE_BY_ID[row.line].name_zh
+        cells = [f"{getattr(row, f'_{3 + 3 * i}'):,.1f} ({getattr(row, f'_{4 + 3 * i}'):,.0f}–{getattr(row, f'_{5 + 3 * i}'):,.0f})"
+                 for i in range(3)]
+        view.add_row(payer, line, f"{row.payables_carried_in:,.1f}", *cells,
+                     style="bold" if row.line == "all" else None)
+    out.print(view)
+    out.print(f"wrote {path}", soft_wrap=True)
 
 
 @app.command()

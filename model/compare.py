@@ -47,9 +47,9 @@ def differing_keys(a: dict[str, Any], b: dict[str, Any]) -> list[tuple[str, Any,
             if key not in skip and flat_a.get(key) != flat_b.get(key)]
 
 
-def _aligned(arrays: dict[str, np.ndarray], lines: list[str]) -> np.ndarray:
-    """The accrual cube with the lines in `lines` order (a line the run did not price is zero)."""
-    cube = arrays["accrual"]
+def _aligned(arrays: dict[str, np.ndarray], lines: list[str], basis: str = "accrual") -> np.ndarray:
+    """The basis's cube with the lines in `lines` order (a line the run did not price is zero)."""
+    cube = arrays[basis]
     own = list(arrays["lines"])
     out = np.zeros((*cube.shape[:2], len(lines), cube.shape[3]))
     for i, line in enumerate(lines):
@@ -58,14 +58,21 @@ def _aligned(arrays: dict[str, np.ndarray], lines: list[str]) -> np.ndarray:
     return out
 
 
-def compare_runs(run_a: Path, run_b: Path) -> tuple[pd.DataFrame, list[tuple[str, Any, Any]], bool]:
+def _check_basis(run: Path, arrays: dict[str, np.ndarray], basis: str) -> None:
+    if basis not in arrays:
+        raise InputError(run, "--basis", f"the run has no {basis} figures (was [disbursement] enabled?)")
+
+
+def compare_runs(run_a: Path, run_b: Path, basis: str = "accrual") -> tuple[pd.DataFrame, list[tuple[str, Any, Any]], bool]:
     """(difference table B − A, differing keys, paired) where paired means common random numbers."""
     manifest_a, arrays_a = _load(run_a)
     manifest_b, arrays_b = _load(run_b)
+    _check_basis(run_a, arrays_a, basis)
+    _check_basis(run_b, arrays_b, basis)
     if not np.array_equal(arrays_a["years"], arrays_b["years"]):
         raise InputError(run_b, "scenario.start_year/end_year", "the two runs cover different budget years")
     lines = list(dict.fromkeys([*arrays_a["lines"], *arrays_b["lines"]]))
-    cube_a, cube_b = _aligned(arrays_a, lines), _aligned(arrays_b, lines)
+    cube_a, cube_b = _aligned(arrays_a, lines, basis), _aligned(arrays_b, lines, basis)
     paired = manifest_a["seed"] == manifest_b["seed"] and cube_a.shape[0] == cube_b.shape[0]
     full_a, full_b = with_totals(cube_a, (2, 3)), with_totals(cube_b, (2, 3))
     index = pd.MultiIndex.from_product([arrays_a["years"].tolist(), [*lines, ALL],
@@ -85,13 +92,13 @@ def compare_runs(run_a: Path, run_b: Path) -> tuple[pd.DataFrame, list[tuple[str
     return table.reset_index(), keys, paired
 
 
-def period_totals(run_a: Path, run_b: Path) -> pd.DataFrame:
+def period_totals(run_a: Path, run_b: Path, basis: str = "accrual") -> pd.DataFrame:
     """Budget-period totals by line: A, B and B − A (with its range when paired)."""
     manifest_a, arrays_a = _load(run_a)
     manifest_b, arrays_b = _load(run_b)
     lines = list(dict.fromkeys([*arrays_a["lines"], *arrays_b["lines"]]))
-    a = with_totals(_aligned(arrays_a, lines).sum(axis=(1, 3)), (1,))
-    b = with_totals(_aligned(arrays_b, lines).sum(axis=(1, 3)), (1,))
+    a = with_totals(_aligned(arrays_a, lines, basis).sum(axis=(1, 3)), (1,))
+    b = with_totals(_aligned(arrays_b, lines, basis).sum(axis=(1, 3)), (1,))
     frame = pd.DataFrame({"line": [*lines, ALL], "mean_a": a.mean(axis=0), "mean_b": b.mean(axis=0)})
     frame["difference"] = frame.mean_b - frame.mean_a
     if manifest_a["seed"] == manifest_b["seed"] and a.shape[0] == b.shape[0]:

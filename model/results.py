@@ -57,13 +57,26 @@ def tidy(values: np.ndarray, labels: list[tuple[str, list[Any]]]) -> pd.DataFram
     return frame.reset_index()
 
 
-def budget_table(result: RunResult, basis: str = "accrual", cube: np.ndarray | None = None) -> pd.DataFrame:
-    cube = result.accrual if cube is None else cube
+def _cube_table(cube: np.ndarray, years: list[int], result: RunResult) -> pd.DataFrame:
     full = with_totals(cube, axes=(2, 3))
-    frame = tidy(full, [("year", list(result.calendar.budget_years)), ("line", [*result.line_ids, ALL]),
-                        ("payer", [*PAYERS, ALL])])
-    frame.insert(3, "basis", basis)
-    return frame
+    return tidy(full, [("year", years), ("line", [*result.line_ids, ALL]), ("payer", [*PAYERS, ALL])])
+
+
+def budget_table(result: RunResult) -> pd.DataFrame:
+    """budget.csv: accrual rows, then cash rows when the disbursement stage ran."""
+    years = list(result.calendar.budget_years)
+    parts = []
+    for basis, cube in (("accrual", result.accrual), ("cash", result.cash)):
+        if cube is not None:
+            frame = _cube_table(cube, years, result)
+            frame.insert(3, "basis", basis)
+            parts.append(frame)
+    return pd.concat(parts, ignore_index=True)
+
+
+def payables_table(result: RunResult) -> pd.DataFrame:
+    """payables.csv: entitled but not yet paid at each year end, by line and payer (yuan)."""
+    return _cube_table(result.payables, list(result.calendar.payable_years), result)
 
 
 def births_table(result: RunResult) -> pd.DataFrame:
@@ -138,6 +151,7 @@ def replicates_writer(result: RunResult) -> Callable[[Path], None]:
         with open(path, "wb") as handle:
             np.savez_compressed(
                 handle, accrual=result.accrual, births=result.births,
+                **({} if result.cash is None else {"cash": result.cash, "payables": result.payables}),
                 years=result.calendar.budget_years, lines=np.array(result.line_ids), payers=np.array(PAYERS),
                 seed=result.loaded.scenario.scenario.seed, **{f"impact_{k}": v for k, v in result.impact.items()})
     return write
@@ -190,6 +204,9 @@ def manifest(result: RunResult, started: datetime, wall_seconds: float, argv: li
         "start_time": started.isoformat(timespec="seconds"),
         "wall_seconds": round(wall_seconds, 3),
         "timing_seconds": {k: round(v, 3) for k, v in result.timing.items()},
+        "cash_timing": ("simpy claims process on the expected claims of pilot block 0 "
+                        f"({BLOCK_SIZE} replicates); its approval profile applied to every replicate"
+                        if result.cash is not None else "off"),
         "diagnostics": result.diagnostics,
     }
 

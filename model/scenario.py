@@ -274,6 +274,41 @@ class IndexationSection(Strict):
         return value
 
 
+class LineTiming(Strict):
+    """How one line's entitlements become cash: application, review, payment run."""
+
+    application_lag: list[Annotated[float, Field(ge=0, le=1)]] = Field(
+        min_length=1, max_length=37,
+        description="share of claims filed 0, 1, 2, … months after the entitlement arises (adds up to 1)")
+    review_capacity: Annotated[float, Field(gt=0)] | None = Field(
+        None, description="claims an area office reviews a month (none: unlimited)")
+    rejection_share: Annotated[float, Field(ge=0, lt=1)] = Field(
+        description="share of claims refused after review (they use review time; a refused claim is no entitlement)")
+    payment: Literal["on_approval", "monthly", "quarterly", "annual"] = Field(
+        description="payment runs: on approval / monthly (same month), quarterly (the month after each quarter), "
+                    "annual (in `annual_payment_month` of the next year)")
+    annual_payment_month: Annotated[int, Field(ge=1, le=12)] = Field(3, description="month of the annual payment run")
+
+    @field_validator("application_lag")
+    @classmethod
+    def _lag_adds_up(cls, value: list[float]) -> list[float]:
+        if abs(sum(value) - 1) > 1e-9:
+            raise ValueError(f"shares must add up to 1 (they add up to {sum(value):.6g})")
+        return value
+
+
+class DisbursementSection(Strict):
+    """Cash timing: claims, review capacity and payment runs per line (the cash basis)."""
+
+    enabled: bool = Field(description="write cash-basis rows and payables")
+    nipt: LineTiming
+    art_subsidy: LineTiming
+    childcare_slot_subsidy: LineTiming
+    third_child_allowance: LineTiming
+    housing_subsidy: LineTiming
+    maternity_insurance_subsidy: LineTiming
+
+
 class OutputSection(Strict):
     births_by_mother_age: bool = Field(False, description="also write births_by_mother_age.csv")
 
@@ -288,6 +323,7 @@ class Scenario(Strict):
     lines: LinesSection
     behaviour: BehaviourSection
     indexation: IndexationSection
+    disbursement: DisbursementSection
     output: OutputSection = Field(default_factory=OutputSection)
 
     @model_validator(mode="after")

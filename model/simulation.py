@@ -19,14 +19,15 @@ from model.behaviour import response_multiplier
 from model.calendar import Calendar
 from model.calibration import Calibration, calibrate, initial_women
 from model.cost_sharing import payer_matrix, split_by_payer
-from model.engine import EngineInputs, simulate_block
+from model.disbursement import allowance_cash, approval_profile, one_off_cash
+from model.engine import Demography, EngineInputs, simulate_block
 from model.errors import InputError
 from model.inputs import BaseData, area_split, load_base_data
 from model.lines import LINES, LineContext
-from model.lines.base import ParameterContext
+from model.lines.base import Entitlement, ParameterContext
 from model.overrides import BirthsOverride, read_births_override
 from model.realise import central, per_replicate, realise
-from model.rng import Streams, block_bounds
+from model.rng import BLOCK_SIZE, Streams, block_bounds
 from model.scenario import LoadedScenario, Scenario
 from model.uncertainty import Distribution
 from model.yearpath import YearPath, series
@@ -44,6 +45,7 @@ class Prepared:
     central_women: np.ndarray  # [area, age, parity, group] at central parameter values
     override: BirthsOverride | None
     line_ids: list[str]
+    profiles: dict[str, np.ndarray] | None = None  # line → [area, month arising, month approved]
 
     def source_file(self, dotted: str) -> str:
         key = dotted
@@ -57,6 +59,8 @@ class Prepared:
 @dataclass
 class BlockResult:
     accrual: np.ndarray  # [rep, budget year, line, payer] yuan
+    cash: np.ndarray | None  # same axes, cash basis (None when disbursement is off)
+    payables: np.ndarray | None  # same axes: entitled but unpaid at each year end
     births: np.ndarray  # [rep, year base..end, area, order 1..3]
     births_by_age: np.ndarray  # [rep, year base..end, area, order, age group]
     impact: dict[str, np.ndarray]  # [rep, budget year] induced births, spending on them, …
@@ -70,6 +74,8 @@ class RunResult:
     accrual: np.ndarray  # [rep, budget year, line, payer] yuan
     births: np.ndarray  # [rep, year, area, order 1..3]
     births_by_age: np.ndarray
+    cash: np.ndarray | None = None  # [rep, budget year, line, payer] yuan paid
+    payables: np.ndarray | None = None  # [rep, budget year, line, payer] owed at each year end
     impact: dict[str, np.ndarray] = field(default_factory=dict)  # [rep, budget year] arrays
     timing: dict[str, float] = field(default_factory=dict)
     diagnostics: dict[str, float] = field(default_factory=dict)
@@ -177,10 +183,18 @@ def block_inputs(prepared: Prepared, realised: Scenario, params: ParameterContex
                         q_female=base.q_female, migration=base.migration, girl_share=girl_share)
 
 
-def run_block(prepared: Prepared, block: int, first: int, stop: int) -> BlockResult:
+@dataclass
+class BlockEntitlements:
+    realised: Scenario
+    demography: Demography
+    context: LineContext
+    entitlements: dict[str, Entitlement]  # by line id
+
+
+def block_entitlements(prepared: Prepared, block: int, replicates: int) -> BlockEntitlements:
+    """Draw one block's parameters and events, and every enabled line's entitlements."""
     calendar = prepared.calendar
     streams = Streams(prepared.scenario.scenario.seed, block)
-    replicates = stop - first
     realised: Scenario = realise(prepared.scenario, streams, replicates)  # type: ignore[assignment]
     area_share = prepared.base.unit_share_of_area[None] * area_split(
         per_replicate(realised.areas.zhanghe_share_of_dongbao_unit, 1),
@@ -192,8 +206,42 @@ def run_block(prepared: Prepared, block: int, first: int, stop: int) -> BlockRes
                                 replicates, prepared.override)
     context = LineContext(realised, prepared.base, calendar, replicates, area_share, prepared.source_file,
                           demography=demography, streams=streams)
+    entitlements = {line.id: line.accrual(context, getattr(realised.lines, line.id))
+                    for line in LINES if line.id in prepared.line_ids}
+    return BlockEntitlements(realised, demography, context, entitlements)
+
+
+def approval_profiles(prepared: Prepared) -> dict[str, np.ndarray]:
+    """Run the claims process (simpy) on the expected claims of a fixed pilot block.
+
+    The pilot is block 0 with a full block of replicates whatever the run's size, so the
+    profiles, and every cash figure, do not depend on --replicates or --workers.
+    """
+    pilot = block_entitlements(prepared, 0, BLOCK_SIZE)
+    timing = prepared.scenario.disbursement
+    return {line_id: np.stack([approval_profile(entitlement.claims[:, :, a].mean(axis=0), getattr(timing, line_id))
+                               for a in range(len(AREAS))])
+            for line_id, entitlement in pilot.entitlements.items()}
+
+
+def cash_of(line_id: str, entitlement: Entitlement, prepared: Prepared) -> np.ndarray:
+    timing = getattr(prepared.scenario.disbursement, line_id)
+    profiles = prepared.profiles[line_id]
+    if entitlement.by_cohort is not None:
+        return allowance_cash(entitlement.by_cohort, profiles, timing)
+    return one_off_cash(entitlement.yuan, profiles, timing)
+
+
+def run_block(prepared: Prepared, block: int, first: int, stop: int) -> BlockResult:
+    calendar = prepared.calendar
+    replicates = stop - first
+    drawn = block_entitlements(prepared, block, replicates)
+    realised, demography, context = drawn.realised, drawn.demography, drawn.context
     budget = slice(calendar.start_year - calendar.base_year, calendar.end_year - calendar.base_year + 1)
-    by_line, linked_spend, induced_spend = [], np.zeros((replicates, len(calendar.budget_years))), None
+    payable_years = slice(calendar.payable_years[0] - calendar.base_year, calendar.end_year - calendar.base_year + 1)
+    n_years = len(calendar.budget_years)
+    by_line, cash_by_line, payables_by_line = [], [], []
+    linked_spend, induced_spend = np.zeros((replicates, n_years)), None
     if demography.induced is not None:
         induced_context = replace(context, demography=replace(demography, births=demography.induced),
                                   streams=Streams(prepared.scenario.scenario.seed, block, prefix="induced:"))
@@ -202,14 +250,28 @@ def run_block(prepared: Prepared, block: int, first: int, stop: int) -> BlockRes
         if line.id not in prepared.line_ids:
             continue
         section = getattr(realised.lines, line.id)
-        yearly = calendar.by_year(line.accrual(context, section))[:, budget]  # [rep, year, area]
-        by_line.append(split_by_payer(yearly, payer_matrix(realised, section)))
+        payers = payer_matrix(realised, section)
+        monthly = drawn.entitlements[line.id].yuan  # [rep, month, area]
+        yearly = calendar.by_year(monthly)  # [rep, simulated year, area]
+        by_line.append(split_by_payer(yearly[:, budget], payers))
+        if prepared.profiles is not None:
+            cash = calendar.by_year(cash_of(line.id, drawn.entitlements[line.id], prepared))
+            cash_by_line.append(split_by_payer(cash[:, budget], payers))
+            # payables at each year end: entitled so far minus paid so far (from the first simulated
+            # month), from the year before the first budget year (what the budget inherits)
+            owed = np.cumsum(yearly - cash, axis=1)[:, payable_years]
+            payables_by_line.append(split_by_payer(owed, payers))
         if line.birth_linked:
-            linked_spend += yearly.sum(axis=2)
+            linked_spend += yearly[:, budget].sum(axis=2)
             if induced_spend is not None:
-                induced_spend += calendar.by_year(line.accrual(induced_context, section))[:, budget].sum(axis=2)
-    n_years = len(calendar.budget_years)
-    accrual = np.stack(by_line, axis=2) if by_line else np.zeros((replicates, n_years, 0, len(AREAS) + 1))
+                induced = line.accrual(induced_context, section).yuan
+                induced_spend += calendar.by_year(induced)[:, budget].sum(axis=2)
+
+    def stacked(parts: list[np.ndarray]) -> np.ndarray:
+        empty = np.zeros((replicates, n_years, 0, len(AREAS) + 1))
+        return np.stack(parts, axis=2).astype(np.float64) if parts else empty
+
+    accrual = stacked(by_line)
     induced_births = (np.zeros((replicates, n_years)) if demography.induced is None
                       else calendar.by_year(demography.induced.sum(axis=(2, 3, 4)))[:, budget].astype(float))
     impact = {"induced_births": induced_births, "birth_linked_spending": linked_spend,
@@ -217,7 +279,13 @@ def run_block(prepared: Prepared, block: int, first: int, stop: int) -> BlockRes
     output_years = slice(0, calendar.end_year - calendar.base_year + 1)
     births = calendar.by_year(demography.births.sum(axis=4))[:, output_years]  # [rep, year, area, transition]
     births = np.concatenate([births[..., :2], births[..., 2:].sum(axis=-1, keepdims=True)], axis=-1)
-    return BlockResult(accrual=accrual.astype(np.float64), births=births.astype(np.float64),
+    payables = None
+    if prepared.profiles is not None:
+        payables = (np.stack(payables_by_line, axis=2) if payables_by_line
+                    else np.zeros((replicates, len(calendar.payable_years), 0, len(AREAS) + 1)))
+    return BlockResult(accrual=accrual, cash=stacked(cash_by_line) if prepared.profiles is not None else None,
+                       payables=payables,
+                       births=births.astype(np.float64),
                        births_by_age=demography.births_by_age[:, output_years].astype(np.float64), impact=impact,
                        capped_births=demography.capped_births)
 
@@ -233,6 +301,9 @@ def run(loaded: LoadedScenario, workers: int = 1,
     prepared_at = time.perf_counter()
     bounds = block_bounds(loaded.scenario.scenario.replicates)
     jobs = [(prepared, block, first, stop) for block, (first, stop) in enumerate(bounds)]
+    if loaded.scenario.disbursement.enabled:
+        prepared.profiles = approval_profiles(prepared)
+        jobs = [(prepared, block, first, stop) for block, (first, stop) in enumerate(bounds)]
     results: list[BlockResult] = []
     if workers > 1 and len(jobs) > 1:
         with ProcessPoolExecutor(max_workers=min(workers, len(jobs))) as pool:
@@ -251,6 +322,8 @@ def run(loaded: LoadedScenario, workers: int = 1,
         accrual=np.concatenate([r.accrual for r in results]),
         births=np.concatenate([r.births for r in results]),
         births_by_age=np.concatenate([r.births_by_age for r in results]),
+        cash=None if results[0].cash is None else np.concatenate([r.cash for r in results]),
+        payables=None if results[0].payables is None else np.concatenate([r.payables for r in results]),
         impact={key: np.concatenate([r.impact[key] for r in results]) for key in results[0].impact},
         timing={"prepare_seconds": prepared_at - started, "simulate_seconds": finished - prepared_at},
         diagnostics=_diagnostics(results),

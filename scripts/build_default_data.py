@@ -319,7 +319,36 @@ def parameter_sources() -> list[tuple[str, str, str, str, str, str]]:
          "used only when a scenario indexes a line's amounts", "0.0 – 0.03"),
         ("indexation.from_year", "year", "amounts as written in the plan", "assumption",
          "indexed from the first budget year on", ""),
+        *_timing_sources(),
     ]
+
+
+def _timing_sources() -> list[tuple[str, str, str, str, str, str]]:
+    """No one publishes claim lags, review capacity or rejection rates: all assumptions."""
+    why = {
+        "nipt": "hospitals bill the month after the test; settled quarterly",
+        "art_subsidy": "receipts filed 0-3 months after treatment; a few claims fail the 35+/childless checks",
+        "childcare_slot_subsidy": "institutions are paid once a year on the year's enrolment (根据招收情况), in March",
+        "third_child_allowance": "families apply within 0-3 months of the birth; paid quarterly with arrears",
+        "housing_subsidy": "claims follow the filing of the purchase contract by 0-4 months; paid quarterly",
+        "maternity_insurance_subsidy": "firms claim after the 158-day leave ends (2-6 months); paid quarterly",
+    }
+    rows = []
+    for line, reason in why.items():
+        rows += [
+            (f"disbursement.{line}.application_lag", "share by month", "no published figures", "assumption", reason, ""),
+            (f"disbursement.{line}.rejection_share", "share of claims", "no published figures", "assumption", reason,
+             "0 – 0.10"),
+        ]
+        if line not in ("nipt", "childcare_slot_subsidy"):
+            rows.append((f"disbursement.{line}.review_capacity", "claims per month per area office",
+                         "no published figures", "assumption",
+                         "set well above the expected claims of the largest area (no backlog); slow_review.toml "
+                         "tests a shortfall", "expected claims × 0.5 – 3"))
+        if line == "childcare_slot_subsidy":
+            rows.append((f"disbursement.{line}.annual_payment_month", "month", "no published figures",
+                         "assumption", reason, "1 – 6"))
+    return rows
 
 
 def defaults_flat() -> dict[str, object]:

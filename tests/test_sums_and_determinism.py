@@ -16,11 +16,12 @@ def baseline():
 
 
 def test_payers_add_up_to_each_line_and_lines_to_all(baseline):
-    table = budget_table(baseline).set_index(["year", "line", "payer"])["mean"]
-    parts = table.drop(index="all", level="payer").groupby(level=["year", "line"]).sum()
+    table = budget_table(baseline).set_index(["basis", "year", "line", "payer"])["mean"]
+    assert set(table.index.get_level_values("basis")) == {"accrual", "cash"}
+    parts = table.drop(index="all", level="payer").groupby(level=["basis", "year", "line"]).sum()
     whole = table.xs("all", level="payer")
     np.testing.assert_allclose(parts.loc[whole.index], whole, rtol=1e-9)
-    lines = table.drop(index="all", level="line").groupby(level=["year", "payer"]).sum()
+    lines = table.drop(index="all", level="line").groupby(level=["basis", "year", "payer"]).sum()
     total = table.xs("all", level="line")
     np.testing.assert_allclose(lines.loc[total.index], total, rtol=1e-9)
     assert (table >= 0).all()
@@ -28,7 +29,8 @@ def test_payers_add_up_to_each_line_and_lines_to_all(baseline):
 
 def test_all_rows_are_quantiles_of_per_replicate_sums(baseline):
     """`all` is summed per replicate before the quantiles: p95 of the total is not the sum of p95s."""
-    table = budget_table(baseline).set_index(["year", "line", "payer"])
+    table = budget_table(baseline)
+    table = table[table.basis == "accrual"].set_index(["year", "line", "payer"])
     totals = baseline.accrual[:, 0].sum(axis=(1, 2))  # 2025, every line and payer, per replicate
     row = table.loc[(2025, "all", "all")]
     assert row["p95"] == pytest.approx(np.quantile(totals, 0.95), rel=1e-12)
@@ -54,7 +56,10 @@ def test_output_files_follow_the_contract(tmp_path):
     budget = pd.read_csv(out / "budget.csv")
     assert list(budget.columns) == ["year", "line", "payer", "basis", "mean", "p05", "p50", "p95"]
     assert budget.year.min() == 2025 and budget.year.max() == 2035
-    assert set(budget.basis) == {"accrual"}
+    assert set(budget.basis) == {"accrual", "cash"}
+    payables = pd.read_csv(out / "payables.csv")
+    assert list(payables.columns) == ["year", "line", "payer", "mean", "p05", "p50", "p95"]
+    assert payables.year.min() == 2024 and payables.year.max() == 2035  # opening payables, then each year end
     assert set(budget.line) == {"nipt", "art_subsidy", "childcare_slot_subsidy", "third_child_allowance",
                                 "housing_subsidy", "maternity_insurance_subsidy", "all"}
     assert set(budget.payer) == {"city", "dongbao", "duodao", "zhanghe", "jingshan", "zhongxiang",

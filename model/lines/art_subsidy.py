@@ -14,7 +14,7 @@ from __future__ import annotations
 import numpy as np
 from scipy import stats
 
-from model.lines.base import Line, LineContext
+from model.lines.base import Entitlement, Line, LineContext
 from model.realise import per_replicate
 from model.scenario import ArtLine
 
@@ -67,7 +67,7 @@ def expected_reimbursement_profile(line: ArtLine) -> np.ndarray:
     return expected * still_treated[None, :]
 
 
-def accrual(ctx: LineContext, line: ArtLine) -> np.ndarray:
+def accrual(ctx: LineContext, line: ArtLine) -> Entitlement:
     calendar, demography = ctx.calendar, ctx.demography
     childless = demography.childless_city[:, :, :, line.min_age:].sum(axis=3)  # [rep, year, area]
     base_pool = childless[:, 0].sum(axis=1).reshape(-1, 1)  # the base-year state of each replicate
@@ -91,12 +91,16 @@ def accrual(ctx: LineContext, line: ArtLine) -> np.ndarray:
         chance = np.minimum(start_rate * take_up[:, y, None] * in_force[y], 1.0)
         starters[:, y] = _binomial_quantile(uniforms[:, y], pool, np.broadcast_to(chance, pool.shape))
         treated_still_childless = (treated_still_childless + starters[:, y]) * STILL_CHILDLESS_AND_UNDER_50
-    starters = starters * ctx.index(LINE.id)  # yuan amounts as of the start year
     profile = expected_reimbursement_profile(line)  # [rep or 1, treatment year]
+    still_treated = np.concatenate([[1.0], np.cumprod(line.continuation)])
+    priced = starters * ctx.index(LINE.id)  # yuan amounts as of the start year
     paid = np.zeros(starters.shape)
+    claiming = np.zeros(starters.shape)  # households filing receipts that year
     for treatment_year in range(profile.shape[1]):
-        paid[:, treatment_year:] += starters[:, : calendar.n_years - treatment_year] * profile[:, treatment_year, None, None]
-    return ctx.spread_over_year(paid)
+        stop = calendar.n_years - treatment_year
+        paid[:, treatment_year:] += priced[:, :stop] * profile[:, treatment_year, None, None]
+        claiming[:, treatment_year:] += starters[:, :stop] * still_treated[treatment_year]
+    return Entitlement(yuan=ctx.spread_over_year(paid), claims=ctx.spread_over_year(claiming))
 
 
 LINE = Line("art_subsidy", "辅助生育补助金", "Assisted-reproduction subsidy", "9", "outlay", accrual)

@@ -82,6 +82,15 @@ class LineContext(ParameterContext):
 BenefitFunction = Callable[[ParameterContext, LineSection], np.ndarray]
 
 
+@dataclass
+class Entitlement:
+    """What a line owes: yuan by month arising, and the claims behind it (for the review queue)."""
+
+    yuan: np.ndarray  # [rep, month, area]
+    claims: np.ndarray  # [rep, month, area] claims arising (cases an office reviews)
+    by_cohort: np.ndarray | None = None  # [rep, birth month, area, age month] yuan, for monthly allowances
+
+
 @dataclass(frozen=True)
 class Line:
     id: str
@@ -89,7 +98,7 @@ class Line:
     name_en: str
     clause: str
     kind: str  # outlay | revenue_forgone | memo
-    accrual: Callable[[LineContext, LineSection], np.ndarray]  # → [rep, month, area] yuan
+    accrual: Callable[[LineContext, LineSection], Entitlement]
     benefit_per_birth: BenefitFunction | None = None  # None: not a per-birth benefit
     birth_linked: bool = False  # spending follows births one for one (deadweight is measured)
 

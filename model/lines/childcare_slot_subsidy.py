@@ -12,7 +12,7 @@ from __future__ import annotations
 import numpy as np
 
 from model import sampling as draw
-from model.lines.base import Line, LineContext, ParameterContext
+from model.lines.base import Entitlement, Line, LineContext, ParameterContext
 from model.scenario import ChildcareLine
 
 KEY = "lines.childcare_slot_subsidy"
@@ -40,7 +40,7 @@ def children_under_three(ctx: LineContext) -> np.ndarray:
     return 0.5 * births[:, :-3] + births[:, 1:-2] + births[:, 2:-1] + 0.5 * births[:, 3:]
 
 
-def accrual(ctx: LineContext, line: ChildcareLine) -> np.ndarray:
+def accrual(ctx: LineContext, line: ChildcareLine) -> Entitlement:
     slots = residents(ctx) / 1000 * ctx.yearly(line.slots_per_1000, f"{KEY}.slots_per_1000")
     inclusive_slots = np.floor(slots * ctx.value(line.inclusive_share))
     enrolment = ctx.yearly(line.enrolment_rate, f"{KEY}.enrolment_rate")
@@ -48,7 +48,8 @@ def accrual(ctx: LineContext, line: ChildcareLine) -> np.ndarray:
     enrolled = np.minimum(wanting, inclusive_slots).astype(np.int64)
     claimed = draw.binomial(ctx.streams("childcare_slot_subsidy:claims"), enrolled, ctx.yearly(line.take_up, f"{KEY}.take_up"))
     amount = ctx.yearly(line.amount_per_slot, f"{KEY}.amount_per_slot") * ctx.index(LINE.id)
-    return ctx.from_policy_start(ctx.spread_over_year(claimed * amount))
+    yuan = ctx.from_policy_start(ctx.spread_over_year(claimed * amount))
+    return Entitlement(yuan=yuan, claims=ctx.from_policy_start(ctx.spread_over_year(claimed.astype(float))))
 
 
 LINE = Line("childcare_slot_subsidy", "普惠托位补贴", "Childcare slot subsidy", "11", "outlay", accrual)

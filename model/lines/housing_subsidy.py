@@ -22,7 +22,7 @@ import numpy as np
 
 from model import sampling as draw
 from model.areas import AREAS, DISTRICTS
-from model.lines.base import Line, LineContext, ParameterContext, birth_months
+from model.lines.base import Entitlement, Line, LineContext, ParameterContext, birth_months
 from model.realise import per_replicate
 from model.scenario import HousingLine
 
@@ -67,7 +67,7 @@ def earlier_families(ctx: LineContext, years_before_base: int) -> np.ndarray:
     return np.broadcast_to(np.round(families), (ctx.replicates, *families.shape[1:])).astype(np.int64)
 
 
-def accrual(ctx: LineContext, line: HousingLine) -> np.ndarray:
+def accrual(ctx: LineContext, line: HousingLine) -> Entitlement:
     calendar = ctx.calendar
     policy_births = (lambda months: months) if line.earlier_births_qualify else ctx.from_policy_start
     families = np.stack([  # [rep, year, area, order class] qualifying births by year of birth
@@ -88,7 +88,9 @@ def accrual(ctx: LineContext, line: HousingLine) -> np.ndarray:
     take_up = ctx.yearly(line.take_up, f"{KEY}.take_up")[..., None]  # [rep or 1, year, 1, 1]
     claims = draw.binomial(ctx.streams("housing_subsidy:claims"), by_purchase_year, take_up)
     amounts = amount_by_home_area(line)[:, None] * ctx.index(LINE.id)[..., None]
-    return ctx.from_policy_start(ctx.spread_over_year((claims * amounts).sum(axis=2)))
+    yuan = ctx.from_policy_start(ctx.spread_over_year((claims * amounts).sum(axis=2)))
+    paid_claims = ctx.from_policy_start(ctx.spread_over_year((claims * (amounts > 0)).sum(axis=2).astype(float)))
+    return Entitlement(yuan=yuan, claims=paid_claims)
 
 
 def benefit_per_birth(ctx: ParameterContext, line: HousingLine) -> np.ndarray:

@@ -13,6 +13,7 @@ import numpy as np
 
 from model import sampling as draw
 from model.lines.base import (
+    Entitlement,
     Line,
     LineContext,
     ParameterContext,
@@ -42,14 +43,16 @@ def monthly_subsidy(ctx: ParameterContext, line: MaternityLine, by_month: bool) 
     return base * ctx.value(line.employer_rate) * ctx.value(line.subsidy_rate)
 
 
-def accrual(ctx: LineContext, line: MaternityLine) -> np.ndarray:
+def accrual(ctx: LineContext, line: MaternityLine) -> Entitlement:
     births = ctx.from_policy_start(birth_months(ctx, ALL, ALL))
     share = ctx.value(line.enterprise_insured_share) * ctx.monthly(line.take_up, f"{KEY}.take_up")
     subsidised = draw.binomial(ctx.streams("maternity_insurance_subsidy:claims"), births, share)
     on_leave = np.zeros(subsidised.shape)
     for months_after_birth, part in enumerate(leave_profile(line.leave_days)):
         on_leave += shift_months(subsidised, -months_after_birth) * part
-    return on_leave * monthly_subsidy(ctx, line, by_month=True)
+    # one claim per mother, counted over her leave months like the yuan
+    claims = on_leave / max(leave_profile(line.leave_days).sum(), 1e-9)
+    return Entitlement(yuan=on_leave * monthly_subsidy(ctx, line, by_month=True), claims=claims)
 
 
 def benefit_per_birth(ctx: ParameterContext, line: MaternityLine) -> np.ndarray:

@@ -14,6 +14,7 @@ import numpy as np
 
 from model import sampling as draw
 from model.lines.base import (
+    Entitlement,
     Line,
     LineContext,
     ParameterContext,
@@ -32,14 +33,15 @@ def tested_share(ctx: ParameterContext, line: NiptLine, by_month: bool) -> np.nd
     return ctx.value(line.mother_city_hukou_share) * ctx.value(line.registered_in_city_hospital_share) * take_up
 
 
-def accrual(ctx: LineContext, line: NiptLine) -> np.ndarray:
+def accrual(ctx: LineContext, line: NiptLine) -> Entitlement:
     births = birth_months(ctx, ALL, ALL)
     share = tested_share(ctx, line, by_month=True)
     tests = draw.binomial(ctx.streams("nipt:tests"), births, share)
     extra_pregnancies = ctx.value(line.pregnancies_per_birth) - 1.0  # tested pregnancies with no birth
     tests = tests + draw.binomial(ctx.streams("nipt:tests_without_birth"), births, share * extra_pregnancies)
     tests_in_test_month = ctx.from_policy_start(shift_months(tests, line.months_before_birth))
-    return tests_in_test_month * ctx.monthly(line.price, f"{KEY}.price") * ctx.index_monthly(LINE.id)
+    yuan = tests_in_test_month * ctx.monthly(line.price, f"{KEY}.price") * ctx.index_monthly(LINE.id)
+    return Entitlement(yuan=yuan, claims=tests_in_test_month.astype(float))
 
 
 def benefit_per_birth(ctx: ParameterContext, line: NiptLine) -> np.ndarray:

@@ -13,7 +13,14 @@ from __future__ import annotations
 import numpy as np
 
 from model import sampling as draw
-from model.lines.base import Line, LineContext, ParameterContext, birth_months, transitions_of
+from model.lines.base import (
+    Entitlement,
+    Line,
+    LineContext,
+    ParameterContext,
+    birth_months,
+    transitions_of,
+)
 from model.rng import Streams
 from model.scenario import AllowanceLine
 
@@ -39,12 +46,12 @@ def recipients_alive(recipients: np.ndarray, months: int, q_child: np.ndarray,
     return alive
 
 
-def paid_child_months(alive: np.ndarray, n_months: int) -> np.ndarray:
-    """Sum children alive by calendar month: birth month + age month → [rep, month, area]."""
-    replicates, births, areas, ages = alive.shape
+def by_calendar_month(by_age: np.ndarray, n_months: int) -> np.ndarray:
+    """Sum [rep, birth month, area, age month] by calendar month (birth month + age) → [rep, month, area]."""
+    replicates, births, areas, ages = by_age.shape
     out = np.zeros((replicates, n_months, areas))
-    for age in range(ages):
-        out[:, age:, :] += alive[:, : n_months - age, :, age]
+    for age in range(min(ages, n_months)):
+        out[:, age:, :] += by_age[:, : n_months - age, :, age]
     return out
 
 
@@ -52,12 +59,18 @@ def monthly_amount(ctx: ParameterContext, line: AllowanceLine) -> np.ndarray:
     return ctx.monthly(line.monthly_amount, f"{KEY}.monthly_amount") * ctx.index_monthly(line_id=LINE.id)
 
 
-def accrual(ctx: LineContext, line: AllowanceLine) -> np.ndarray:
+def accrual(ctx: LineContext, line: AllowanceLine) -> Entitlement:
     eligible = ctx.from_policy_start(birth_months(ctx, transitions_of(line.birth_orders), CITY_HUKOU))
     claim_share = ctx.monthly(line.take_up, f"{KEY}.take_up") * ctx.value(ctx.scenario.eligibility.in_city_hospital_share)
     recipients = draw.binomial(ctx.streams("third_child_allowance:claims"), eligible, claim_share)
     alive = recipients_alive(recipients, line.months, ctx.base.q_child, ctx.streams)
-    return paid_child_months(alive, ctx.calendar.n_months) * monthly_amount(ctx, line)
+    # yuan by birth month and age month: the amount is that of the calendar month paid
+    amount = monthly_amount(ctx, line)[:, :, 0]  # [rep or 1, month]
+    months = ctx.calendar.n_months
+    calendar_month = np.minimum(np.arange(months)[:, None] + np.arange(line.months)[None, :], months - 1)
+    by_cohort = alive * amount[:, calendar_month][:, :, None, :]
+    return Entitlement(yuan=by_calendar_month(by_cohort, months), claims=recipients.astype(float),
+                       by_cohort=by_cohort)
 
 
 def benefit_per_birth(ctx: ParameterContext, line: AllowanceLine) -> np.ndarray:

@@ -1,0 +1,136 @@
+"""When the money leaves the treasury: claims, review and payment runs (the cash basis).
+
+Between an entitlement (accrual) and a payment stand the family's application (a lag),
+the area office's review (a capacity in claims a month, first come first served; refused
+claims take review time too) and the payment runs of the line (monthly, quarterly in
+arrears, annual, or on approval).
+
+The process is simulated with simpy once per scenario, per line and area, on the expected
+claims (the mean of a fixed pilot block of 50 replicates, the same whatever --replicates
+or --workers). It yields an approval profile: for the claims arising in month t, the
+share approved in month m. That profile, with the payment schedule, is applied to every
+replicate's own monthly entitlements by matrix arithmetic. Simulating the queue per
+replicate would multiply the run time many times over; waiting times depend on the
+expected workload, not on the small replicate-to-replicate differences in it.
+
+Monthly allowances: a child's claim is approved once; months before approval are paid as
+arrears at the first payment run after approval, later months at their own payment run.
+"""
+
+from __future__ import annotations
+
+from collections import deque
+
+import numpy as np
+import simpy
+
+from model.scenario import LineTiming
+
+
+def approval_profile(claims: np.ndarray, timing: LineTiming) -> np.ndarray:
+    """[month arising, month approved] share of each month's claims approved in each month.
+
+    `claims` [month] are the expected claims arising each month (refused ones included in
+    the workload). Shares approved after the calendar's last month are missing from a row.
+    """
+    months = len(claims)
+    lag = np.asarray(timing.application_lag)
+    capacity = timing.review_capacity
+    workload = claims / (1.0 - timing.rejection_share)  # refused claims are reviewed too
+    approved = np.zeros((months, months))
+    queue: deque[list[float]] = deque()  # [month arising, claims waiting], oldest first
+
+    def filing(env: simpy.Environment):
+        for month in range(months):
+            for delay, share in enumerate(lag):
+                arising = month - delay
+                if arising >= 0 and share > 0 and workload[arising] > 0:
+                    queue.append([arising, workload[arising] * share])
+            yield env.timeout(1)
+
+    def review(env: simpy.Environment):
+        yield env.timeout(0.5)  # the office works through the month after the month's filings
+        while env.now < months:
+            month, budget = int(env.now), np.inf if capacity is None else float(capacity)
+            while queue and budget > 0:
+                arising, waiting = queue[0]
+                taken = min(waiting, budget)
+                approved[arising, month] += taken
+                budget -= taken
+                if taken >= waiting:
+                    queue.popleft()
+                else:
+                    queue[0][1] = waiting - taken
+            yield env.timeout(1)
+
+    env = simpy.Environment()
+    env.process(filing(env))
+    env.process(review(env))
+    env.run(until=months)
+    profile = np.divide(approved, workload[:, None], out=np.zeros_like(approved), where=workload[:, None] > 0)
+    # Months with no expected claims: the lag alone (they meet no queue in the expected flow).
+    for arising in np.flatnonzero(workload <= 0):
+        for delay, share in enumerate(lag):
+            if arising + delay < months:
+                profile[arising, arising + delay] = share
+    return profile
+
+
+def payment_month(timing: LineTiming, months: int) -> np.ndarray:
+    """[month approved or due] → month of the payment run (may fall past the calendar)."""
+    month = np.arange(months)
+    if timing.payment in ("on_approval", "monthly"):
+        return month
+    if timing.payment == "quarterly":
+        return (month // 3 + 1) * 3  # the month after the quarter (the calendar starts in January)
+    return (month // 12 + 1) * 12 + timing.annual_payment_month - 1
+
+
+def pay(due: np.ndarray, timing: LineTiming) -> np.ndarray:
+    """[rep, month due, area] → [rep, month paid, area] by the line's payment runs."""
+    months = due.shape[1]
+    run = payment_month(timing, months)
+    cash = np.zeros_like(due)
+    inside = run < months  # payments after the calendar stay payable
+    np.add.at(cash, (slice(None), run[inside]), due[:, inside])
+    return cash
+
+
+def one_off_cash(yuan: np.ndarray, profiles: np.ndarray, timing: LineTiming) -> np.ndarray:
+    """[rep, month, area] entitlements → cash, each area with its own approval profile [area, t, m]."""
+    due = np.einsum("rta,atm->rma", yuan, profiles)
+    return pay(due, timing)
+
+
+def allowance_cash(by_cohort: np.ndarray, profiles: np.ndarray, timing: LineTiming) -> np.ndarray:
+    """Monthly allowances: [rep, birth month, area, age month] yuan → cash [rep, month, area].
+
+    A child's months before its claim is approved are paid at approval (arrears); months
+    after it when they fall due. Both go out at the line's next payment run.
+    """
+    replicates, months, areas, ages = by_cohort.shape
+    delay = np.arange(months)
+    cohort = np.arange(months)
+    # approval share by delay since birth: [area, cohort, delay]
+    index = cohort[:, None] + delay[None, :]
+    valid = index < months
+    by_delay = np.where(valid[None], profiles[:, cohort[:, None], np.minimum(index, months - 1)], 0.0)
+    approved_by = np.cumsum(by_delay, axis=2)  # share approved at or before each delay
+    earned_before = np.concatenate([np.zeros((*by_cohort.shape[:3], 1)), np.cumsum(by_cohort, axis=3)], axis=3)
+    due = np.zeros((replicates, months, areas))
+    for d in range(months):  # arrears: all earned up to the approval month, paid at approval
+        stop = months - d
+        if stop <= 0:
+            break
+        earned = earned_before[:, :stop, :, min(d + 1, ages)]  # [rep, cohort, area]
+        share = by_delay[:, :stop, d].T[None]  # [1, cohort, area]
+        due[:, d:d + stop] += earned * share
+    for age in range(ages):  # months that fall due after approval, in their own month
+        stop = months - age
+        if stop <= 0:
+            break
+        # children approved before this age month are paid it when it falls due (those approved
+        # in it had it with their arrears)
+        share_before = (approved_by[:, :stop, age] - by_delay[:, :stop, age]).T[None]
+        due[:, age:age + stop] += by_cohort[:, :stop, :, age] * share_before
+    return pay(due, timing)

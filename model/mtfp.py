@@ -1,0 +1,48 @@
+"""The medium-term fiscal plan table (中期财政规划): three years of cash by payer and line.
+
+From a run folder: the budget year and the two following years, cash basis, in 万元 with
+the 5-95% range, for the city (市本级) and each district and county, by line, with the
+payables carried in (entitled by the end of the year before the budget year, not yet paid).
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pandas as pd
+
+from model.areas import PAYERS
+from model.errors import InputError
+from model.results import ALL
+
+WAN = 10_000.0
+
+
+def mtfp_table(run: Path, budget_year: int) -> pd.DataFrame:
+    budget_path, payables_path = run / "budget.csv", run / "payables.csv"
+    for path in (budget_path, payables_path):
+        if not path.is_file():
+            raise InputError(path, None, "not found: run the scenario with [disbursement] enabled = true "
+                             "(the default) to get the cash basis")
+    budget = pd.read_csv(budget_path)
+    cash = budget[budget.basis == "cash"]
+    years = [budget_year, budget_year + 1, budget_year + 2]
+    available = sorted(cash.year.unique())
+    if not set(years) <= set(available):
+        raise InputError(run, "--budget-year", f"{budget_year} needs cash figures for {years[0]}-{years[-1]}; "
+                         f"the run covers {available[0]}-{available[-1]}, so the budget year can be "
+                         f"{available[0]}-{available[-1] - 2}")
+    payables = pd.read_csv(payables_path)
+    carried = payables[payables.year == budget_year - 1].set_index(["payer", "line"])["mean"]
+    rows = []
+    lines = [line for line in dict.fromkeys(cash.line) if line != ALL] + [ALL]
+    for payer in [*PAYERS, ALL]:
+        for line in lines:
+            row: dict[str, object] = {"payer": payer, "line": line,
+                                      "payables_carried_in": carried.get((payer, line), float("nan")) / WAN}
+            for year in years:
+                figures = cash[(cash.year == year) & (cash.payer == payer) & (cash.line == line)].iloc[0]
+                for stat in ("mean", "p05", "p95"):
+                    row[f"{year}_{stat}"] = figures[stat] / WAN
+            rows.append(row)
+    return pd.DataFrame(rows)

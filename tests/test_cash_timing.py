@@ -1,0 +1,167 @@
+"""Cash basis: claims, review and payment runs turn entitlements into cash; payables between."""
+
+from __future__ import annotations
+
+import numpy as np
+import pandas as pd
+import pytest
+
+from model.disbursement import approval_profile, payment_month
+from model.scenario import LineTiming
+from tests.conftest import REPO, cli, override_rows, run_file
+
+LINES = ("nipt", "art_subsidy", "childcare_slot_subsidy", "third_child_allowance", "housing_subsidy",
+         "maternity_insurance_subsidy")
+IMMEDIATE = "".join(f"""
+[disbursement.{line}]
+application_lag = [1.0]
+rejection_share = 0.0
+payment = "monthly"
+""" for line in LINES)
+
+
+def _by_line_year(cube: np.ndarray) -> np.ndarray:
+    return cube.sum(axis=3).mean(axis=0)  # [year, line]
+
+
+def test_without_lags_or_queues_cash_equals_accrual(write):
+    path = write("now.toml", f'[scenario]\nname = "immediate"\n{IMMEDIATE}')
+    result = run_file(path, replicates=10)
+    np.testing.assert_allclose(result.cash, result.accrual, rtol=1e-9, atol=1e-6)
+    assert np.abs(result.payables).max() < 1e-6
+
+
+def test_two_month_lag_moves_november_and_december_into_next_year(write):
+    """Housing purchases of 2025 spread evenly over the months: with a two-month lag and payment
+    on approval, the November and December tenth-sixths arrive in 2026."""
+    write("births.csv", override_rows({(2025, "jingshan", 2): [10] * 12}, range(2023, 2027)))
+    destination = pd.read_csv(REPO / "model" / "data" / "housing_destination.csv")
+    mask = destination.from_area == "jingshan"
+    destination.loc[mask, "share"] = (destination.loc[mask, "to_area"] == "duodao").astype(float)
+    write("destination.csv", destination.to_csv(index=False))
+    path = write("lag.toml", """
+        [scenario]
+        name = "two-month lag"
+        end_year = 2026
+        [demography]
+        births_override = "births.csv"
+        [data]
+        housing_destination = "destination.csv"
+        [eligibility]
+        city_hukou_share = 1.0
+        [lines.housing_subsidy]
+        take_up = 1.0
+        purchase_probability = 1.0
+        purchase_profile = [1.0]
+        [disbursement.housing_subsidy]
+        application_lag = [0.0, 0.0, 1.0]
+        rejection_share = 0.0
+        payment = "on_approval"
+        """)
+    result = run_file(path, replicates=5)
+    i = result.line_ids.index("housing_subsidy")
+    accrual, cash = result.accrual[:, :, i].sum(axis=2), result.cash[:, :, i].sum(axis=2)  # [rep, 2025..2026]
+    np.testing.assert_allclose(accrual[:, 0], 120 * 20_000)
+    np.testing.assert_allclose(cash[:, 0], 120 * 20_000 * 10 / 12)
+    np.testing.assert_allclose(cash[:, 1], 120 * 20_000 * 2 / 12)
+    np.testing.assert_allclose(result.payables[:, 1, i].sum(axis=1), 120 * 20_000 * 2 / 12)  # end of 2025
+
+
+def test_november_third_child_is_first_paid_with_arrears(write):
+    """Ten third children born in 东宝区 in November 2025, claims filed two months later and
+    approved in January 2026, paid quarterly in arrears: nothing in 2025 (10,000 payable),
+    November 2025 to September 2026 (11 months × 10 × 500 = 55,000) in 2026."""
+    months = [0] * 10 + [10, 0]
+    write("births.csv", override_rows({(2025, "dongbao", 3): months}, range(2023, 2030)))
+    path = write("arrears.toml", """
+        [scenario]
+        name = "arrears"
+        [demography]
+        births_override = "births.csv"
+        [eligibility]
+        city_hukou_share = 1.0
+        in_city_hospital_share = 1.0
+        [lines.third_child_allowance]
+        take_up = 1.0
+        [disbursement.third_child_allowance]
+        application_lag = [0.0, 0.0, 1.0]
+        rejection_share = 0.0
+        payment = "quarterly"
+        """)
+    result = run_file(path, replicates=20)
+    i = result.line_ids.index("third_child_allowance")
+    cash = result.cash[:, :, i].sum(axis=2).mean(axis=0)
+    accrual = result.accrual[:, :, i].sum(axis=2).mean(axis=0)
+    assert accrual[0] == pytest.approx(10 * 2 * 500, rel=0.01)
+    assert cash[0] == 0
+    assert cash[1] == pytest.approx(10 * 11 * 500, rel=0.01)
+    payables = result.payables[:, :, i].sum(axis=2).mean(axis=0)  # from the end of 2024
+    assert payables[1] == pytest.approx(10_000, rel=0.01) and payables[2] == pytest.approx(15_000, rel=0.01)
+
+
+@pytest.mark.parametrize("scenario", ["baseline", "slow_review"])
+def test_cash_never_runs_ahead_and_payables_are_the_gap(scenario):
+    result = run_file(REPO / "scenarios" / f"{scenario}.toml", replicates=10)
+    first_budget = 1 if result.payables.shape[1] == result.accrual.shape[1] + 1 else 0
+    opening = result.payables[:, 0] if first_budget else np.zeros_like(result.accrual[:, 0])
+    gap = opening[:, None] + np.cumsum(result.accrual - result.cash, axis=1)
+    np.testing.assert_allclose(result.payables[:, first_budget:], gap, rtol=1e-9, atol=1e-4)
+    assert (result.payables > -1e-4).all()  # cumulative cash never exceeds cumulative accrual
+    assert (result.cash >= -1e-9).all()
+
+
+def test_backlog_grows_below_capacity_and_clears_above():
+    claims = np.concatenate([np.full(24, 100.0), np.zeros(36)])
+    timing = LineTiming(application_lag=[1.0], review_capacity=80, rejection_share=0.0, payment="monthly")
+    profile = approval_profile(claims, timing)
+    approved = (profile * claims[:, None]).sum(axis=0)  # claims approved each month
+    backlog = np.cumsum(claims - approved)
+    assert (np.diff(backlog[:24]) > 0).all()  # 100 arrive, 80 are reviewed: the queue grows
+    assert backlog[23] == pytest.approx(24 * 20)
+    assert (np.diff(backlog[23:30]) == -80).all() and backlog[-1] == pytest.approx(0)  # 480 clear in 6 months
+    ample = approval_profile(claims, timing.model_copy(update={"review_capacity": 150.0}))
+    assert np.allclose(np.diag(ample[:24]), 1.0)  # enough capacity: approved the month they arrive
+
+
+def test_refused_claims_use_review_time():
+    claims = np.full(12, 90.0)
+    timing = LineTiming(application_lag=[1.0], review_capacity=95, rejection_share=0.1, payment="monthly")
+    profile = approval_profile(claims, timing)
+    assert profile[11].sum() < 1  # 100 claims a month for 95 reviews: the queue grows
+
+
+def test_slow_review_raises_payables():
+    base = run_file(REPO / "scenarios" / "baseline.toml", replicates=10)
+    slow = run_file(REPO / "scenarios" / "slow_review.toml", replicates=10)
+    i = base.line_ids.index("housing_subsidy")
+    np.testing.assert_allclose(slow.accrual, base.accrual)  # the accrual basis does not change
+    base_payables, slow_payables = base.payables[:, :, i].sum(axis=2), slow.payables[:, :, i].sum(axis=2)
+    assert (slow_payables[:, -1] > 3 * base_payables[:, -1]).all()
+    assert (np.diff(slow_payables.mean(axis=0)[1:]) > 0).all()
+
+
+def test_payment_runs():
+    quarterly = LineTiming(application_lag=[1.0], rejection_share=0.0, payment="quarterly")
+    # January (0) → April (3); November (10) and December (11) → January of the next year (12)
+    assert payment_month(quarterly, 24)[[0, 2, 3, 10, 11]].tolist() == [3, 3, 6, 12, 12]
+    annual = LineTiming(application_lag=[1.0], rejection_share=0.0, payment="annual", annual_payment_month=3)
+    assert payment_month(annual, 24)[[0, 11, 12]].tolist() == [14, 14, 26]
+
+
+def test_mtfp_table_from_a_run(tmp_path):
+    out = tmp_path / "run"
+    assert cli("run", REPO / "scenarios" / "baseline.toml", "--out", out, "--replicates", "20",
+               "--quiet").exit_code == 0
+    result = cli("mtfp", out, "--budget-year", "2027")
+    assert result.exit_code == 0, result.output
+    assert "中期财政规划" in result.output and "市本级" in result.output and "2029" in result.output
+    table = pd.read_csv(out / "mtfp_2027.csv")
+    budget = pd.read_csv(out / "budget.csv")
+    cash_2028 = budget[(budget.basis == "cash") & (budget.year == 2028) & (budget.line == "all") & (budget.payer == "city")]
+    city_all = table[(table.payer == "city") & (table.line == "all")].iloc[0]
+    assert city_all["2028_mean"] == pytest.approx(cash_2028["mean"].iloc[0] / 10_000, abs=0.01)
+    payables = pd.read_csv(out / "payables.csv")
+    carried = payables[(payables.year == 2026) & (payables.line == "all") & (payables.payer == "city")]["mean"].iloc[0]
+    assert city_all["payables_carried_in"] == pytest.approx(carried / 10_000, abs=0.01)
+    late = cli("mtfp", out, "--budget-year", "2035")
+    assert late.exit_code == 2 and "--budget-year" in late.output and "2033" in late.output
