@@ -164,6 +164,26 @@ def compare(
 
 
 @app.command()
+def report(
+    run_dir: Annotated[Path, typer.Argument(help="run folder written by `birthbudget run`")],
+    lang: Annotated[str, typer.Option(help="zh (default) or en")] = "zh",
+    formats: Annotated[str, typer.Option("--format", help="chart formats, comma-separated: png,svg,pdf")] = "png",
+    compare_dir: Annotated[Path | None, typer.Option("--compare", help="a second run: chart the difference")] = None,
+    debug: Debug = False,
+) -> None:
+    """Charts (charts/), appendix.xlsx and appendix.pdf for the budget appendix, from a run folder."""
+    from model.report.build import build_report
+
+    try:
+        written = build_report(run_dir, lang, tuple(f.strip() for f in formats.split(",") if f.strip()), compare_dir)
+    except InputError as error:
+        _fail(error, debug)
+        return
+    for path in written:
+        out.print(f"wrote {path}", soft_wrap=True, highlight=False)
+
+
+@app.command()
 def mtfp(
     run_dir: Annotated[Path, typer.Argument(help="run folder written by `birthbudget run`")],
     budget_year: Annotated[int, typer.Option("--budget-year", help="first year of the three-year plan")],

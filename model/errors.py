@@ -18,6 +18,10 @@ class InputError(Exception):
         self.message = message
         super().__init__(self.describe())
 
+    def __reduce__(self) -> tuple[type, tuple[str | None, str | None, str]]:
+        # rebuilt from its parts when it crosses a process boundary (a worker's error)
+        return (InputError, (self.file, self.field, self.message))
+
     def describe(self) -> str:
         where = ": ".join(part for part in (self.file, self.field) if part)
         return f"{where}: {self.message}" if where else self.message

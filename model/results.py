@@ -118,7 +118,8 @@ def impact_table(result: RunResult) -> pd.DataFrame:
     """Births the policy induced and what each cost, by budget year and for the whole period.
 
     - induced_births: births drawn on top of the baseline rates by the fertility response;
-    - cost_per_induced_birth: all outlays ÷ induced births (yuan; undefined without any);
+    - cost_per_induced_birth: all outlays ÷ induced births (yuan; undefined without any); the
+      mean column is mean outlays ÷ mean induced births, the quantiles are per replicate;
     - deadweight_share: share of the spending on birth-linked lines (NIPT, allowance, housing,
       maternity) that goes to births that would have happened anyway.
     Ratios are taken per replicate, then summarised over the replicates where they exist.
@@ -140,6 +141,9 @@ def impact_table(result: RunResult) -> pd.DataFrame:
         else:
             denominator = np.concatenate([denominator, denominator.sum(axis=1, keepdims=True)], axis=1)
             stats = _nan_summary(_ratio(numerator, denominator))
+            # the mean is the ratio of the means: a mean of ratios is pulled up without bound by
+            # replicates with almost no induced births (quantiles stay per replicate)
+            stats["mean"] = _ratio(numerator.mean(axis=0), denominator.mean(axis=0))
         for i, year in enumerate(years):
             rows.append({"year": year, "measure": measure, **{k: v[i] for k, v in stats.items()}})
     return pd.DataFrame(rows)

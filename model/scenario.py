@@ -53,9 +53,10 @@ def _check_bounds(model: BaseModel) -> None:
                     raise ValueError(f"year-path value {outside[0]:g} is outside the valid range "
                                      f"[{limits[0]:g}, {limits[1]:g}]")
                 scale = value.scale
+                if isinstance(scale, Distribution):
+                    check_within(scale, (0.0, math.inf))  # a normal scale is truncated at 0
                 top = scale.support()[1] if isinstance(scale, Distribution) else float(scale)
-                low_scale = scale.support()[0] if isinstance(scale, Distribution) else float(scale)
-                if low_scale < 0:
+                if not isinstance(scale, Distribution) and float(scale) < 0:
                     raise ValueError("a year path's scale must be ≥ 0")
                 if limits[1] < math.inf and max(values) * top > limits[1]:
                     raise ValueError(f"scale reaches {top:g}, taking the path to {max(values) * top:g}, "
@@ -65,7 +66,7 @@ def _check_bounds(model: BaseModel) -> None:
 
 
 class Strict(BaseModel):
-    model_config = ConfigDict(extra="forbid", validate_default=True)
+    model_config = ConfigDict(extra="forbid", validate_default=True, allow_inf_nan=False)
 
     @model_validator(mode="after")
     def _within_bounds(self) -> Strict:
@@ -330,13 +331,13 @@ class Scenario(Strict):
     def _years_consistent(self) -> Scenario:
         s, base = self.scenario, self.demography.base_year
         if s.end_year < s.start_year:
-            raise ValueError(f"scenario.end_year ({s.end_year}) is before start_year ({s.start_year})")
+            raise ValueError(f"scenario.end_year: {s.end_year} is before start_year ({s.start_year})")
         if s.start_year < base:
-            raise ValueError(f"scenario.start_year ({s.start_year}) is before the base year of the data ({base})")
+            raise ValueError(f"scenario.start_year: {s.start_year} is before the base year of the data ({base})")
         if s.policy_start_year > s.end_year:
-            raise ValueError(f"scenario.policy_start ({s.policy_start}) is after end_year ({s.end_year})")
+            raise ValueError(f"scenario.policy_start: {s.policy_start} is after end_year ({s.end_year})")
         if s.policy_start_year < base:
-            raise ValueError(f"scenario.policy_start ({s.policy_start}) is before the base year {base}: "
+            raise ValueError(f"scenario.policy_start: {s.policy_start} is before the base year {base}: "
                              "the model simulates births from the base year on")
         return self
 
@@ -383,6 +384,8 @@ def _read_toml(path: Path) -> dict[str, Any]:
         raise InputError(path, None, f"not valid TOML: {error}") from None
     except UnicodeDecodeError:
         raise InputError(path, None, "not UTF-8 text; save the file as UTF-8") from None
+    except (IsADirectoryError, PermissionError) as error:
+        raise InputError(path, None, f"cannot read the scenario file ({error.strerror.lower()})") from None
 
 
 def _resolve_paths(tree: dict[str, Any], base_dir: Path) -> None:
@@ -492,9 +495,11 @@ def _pick_error(errors: list[dict[str, Any]], tree: dict[str, Any]) -> tuple[dic
 def _explain(errors: list[dict[str, Any]], loaded: LoadedScenario) -> InputError:
     error, location = _pick_error(errors, loaded.tree)
     message = error["msg"].removeprefix("Value error, ")
-    named = re.match(r"^(\w+): (.*)$", message, flags=re.S)
+    named = re.match(r"^([\w.]+): (.*)$", message, flags=re.S)
     parent = _schema_at(location)
-    if named and parent is not None and named.group(1) in parent.model_fields:
+    if named and "." in named.group(1) and not location:  # a cross-field check names its key
+        location, message = tuple(named.group(1).split(".")), named.group(2)
+    elif named and parent is not None and named.group(1) in parent.model_fields:
         location, message = (*location, named.group(1)), named.group(2)
     dotted = ".".join(str(part) for part in location)
     file = loaded.file_of(dotted)

@@ -13,6 +13,7 @@ from concurrent.futures import ProcessPoolExecutor
 from dataclasses import dataclass, field, replace
 
 import numpy as np
+from pydantic import BaseModel
 
 from model.areas import AREAS
 from model.behaviour import response_multiplier
@@ -25,6 +26,7 @@ from model.errors import InputError
 from model.inputs import BaseData, area_split, load_base_data
 from model.lines import LINES, LineContext
 from model.lines.base import Entitlement, ParameterContext
+from model.numbers import Bounded
 from model.overrides import BirthsOverride, read_births_override
 from model.realise import central, per_replicate, realise
 from model.rng import BLOCK_SIZE, Streams, block_bounds
@@ -121,16 +123,37 @@ def prepare(loaded: LoadedScenario) -> Prepared:
     return prepared
 
 
+def _check_paths(prepared: Prepared, model: BaseModel, prefix: str) -> None:
+    """Every year path covers the years the run reads and stays in its field's range there
+    (a `grow` rule can leave it: a take-up growing past 1 is refused, not clamped)."""
+    calendar = prepared.calendar
+    years = (calendar.line_years if prefix.startswith("lines.") else calendar.years).astype(float)
+    for name, info in type(model).model_fields.items():
+        value, key = getattr(model, name), f"{prefix}{name}"
+        if key == "indexation.cpi":  # read only for the years after `from_year`
+            years = calendar.years[calendar.years > prepared.scenario.indexation.from_year].astype(float)
+            if years.size == 0:
+                continue
+        if isinstance(value, BaseModel) and not isinstance(value, (YearPath, Distribution)):
+            _check_paths(prepared, value, f"{key}.")
+        if not isinstance(value, YearPath):
+            continue
+        values = series(value, years, key, prepared.source_file(key))
+        bounds = next((m for m in info.metadata if isinstance(m, Bounded)), Bounded())
+        scale = value.scale.support() if isinstance(value.scale, Distribution) else (1.0, 1.0)
+        top, bottom = values.max() * (scale[1] if np.isfinite(scale[1]) else 1.0), values.min() * scale[0]
+        if top > bounds.high or bottom < bounds.low:
+            year = int(years[int(np.argmax((values > bounds.high) | (values < bounds.low)))])
+            raise InputError(prepared.source_file(key), key,
+                             f"the path leaves the valid range [{bounds.low:g}, {bounds.high:g}] (reaches "
+                             f"{top if top > bounds.high else bottom:.4g}, around {year}); change the values "
+                             "or the growth rule")
+
+
 def _check_line_inputs(prepared: Prepared) -> None:
-    """Year paths cover the run, and line-specific needs of the data are met."""
+    """Year paths cover the run and stay in range, and line-specific needs of the data are met."""
     scenario, calendar, base = prepared.scenario, prepared.calendar, prepared.base
-    for line_id in prepared.line_ids:
-        section = getattr(scenario.lines, line_id)
-        for name in type(section).model_fields:
-            value = getattr(section, name)
-            if isinstance(value, YearPath):
-                key = f"lines.{line_id}.{name}"
-                series(value, calendar.line_years.astype(float), key, prepared.source_file(key))
+    _check_paths(prepared, scenario, "")
     if "art_subsidy" in prepared.line_ids:
         line = scenario.lines.art_subsidy
         pool = prepared.central_women[:, line.min_age:, 0, 1].sum()
@@ -244,7 +267,8 @@ def run_block(prepared: Prepared, block: int, first: int, stop: int) -> BlockRes
     linked_spend, induced_spend = np.zeros((replicates, n_years)), None
     if demography.induced is not None:
         induced_context = replace(context, demography=replace(demography, births=demography.induced),
-                                  streams=Streams(prepared.scenario.scenario.seed, block, prefix="induced:"))
+                                  streams=Streams(prepared.scenario.scenario.seed, block, prefix="induced:"),
+                                  induced_only=True)
         induced_spend = np.zeros_like(linked_spend)
     for line in LINES:
         if line.id not in prepared.line_ids:

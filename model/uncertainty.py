@@ -31,7 +31,7 @@ REQUIRED = {
 
 
 class Distribution(BaseModel):
-    model_config = ConfigDict(extra="forbid")
+    model_config = ConfigDict(extra="forbid", allow_inf_nan=False)
 
     dist: Literal["beta", "triangular", "uniform", "normal", "fixed"] = Field(
         description="beta (mean, sd; for shares), triangular (low, mode, high), uniform (low, high), "
@@ -109,6 +109,9 @@ def field_bounds(metadata: list[Any]) -> tuple[float, float]:
 
 
 def check_within(distribution: Distribution, bounds: tuple[float, float]) -> None:
+    if distribution.dist == "beta" and (bounds[0] < 0 or bounds[1] > 1):
+        raise ValueError(f"a beta distribution suits shares only; this value may lie in {_range(bounds)} "
+                         "(use triangular, uniform or normal)")
     low, high = distribution.support()
     if distribution.dist == "normal":
         if not bounds[0] <= distribution.mean <= bounds[1]:

@@ -18,7 +18,7 @@ from model.uncertainty import Distribution
 
 
 class YearPath(BaseModel):
-    model_config = ConfigDict(extra="forbid")
+    model_config = ConfigDict(extra="forbid", allow_inf_nan=False)
 
     values: dict[int, float] = Field(min_length=1, description="value by calendar year")
     before: Literal["error", "hold", "grow"] = Field(

@@ -40,27 +40,34 @@ def reimbursements(spending_by_year: np.ndarray, cap: float | np.ndarray) -> np.
     return np.diff(reimbursed_to_date, axis=-1, prepend=0.0)
 
 
+def _profile(mean: float, cv: float, cap: float, years: int) -> np.ndarray:
+    """Expected reimbursement per treatment year for one set of values (Gauss–Hermite)."""
+    if mean <= 0:
+        return np.zeros(years)
+    nodes_per_year = QUADRATURE_NODES if years <= 3 else max(5, int(round(QUADRATURE_NODES ** (3 / years))))
+    nodes, weights = np.polynomial.hermite_e.hermegauss(nodes_per_year)
+    weights = weights / weights.sum()
+    sigma = np.sqrt(np.log1p(cv**2))
+    mu = np.log(mean) - sigma**2 / 2
+    grid = np.stack(np.meshgrid(*([nodes] * years), indexing="ij"), axis=-1).reshape(-1, years)
+    joint = np.prod(np.stack(np.meshgrid(*([weights] * years), indexing="ij"), axis=-1), axis=-1).reshape(-1)
+    paid = reimbursements(np.exp(mu + sigma * grid), cap)
+    return joint @ paid
+
+
 def expected_reimbursement_profile(line: ArtLine) -> np.ndarray:
     """Expected yuan per starting household in treatment years 1, 2, …: [rep or 1, year].
 
     Spending in each treatment year is lognormal (mean, cv), independent across years;
     a household is still treated in year k+1 with probability continuation[k] (cumulative).
-    Integrated by Gauss–Hermite quadrature, so the profile is exact and has no noise.
+    Integrated by Gauss–Hermite quadrature, so the profile is exact and has no noise;
+    replicates with their own drawn values are integrated one by one (a small grid each).
     """
     years = 1 + len(line.continuation)
-    mean = np.reshape(per_replicate(line.out_of_pocket_mean, 1), (-1, 1, 1))
-    cv = np.reshape(per_replicate(line.out_of_pocket_cv, 1), (-1, 1, 1))
-    cap = np.reshape(per_replicate(line.cap_per_household, 1), (-1, 1, 1))
-    sigma = np.sqrt(np.log1p(cv**2))
-    mu = np.log(np.maximum(mean, 1e-300)) - sigma**2 / 2
-    nodes, weights = np.polynomial.hermite_e.hermegauss(QUADRATURE_NODES)
-    weights = weights / weights.sum()
-    grid = np.stack(np.meshgrid(*([nodes] * years), indexing="ij"), axis=-1).reshape(-1, years)
-    joint_weight = np.prod(np.stack(np.meshgrid(*([weights] * years), indexing="ij"), axis=-1),
-                           axis=-1).reshape(-1)
-    spending = np.where(mean > 0, np.exp(mu + sigma * grid[None]), 0.0)  # [rep, node, year]
-    paid = reimbursements(spending, cap)
-    expected = np.einsum("rny,n->ry", paid, joint_weight)
+    values = np.broadcast_arrays(np.atleast_1d(per_replicate(line.out_of_pocket_mean, 1)),
+                                 np.atleast_1d(per_replicate(line.out_of_pocket_cv, 1)),
+                                 np.atleast_1d(per_replicate(line.cap_per_household, 1)))
+    expected = np.array([_profile(float(m), float(c), float(k), years) for m, c, k in zip(*values, strict=True)])
     still_treated = np.concatenate([[1.0], np.cumprod(line.continuation)])
     # A household that stops spends nothing more; since payments only fall once the cap is
     # reached, weighting year k's expected payment by the share still treated is exact.

@@ -53,7 +53,9 @@ class ParameterContext:
         indexation = self.scenario.indexation
         if line_id not in indexation.lines:
             return np.ones((1, self.calendar.n_years, 1))
-        inflation = self.yearly(indexation.cpi, "indexation.cpi")
+        after_years = np.maximum(self.calendar.years, indexation.from_year + 1).astype(float)
+        inflation = series(indexation.cpi, after_years, "indexation.cpi", self.source_file("indexation.cpi"))
+        inflation = inflation.reshape(-1, self.calendar.n_years, 1)
         after = (self.calendar.years > indexation.from_year)[None, :, None]
         return np.cumprod(np.where(after, 1 + inflation, 1.0), axis=1)
 
@@ -76,6 +78,7 @@ class ParameterContext:
 class LineContext(ParameterContext):
     demography: Demography | None = None
     streams: Streams | None = None
+    induced_only: bool = False  # pricing only the births the policy induced (for the deadweight share)
 
 
 # Expected yuan a family receives per birth: [rep or 1, year, area, birth order 1..3].

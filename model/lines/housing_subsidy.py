@@ -74,7 +74,8 @@ def accrual(ctx: LineContext, line: HousingLine) -> Entitlement:
         calendar.by_year(policy_births(birth_months(ctx, orders, CITY_HUKOU)))
         for orders in (SECOND, THIRD_AND_LATER)], axis=-1)
     n_offsets, n_areas = len(line.purchase_profile), len(AREAS)
-    earlier = n_offsets - 1 if line.earlier_births_qualify else 0  # birth years before the base year
+    # birth years before the base year (never when pricing induced births: those are all new)
+    earlier = n_offsets - 1 if line.earlier_births_qualify and not ctx.induced_only else 0
     if earlier:
         families = np.concatenate([earlier_families(ctx, earlier), families], axis=1)
     probabilities = purchase_probabilities(line, ctx.base.housing_destination)

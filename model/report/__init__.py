@@ -1,0 +1,1 @@
+"""The budget appendix: charts with Chinese labels, appendix.xlsx and appendix.pdf."""

@@ -1,0 +1,186 @@
+"""The appendix charts: each function draws one figure from a run folder, in 万元.
+
+Titles, axes and legends are Chinese by default (`lang="en"` for English); the scenario
+name and the run date go in a footer.
+"""
+
+from __future__ import annotations
+
+import numpy as np
+from matplotlib import pyplot as plt
+from matplotlib.figure import Figure
+
+from model.areas import PAYERS
+from model.report.labels import TEXT, line_name, payer_name
+from model.report.run_folder import RunFolder
+
+WAN = 10_000.0
+BASE_YEAR_BIRTHS = 11_679  # 《荆门统计年鉴2024》, the calibration anchor (model/data/sources.csv)
+COLOURS = ["#1f5a96", "#e07b39", "#3a9a5b", "#c0392b", "#8e6bb8", "#7f8c8d", "#d4a017", "#2e86ab"]
+
+
+def _figure(title: str) -> tuple[Figure, plt.Axes]:
+    figure, axes = plt.subplots(figsize=(9, 5.2))
+    axes.set_title(title, fontsize=14, loc="left", pad=12)
+    axes.spines[["top", "right"]].set_visible(False)
+    axes.grid(axis="y", alpha=0.3)
+    return figure, axes
+
+
+def _footer(figure: Figure, run: RunFolder, lang: str, key: str = "footer") -> None:
+    figure.text(0.01, 0.01, TEXT[lang][key].format(name=run.name, date=run.run_date), fontsize=8, color="#555555")
+    figure.tight_layout(rect=(0, 0.04, 1, 1))
+
+
+def cost_by_line(run: RunFolder, lang: str = "zh") -> Figure:
+    """Annual cost by line, stacked (means), with the 5–95% range of the total."""
+    text = TEXT[lang]
+    figure, axes = _figure(text["cost_by_line"])
+    years = np.array(run.years)
+    bottom = np.zeros(len(years))
+    for i, line in enumerate(run.lines):
+        values = run.accrual(line).loc[years, "mean"].to_numpy() / WAN
+        axes.bar(years, values, bottom=bottom, color=COLOURS[i % len(COLOURS)], label=line_name(line, lang), width=0.7)
+        bottom += values
+    total = run.accrual()
+    low, high = total.loc[years, "p05"] / WAN, total.loc[years, "p95"] / WAN
+    axes.errorbar(years, bottom, yerr=[bottom - low, high - bottom], fmt="none", ecolor="black", capsize=3,
+                  label=text["cost_by_line_total"])
+    axes.set_xlabel(text["year"])
+    axes.set_ylabel(text["wan"])
+    axes.set_xticks(years)
+    axes.legend(fontsize=8, ncol=2, frameon=False, loc="upper left", bbox_to_anchor=(0, -0.12))
+    _footer(figure, run, lang)
+    return figure
+
+
+def payer_split(run: RunFolder, lang: str = "zh") -> Figure:
+    """Who pays: per year (stacked by payer) and cumulative over the budget years."""
+    text = TEXT[lang]
+    figure, (by_year, cumulative) = plt.subplots(1, 2, figsize=(11, 5.2), gridspec_kw={"width_ratios": [2.2, 1]})
+    figure.suptitle(text["payer_split"], fontsize=14, x=0.01, ha="left")
+    years = np.array(run.years)
+    bottom = np.zeros(len(years))
+    totals = []
+    for i, payer in enumerate(PAYERS):
+        values = run.accrual("all", payer).loc[years, "mean"].to_numpy() / WAN
+        by_year.bar(years, values, bottom=bottom, color=COLOURS[i % len(COLOURS)], label=payer_name(payer, lang), width=0.7)
+        bottom += values
+        totals.append(values.sum())
+    by_year.set_xticks(years)
+    by_year.tick_params(axis="x", labelrotation=45)
+    by_year.set_ylabel(text["wan"])
+    by_year.set_xlabel(text["year"])
+    by_year.spines[["top", "right"]].set_visible(False)
+    by_year.legend(fontsize=8, frameon=False, ncol=4, loc="upper left", bbox_to_anchor=(0, -0.18))
+    order = np.argsort(totals)
+    cumulative.barh([payer_name(PAYERS[i], lang) for i in order], [totals[i] for i in order],
+                    color=[COLOURS[i % len(COLOURS)] for i in order])
+    cumulative.set_title(text["payer_cumulative"].format(start=years[0], end=years[-1]), fontsize=11, loc="left")
+    cumulative.set_xlabel(text["wan"])
+    cumulative.spines[["top", "right"]].set_visible(False)
+    for position, i in enumerate(order):
+        cumulative.text(totals[i], position, f" {totals[i]:,.0f}", va="center", fontsize=8)
+    cumulative.set_xlim(0, max(totals) * 1.3)
+    _footer(figure, run, lang)
+    return figure
+
+
+def fan(run: RunFolder, lang: str = "zh") -> Figure:
+    """Fan chart of the annual total: median, 50% and 90% bands over the replicates."""
+    text = TEXT[lang]
+    figure, axes = _figure(text["fan"])
+    years = np.array(run.years)
+    totals = run.replicates["accrual"].sum(axis=(2, 3)) / WAN  # [rep, year]
+    q05, q25, q50, q75, q95 = np.quantile(totals, [0.05, 0.25, 0.5, 0.75, 0.95], axis=0)
+    axes.fill_between(years, q05, q95, color=COLOURS[0], alpha=0.18, label=text["band90"])
+    axes.fill_between(years, q25, q75, color=COLOURS[0], alpha=0.38, label=text["band50"])
+    axes.plot(years, q50, color=COLOURS[0], linewidth=2, label=text["median"])
+    axes.set_xticks(years)
+    axes.set_xlabel(text["year"])
+    axes.set_ylabel(text["wan"])
+    axes.set_ylim(bottom=0)
+    axes.legend(frameon=False, loc="lower left")
+    _footer(figure, run, lang)
+    return figure
+
+
+def births(run: RunFolder, lang: str = "zh") -> Figure:
+    """Births by birth order (means and 5–95% of each), the base-year actual count marked."""
+    text = TEXT[lang]
+    figure, axes = _figure(text["births"])
+    table = run.births.groupby(["year", "birth_order"])[["mean", "p05", "p95"]].sum().reset_index()
+    for order, label in zip((1, 2, 3), text["order"], strict=True):
+        rows = table[table.birth_order == order]
+        axes.plot(rows.year, rows["mean"], marker="o", markersize=3, color=COLOURS[order - 1], label=label)
+    if run.births_total is not None:
+        total = run.births_total.set_index("year")
+        axes.plot(total.index, total["mean"], color="black", linewidth=2, label=text["total"])
+        axes.fill_between(total.index, total["p05"], total["p95"], color="black", alpha=0.1)
+    base_year = int(table.year.min())
+    axes.scatter([base_year], [BASE_YEAR_BIRTHS], marker="*", s=160, color="#c0392b", zorder=5,
+                 label=text["base_actual"].format(year=base_year, births=BASE_YEAR_BIRTHS))
+    axes.set_xlabel(text["year"])
+    axes.set_ylabel(text["people"])
+    axes.set_ylim(bottom=0)
+    axes.set_xticks(sorted(table.year.unique()))
+    axes.tick_params(axis="x", labelrotation=45)
+    axes.set_ylim(0, axes.get_ylim()[1] * 1.25)  # room for the legend above the lines
+    axes.legend(frameon=False, fontsize=9, loc="upper right", ncol=3)
+    _footer(figure, run, lang, key="footer_births")
+    return figure
+
+
+def induced(run: RunFolder, lang: str = "zh") -> Figure | None:
+    """Induced births per year and the cost per induced birth (where impact.csv exists)."""
+    if run.impact is None:
+        return None
+    text = TEXT[lang]
+    impact = run.impact[run.impact.year != "all"].copy()
+    impact["year"] = impact.year.astype(int)
+    figure, axes = _figure(text["induced"])
+    counts = impact[impact.measure == "induced_births"].set_index("year")
+    axes.bar(counts.index, counts["mean"], color=COLOURS[2], width=0.7, label=text["induced_births"])
+    axes.errorbar(counts.index, counts["mean"], yerr=[counts["mean"] - counts["p05"], counts["p95"] - counts["mean"]],
+                  fmt="none", ecolor="black", capsize=3)
+    axes.set_ylabel(text["induced_births"])
+    axes.set_xlabel(text["year"])
+    axes.set_xticks(counts.index)
+    # the median: the mean of a ratio is pulled up by replicates with almost no induced births
+    cost = impact[impact.measure == "cost_per_induced_birth"].set_index("year")["p50"] / WAN
+    twin = axes.twinx()
+    twin.plot(cost.index, cost, color=COLOURS[3], marker="o", label=text["cost_per_induced"])
+    twin.set_ylabel(text["cost_per_induced"])
+    twin.set_ylim(0, cost.max() * 1.45)
+    axes.set_ylim(0, axes.get_ylim()[1] * 1.3)
+    twin.spines[["top"]].set_visible(False)
+    handles = axes.get_legend_handles_labels()[0] + twin.get_legend_handles_labels()[0]
+    labels = axes.get_legend_handles_labels()[1] + twin.get_legend_handles_labels()[1]
+    axes.legend(handles, labels, frameon=False, loc="upper left", fontsize=9, ncol=2)
+    _footer(figure, run, lang, key="footer_births")
+    return figure
+
+
+def difference(run: RunFolder, other: RunFolder, lang: str = "zh") -> Figure:
+    """Difference by line, other minus run, over the budget years (paired where seeds match)."""
+    from model.compare import period_totals
+
+    text = TEXT[lang]
+    totals = period_totals(run.path, other.path)
+    totals = totals[totals.line != "all"]
+    figure, axes = _figure(text["compare"].format(a=run.name, b=other.name))
+    names = [line_name(line, lang) for line in totals.line]
+    values = totals.difference.to_numpy() / WAN
+    colours = [COLOURS[0] if v >= 0 else COLOURS[3] for v in values]
+    axes.barh(names, values, color=colours)
+    if "difference_p05" in totals:
+        low, high = totals.difference_p05 / WAN, totals.difference_p95 / WAN
+        axes.errorbar(values, names, xerr=[values - low, high - values], fmt="none", ecolor="black", capsize=3)
+    axes.axvline(0, color="black", linewidth=0.8)
+    axes.set_xlabel(text["wan"])
+    axes.grid(axis="x", alpha=0.3)
+    _footer(figure, run, lang)
+    return figure
+
+
+CHARTS = {"cost_by_line": cost_by_line, "payer_split": payer_split, "fan": fan, "births": births, "induced": induced}

@@ -1,0 +1,142 @@
+"""appendix.xlsx: one sheet per table, in 万元 with two decimals, Chinese headers.
+
+Numbers are written as numbers (yuan ÷ 10,000, rounded to the fen only by the cell
+format), so a sheet's figures equal budget.csv ÷ 10,000 exactly. Headers are merged, panes
+frozen, columns sized to fit.
+"""
+
+from __future__ import annotations
+
+import csv
+from pathlib import Path
+
+import pandas as pd
+import xlsxwriter
+
+from model.areas import AREAS, PAYERS
+from model.report.labels import area_name, line_name, payer_name
+from model.report.run_folder import RunFolder
+
+WAN = 10_000.0
+SOURCES = Path(__file__).resolve().parents[1] / "data" / "sources.csv"
+
+
+class Sheets:
+    def __init__(self, path: Path) -> None:
+        self.book = xlsxwriter.Workbook(str(path))
+        self.title = self.book.add_format({"bold": True, "font_size": 13})
+        self.head = self.book.add_format({"bold": True, "align": "center", "valign": "vcenter", "border": 1,
+                                          "bg_color": "#DCE6F1", "text_wrap": True})
+        self.text = self.book.add_format({"border": 1})
+        self.bold = self.book.add_format({"border": 1, "bold": True})
+        self.money = self.book.add_format({"num_format": "#,##0.00", "border": 1})
+        self.money_bold = self.book.add_format({"num_format": "#,##0.00", "border": 1, "bold": True})
+        self.count = self.book.add_format({"num_format": "#,##0", "border": 1})
+        self.note = self.book.add_format({"italic": True, "font_color": "#555555"})
+
+    def table(self, name: str, title: str, note: str, header_groups: list[tuple[str, list[str]]],
+              rows: list[list[object]], label_columns: int, number_format: str = "money") -> None:
+        """A sheet: title, note, a two-row header (merged group over its columns), rows."""
+        sheet = self.book.add_worksheet(name)
+        sheet.write(0, 0, title, self.title)
+        sheet.write(1, 0, note, self.note)
+        column = 0
+        for group, columns in header_groups:
+            if len(columns) == 1 and not group:
+                sheet.merge_range(3, column, 4, column, columns[0], self.head)
+            elif len(columns) == 1:
+                sheet.write(3, column, group, self.head)
+                sheet.write(4, column, columns[0], self.head)
+            else:
+                sheet.merge_range(3, column, 3, column + len(columns) - 1, group, self.head)
+                for offset, name_ in enumerate(columns):
+                    sheet.write(4, column + offset, name_, self.head)
+            column += len(columns)
+        widths = [max(len(str(name_)) for _, names in header_groups for name_ in names) for _ in range(column)]
+        flat = [c for _, cols in header_groups for c in cols]
+        widths = [_width(c) for c in flat]
+        for r, row in enumerate(rows, start=5):
+            total = any(str(cell).startswith(("合计", "小计")) for cell in row[:label_columns])
+            for c, cell in enumerate(row):
+                if c < label_columns:
+                    sheet.write_string(r, c, str(cell), self.bold if total else self.text)
+                elif cell is None or (isinstance(cell, float) and pd.isna(cell)):
+                    sheet.write_blank(r, c, None, self.text)
+                else:
+                    fmt = (self.money_bold if total else self.money) if number_format == "money" else self.count
+                    sheet.write_number(r, c, float(cell), fmt)
+                widths[c] = max(widths[c], _width(cell if c < label_columns else f"{float(cell or 0):,.2f}"))
+        for c, width in enumerate(widths):
+            sheet.set_column(c, c, min(width + 2, 60))
+        sheet.freeze_panes(5, label_columns)
+
+    def close(self) -> None:
+        self.book.close()
+
+
+def _width(value: object) -> int:
+    """Display width: a Chinese character takes two columns."""
+    return sum(2 if ord(ch) > 0x2E80 else 1 for ch in str(value))
+
+
+def _money_rows(run: RunFolder, keys: list[tuple[str, str]], labels: list[list[str]], basis: str = "accrual",
+                stat: str = "mean") -> list[list[object]]:
+    budget = run.budget[run.budget.basis == basis].set_index(["line", "payer", "year"])[stat]
+    rows = []
+    for (line, payer), label in zip(keys, labels, strict=True):
+        values = [budget.loc[(line, payer, year)] / WAN for year in run.years]
+        rows.append([*label, *values, sum(values) if stat == "mean" else None])
+    return rows
+
+
+def write_appendix(run: RunFolder, path: Path, lang: str = "zh") -> None:
+    sheets = Sheets(path)
+    years = [str(y) for y in run.years]
+    period = f"{years[0]}–{years[-1]}"
+    lines = [*run.lines, "all"]
+
+    def line_label(line: str) -> str:
+        return "合计" if line == "all" else line_name(line, "zh")
+
+    sheets.table("汇总", f"附表1 各项目年度支出（权责发生制） {run.name}", "单位：万元（均值）；合计行为各项目之和。",
+                 [("", ["项目"]), ("年度", years), ("", [f"{period}合计"])],
+                 _money_rows(run, [(line, "all") for line in lines], [[line_label(line)] for line in lines]), 1)
+    keys, labels = [], []
+    for payer in [*PAYERS, "all"]:
+        for line in lines:
+            keys.append((line, payer))
+            labels.append(["合计" if payer == "all" else payer_name(payer, "zh"),
+                           "小计" if line == "all" else line_name(line, "zh")])
+    sheets.table("分承担主体", f"附表2 分承担主体支出（权责发生制） {run.name}",
+                 "单位：万元（均值）。东宝区、荆门高新区·掇刀区、漳河新区由市、区财政各承担50%。",
+                 [("", ["承担主体"]), ("", ["项目"]), ("年度", years), ("", [f"{period}合计"])],
+                 _money_rows(run, keys, labels), 2)
+    if (run.budget.basis == "cash").any():
+        cash_rows = _money_rows(run, [("all", payer) for payer in [*PAYERS, "all"]],
+                                [["合计" if p == "all" else payer_name(p, "zh")] for p in [*PAYERS, "all"]], "cash")
+        sheets.table("收付实现制", f"附表3 分承担主体现金支出（收付实现制） {run.name}",
+                     "单位：万元（均值）；资金实际拨付年度。", [("", ["承担主体"]), ("年度", years),
+                                                    ("", [f"{period}合计"])], cash_rows, 1)
+    births = run.births.groupby(["area", "year"])["mean"].sum()
+    birth_years = sorted(run.births.year.unique())
+    birth_rows = [[area_name(area, "zh"), *[births.loc[(area, y)] for y in birth_years]] for area in AREAS]
+    birth_rows.append(["合计", *[sum(births.loc[(area, y)] for area in AREAS) for y in birth_years]])
+    sheets.table("分地区出生", f"附表4 分地区出生人数预测 {run.name}", "单位：人（均值）；含全部孩次。",
+                 [("", ["地区"]), ("年度", [str(y) for y in birth_years])], birth_rows, 1, number_format="count")
+    range_rows = []
+    for line in lines:
+        for stat in ("p05", "p50", "p95"):
+            row = _money_rows(run, [(line, "all")], [[line_label(line), {"p05": "5%分位", "p50": "中位数",
+                                                                          "p95": "95%分位"}[stat]]], stat=stat)[0]
+            range_rows.append(row[:-1])
+    sheets.table("不确定性区间", f"附表5 年度支出的不确定性区间 {run.name}",
+                 "单位：万元；蒙特卡洛各次模拟的分位数（合计行按每次模拟的合计取分位数）。",
+                 [("", ["项目"]), ("", ["统计量"]), ("年度", years)], range_rows, 2)
+    with open(SOURCES, encoding="utf-8") as handle:
+        sources = list(csv.DictReader(handle))
+    source_rows = [[row["parameter"], row["value"], row["unit"], row["status"], row["source"], row["note"],
+                    row["range"]] for row in sources]
+    sheets.table("假设与来源", "附表6 参数取值、来源与性质", "status：read 读取自来源；derived 推算（方法见说明）；"
+                 "assumption 假设（原因见说明）。", [("", ["参数"]), ("", ["取值"]), ("", ["单位"]), ("", ["性质"]),
+                                                 ("", ["来源"]), ("", ["说明"]), ("", ["区间"])], source_rows, 7)
+    sheets.close()
