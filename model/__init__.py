@@ -29,10 +29,17 @@ def budget_table(result):  # type: ignore[no-untyped-def]
     return _budget_table(result)
 
 
+def write_run(result, out_dir, force: bool = False):  # type: ignore[no-untyped-def]
+    """Write the run folder (budget.csv, births.csv, manifest.json, …) as `birthbudget run` does."""
+    from model.output import write_run as _write_run
+
+    return _write_run(result, out_dir, force=force)
+
+
 def births_table(result):  # type: ignore[no-untyped-def]
     from model.results import births_table as _births_table
 
     return _births_table(result)
 
 
-__all__ = ["InputError", "__version__", "births_table", "budget_table", "load_scenario", "run"]
+__all__ = ["InputError", "__version__", "births_table", "budget_table", "load_scenario", "run", "write_run"]

@@ -47,21 +47,8 @@ def run(
     debug: Debug = False,
 ) -> None:
     """Run a scenario and write budget.csv, births.csv and manifest.json to --out."""
-    from model.results import (
-        births_by_age_table,
-        births_table,
-        births_total_table,
-        budget_table,
-        check_output_folder,
-        csv_writer,
-        impact_table,
-        json_writer,
-        manifest,
-        parquet_writers,
-        payables_table,
-        replicates_writer,
-        write_atomically,
-    )
+    from model.output import write_run
+    from model.results import check_output_folder
     from model.scenario import load_scenario
     from model.simulation import run as run_scenario
     from model.summary import print_summary
@@ -71,18 +58,7 @@ def run(
         check_output_folder(out_dir, force)
         loaded = load_scenario(scenario, replicates=replicates, seed=seed)
         result = run_scenario(loaded, workers=workers or os.cpu_count() or 1)
-        frames = {"budget.csv": budget_table(result), "births.csv": births_table(result),
-                  "births_total.csv": births_total_table(result), "impact.csv": impact_table(result)}
-        if result.payables is not None:
-            frames["payables.csv"] = payables_table(result)
-        if loaded.scenario.output.births_by_mother_age:
-            frames["births_by_mother_age.csv"] = births_by_age_table(result)
-        writers = {name: csv_writer(frame, decimals=4 if name == "impact.csv" else 2) for name, frame in frames.items()}
-        writers.update(parquet_writers(frames))
-        writers["replicates.npz"] = replicates_writer(result)
-        writers["manifest.json"] = json_writer(
-            manifest(result, started, time.perf_counter() - clock, ["birthbudget", *sys.argv[1:]]))
-        write_atomically(out_dir, writers, force)
+        write_run(result, out_dir, force, started, time.perf_counter() - clock, ["birthbudget", *sys.argv[1:]])
     except InputError as error:
         _fail(error, debug)
         return

@@ -175,7 +175,9 @@ def difference(run: RunFolder, other: RunFolder, lang: str = "zh") -> Figure:
     axes.barh(names, values, color=colours)
     if "difference_p05" in totals:
         low, high = totals.difference_p05 / WAN, totals.difference_p95 / WAN
-        axes.errorbar(values, names, xerr=[values - low, high - values], fmt="none", ecolor="black", capsize=3)
+        # the mean may lie outside the 5-95% range (a skewed difference): whiskers never go negative
+        axes.errorbar(values, names, xerr=[np.clip(values - low, 0, None), np.clip(high - values, 0, None)],
+                      fmt="none", ecolor="black", capsize=3)
     axes.axvline(0, color="black", linewidth=0.8)
     axes.set_xlabel(text["wan"])
     axes.grid(axis="x", alpha=0.3)
