@@ -72,6 +72,32 @@ def run(
 
 
 @app.command()
+def rerun(
+    manifest_file: Annotated[Path, typer.Argument(help="DIR/manifest.json of an earlier run")],
+    out_dir: Annotated[Path, typer.Option("--out", help="folder for the repeated run")],
+    workers: Annotated[int | None, typer.Option(help="processes (results do not depend on it)", min=1)] = None,
+    force: Annotated[bool, typer.Option("--force", help="replace an existing output folder")] = False,
+    debug: Debug = False,
+) -> None:
+    """Repeat a run from its manifest (same resolved scenario, seed and replicates): identical files."""
+    from model.output import write_run
+    from model.rerun import load_manifest
+    from model.results import check_output_folder
+    from model.simulation import run as run_scenario
+
+    started, clock = datetime.now().astimezone(), time.perf_counter()
+    try:
+        check_output_folder(out_dir, force)
+        loaded, _ = load_manifest(manifest_file)
+        result = run_scenario(loaded, workers=workers or os.cpu_count() or 1)
+        write_run(result, out_dir, force, started, time.perf_counter() - clock, ["birthbudget", *sys.argv[1:]])
+    except InputError as error:
+        _fail(error, debug)
+        return
+    out.print(f"wrote {out_dir} in {time.perf_counter() - clock:.1f} s (re-run of {manifest_file})", soft_wrap=True)
+
+
+@app.command()
 def validate(
     scenario: Annotated[Path, typer.Argument(help="scenario TOML file")],
     show: Annotated[bool, typer.Option("--show", help="print the fully resolved scenario")] = False,

@@ -231,7 +231,8 @@ def write_atomically(out: Path, writers: dict[str, Callable[[Path], None]], forc
     """
     out = out.resolve()
     out.parent.mkdir(parents=True, exist_ok=True)
-    staging = Path(tempfile.mkdtemp(prefix=f".{out.name}.partial-", dir=out.parent))
+    _remove_stale_staging(out)
+    staging = Path(tempfile.mkdtemp(prefix=f".{out.name}.partial-{os.getpid()}-", dir=out.parent))
     umask = os.umask(0)
     os.umask(umask)
     staging.chmod(0o777 & ~umask)  # mkdtemp makes it private; results are for everyone who may read
@@ -250,6 +251,18 @@ def write_atomically(out: Path, writers: dict[str, Callable[[Path], None]], forc
     finally:
         if staging.exists():
             shutil.rmtree(staging, ignore_errors=True)
+
+
+def _remove_stale_staging(out: Path) -> None:
+    """Remove temporary folders a killed run left beside `out` (their process is gone)."""
+    for folder in out.parent.glob(f".{out.name}.partial-*"):
+        try:
+            pid = int(folder.name.rsplit(".partial-", 1)[1].split("-")[0])
+            os.kill(pid, 0)  # still running: leave it alone
+        except ProcessLookupError:
+            shutil.rmtree(folder, ignore_errors=True)
+        except (ValueError, IndexError, PermissionError):
+            continue
 
 
 def csv_writer(frame: pd.DataFrame, decimals: int = 2) -> Callable[[Path], None]:

@@ -375,17 +375,18 @@ class LoadedScenario:
 
 
 def _read_toml(path: Path) -> dict[str, Any]:
+    from model.tables import decode
+
     try:
-        with open(path, "rb") as handle:
-            return tomllib.load(handle)
+        raw = path.read_bytes()
     except FileNotFoundError:
         raise InputError(path, None, "file not found") from None
-    except tomllib.TOMLDecodeError as error:
-        raise InputError(path, None, f"not valid TOML: {error}") from None
-    except UnicodeDecodeError:
-        raise InputError(path, None, "not UTF-8 text; save the file as UTF-8") from None
     except (IsADirectoryError, PermissionError) as error:
         raise InputError(path, None, f"cannot read the scenario file ({error.strerror.lower()})") from None
+    try:
+        return tomllib.loads(decode(raw, path))
+    except tomllib.TOMLDecodeError as error:
+        raise InputError(path, None, f"not valid TOML: {error}") from None
 
 
 def _resolve_paths(tree: dict[str, Any], base_dir: Path) -> None:
@@ -404,6 +405,9 @@ def _merge(into: dict[str, Any], layer: dict[str, Any], origin: dict[str, str], 
             VALUE_TABLE_KEYS & value.keys()) and len(path) < 3
         if is_section and isinstance(into.get(key), dict):
             _merge(into[key], value, origin, file, path)
+        elif isinstance(into.get(key), dict) and len(path) < 3 and path not in LEAF_TABLES and not (
+                VALUE_TABLE_KEYS & into[key].keys()) and not isinstance(value, dict):
+            raise InputError(file, dotted, f"expected a table [{dotted}] with keys, got {type(value).__name__}")
         else:
             into[key] = value
             origin[dotted] = file

@@ -26,6 +26,7 @@ from model.errors import InputError
 from model.inputs import BaseData, area_split, load_base_data
 from model.lines import LINES, LineContext
 from model.lines.base import Entitlement, ParameterContext
+from model.memory import check_memory
 from model.numbers import Bounded
 from model.overrides import BirthsOverride, read_births_override
 from model.realise import central, per_replicate, realise
@@ -322,6 +323,8 @@ def run(loaded: LoadedScenario, workers: int = 1,
         progress: Callable[[int, int], None] | None = None) -> RunResult:
     started = time.perf_counter()
     prepared = prepare(loaded)
+    check_memory(loaded.scenario.scenario.replicates, prepared.calendar, workers,
+                 loaded.file_of("scenario.replicates"))
     prepared_at = time.perf_counter()
     bounds = block_bounds(loaded.scenario.scenario.replicates)
     jobs = [(prepared, block, first, stop) for block, (first, stop) in enumerate(bounds)]

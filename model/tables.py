@@ -37,7 +37,8 @@ class TableSpec:
 
 
 def decode(raw: bytes, path: Path) -> str:
-    """UTF-8, with or without the BOM Excel adds; GB18030/GBK only when it is the only reading."""
+    """The file's text: UTF-8 (with or without the BOM Excel adds), or GBK/GB18030 when that
+    is the only sensible reading (it decodes and gives Chinese text); anything else is refused."""
     try:
         return raw.decode("utf-8-sig")
     except UnicodeDecodeError:
@@ -45,9 +46,13 @@ def decode(raw: bytes, path: Path) -> str:
     try:
         text = raw.decode("gb18030")
     except UnicodeDecodeError:
-        raise InputError(path, None, "cannot read the file's text encoding; save it as UTF-8 "
-                         "(Excel: 'CSV UTF-8')") from None
-    return text
+        text = ""
+    cjk = sum(1 for ch in text if "\u4e00" <= ch <= "\u9fff" or "\u3000" <= ch <= "\u303f" or "\uff00" <= ch <= "\uffef")
+    odd = sum(1 for ch in text if ord(ch) > 127) - cjk
+    if text and cjk > 0 and odd == 0:
+        return text
+    raise InputError(path, None, "cannot tell the file's text encoding (it is neither UTF-8 nor Chinese GBK); "
+                     "save it as UTF-8 (Excel: 'CSV UTF-8')")
 
 
 def read_table(path: str | Path, spec: TableSpec) -> pd.DataFrame:

@@ -1,0 +1,45 @@
+"""How much memory a run needs, estimated before it starts, so a too-large run is refused
+with the figure instead of failing hours in (or being killed by the machine)."""
+
+from __future__ import annotations
+
+import os
+
+from model.areas import AREAS, PAYERS
+from model.calendar import Calendar
+from model.errors import InputError
+from model.inputs import AGES
+from model.rng import BLOCK_SIZE
+
+BYTES = 8  # float64 and int64
+LINE_COUNT = 6
+SAFETY = 3.0  # temporaries of numpy expressions
+
+
+def estimate_bytes(replicates: int, calendar: Calendar, workers: int) -> int:
+    """Kept results for every replicate plus the working set of the blocks running at once."""
+    areas, payers, years = len(AREAS), len(PAYERS) + 1, len(calendar.budget_years) + 1
+    kept = replicates * (3 * years * (LINE_COUNT + 1) * payers  # accrual, cash, payables with totals
+                         + 2 * calendar.n_years * areas * 3 * 8)  # births by order and by mother's age
+    months = calendar.n_months
+    block = BLOCK_SIZE * (months * areas * 4 * 2 * 2  # births and induced births by month
+                          + months * areas * 36 * 4  # allowance cohorts
+                          + areas * AGES * 4 * 2 * 4  # women and draws
+                          + LINE_COUNT * months * areas * 4)  # entitlements, claims, cash
+    return int((kept * 2 + block * max(workers, 1) * SAFETY) * BYTES)  # ×2: results are copied once
+
+
+def available_bytes() -> int | None:
+    try:
+        return os.sysconf("SC_PAGE_SIZE") * os.sysconf("SC_AVPHYS_PAGES")
+    except (ValueError, OSError, AttributeError):
+        return None
+
+
+def check_memory(replicates: int, calendar: Calendar, workers: int, source: str) -> None:
+    need, have = estimate_bytes(replicates, calendar, workers), available_bytes()
+    if have is not None and need > 0.8 * have:
+        raise InputError(source, "scenario.replicates",
+                         f"{replicates:,} replicates need about {need / 2**30:.1f} GiB; this machine has "
+                         f"{have / 2**30:.1f} GiB free. Use fewer replicates (about "
+                         f"{int(replicates * 0.8 * have / need):,} fit) or run them in parts")
