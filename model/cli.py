@@ -72,6 +72,69 @@ def run(
 
 
 @app.command()
+def sweep(
+    sweep_file: Annotated[Path, typer.Argument(help="sweep TOML file (see scenarios/sweeps/)")],
+    out_dir: Annotated[Path, typer.Option("--out", help="folder for the sweep results and its cache")],
+    workers: Annotated[int | None, typer.Option(help="local processes (default: all cores)", min=1)] = None,
+    scheduler: Annotated[str | None, typer.Option(help="Dask scheduler address, e.g. tcp://host:8786")] = None,
+    replicates: Annotated[int | None, typer.Option(help="replicates of every point", min=1)] = None,
+    debug: Debug = False,
+) -> None:
+    """Run many points of a base scenario (grid, Latin hypercube, one at a time); resumes from its cache."""
+    from rich.progress import (
+        BarColumn,
+        MofNCompleteColumn,
+        Progress,
+        TextColumn,
+        TimeRemainingColumn,
+    )
+
+    from model.sweep import build_points, collect, execute, read_sweep, sensitivity
+
+    clock = time.perf_counter()
+    try:
+        spec, base = read_sweep(sweep_file)
+        points = build_points(sweep_file, spec, base, replicates)
+    except InputError as error:
+        _fail(error, debug)
+        return
+    out_dir.mkdir(parents=True, exist_ok=True)
+    cached = sum((out_dir / "cache" / f"{p.key}.parquet").is_file() for p in points)
+    out.print(f"{spec.name}: {len(points)} points ({spec.design}), {cached} already cached", soft_wrap=True)
+    columns = (TextColumn("points"), BarColumn(), MofNCompleteColumn(),
+               TextColumn("{task.fields[rate]}"), TimeRemainingColumn())
+    with Progress(*columns, console=err, transient=False) as bar:
+        task = bar.add_task("sweep", total=len(points), rate="")
+
+        def progress(done: int, total: int) -> None:
+            elapsed = time.perf_counter() - clock
+            rate = f"{(done - cached) / elapsed * 60:.1f} points/min" if done > cached and elapsed > 0 else ""
+            bar.update(task, completed=done, rate=rate)
+
+        status = execute(points, out_dir, workers or os.cpu_count() or 1, scheduler, progress)
+    tidy, table = collect(points, out_dir, status)
+    ranking = sensitivity(spec, table)
+    for name, frame in (("sweep.parquet", tidy), ("points.csv", table), ("sensitivity.csv", ranking)):
+        temporary = out_dir / f".{name}.partial"
+        if name.endswith(".parquet"):
+            frame.to_parquet(temporary, index=False)
+        else:
+            frame.to_csv(temporary, index=False, lineterminator="\n")
+        os.replace(temporary, out_dir / name)
+    failed = table[table.status == "failed"]
+    for row in failed.itertuples(index=False):
+        err.print(f"[red]point {row.point} failed:[/] {row.error}", soft_wrap=True, highlight=False)
+    if not ranking.empty:
+        out.print("Sensitivity of the budget-period total (rank, parameter, effect in 万元):")
+        for row in ranking.itertuples(index=False):
+            out.print(f"  {row.rank}. {row.parameter}: {row.effect / 10_000:,.1f}", soft_wrap=True)
+    out.print(f"wrote {out_dir} ({len(points) - len(failed)} of {len(points)} points) in "
+              f"{time.perf_counter() - clock:.1f} s", soft_wrap=True)
+    if len(failed):
+        raise typer.Exit(1)
+
+
+@app.command()
 def rerun(
     manifest_file: Annotated[Path, typer.Argument(help="DIR/manifest.json of an earlier run")],
     out_dir: Annotated[Path, typer.Option("--out", help="folder for the repeated run")],

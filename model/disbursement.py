@@ -6,7 +6,7 @@ claims take review time too) and the payment runs of the line (monthly, quarterl
 arrears, annual, or on approval).
 
 The process is simulated with simpy once per scenario, per line and area, on the expected
-claims (the mean of a fixed pilot block of 50 replicates, the same whatever --replicates
+claims (the mean of a fixed pilot of the first 20 replicates, the same whatever --replicates
 or --workers). It yields an approval profile: for the claims arising in month t, the
 share approved in month m. That profile, with the payment schedule, is applied to every
 replicate's own monthly entitlements by matrix arithmetic. Simulating the queue per

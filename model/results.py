@@ -208,8 +208,8 @@ def manifest(result: RunResult, started: datetime, wall_seconds: float, argv: li
         "start_time": started.isoformat(timespec="seconds"),
         "wall_seconds": round(wall_seconds, 3),
         "timing_seconds": {k: round(v, 3) for k, v in result.timing.items()},
-        "cash_timing": ("simpy claims process on the expected claims of pilot block 0 "
-                        f"({BLOCK_SIZE} replicates); its approval profile applied to every replicate"
+        "cash_timing": ("simpy claims process on the expected claims of a fixed pilot (the first 20 "
+                        "replicates); its approval profile applied to every replicate"
                         if result.cash is not None else "off"),
         "diagnostics": result.diagnostics,
     }

@@ -38,8 +38,9 @@ def binomial_quantile(u: np.ndarray, n: np.ndarray, p: np.ndarray | float) -> np
         return out.reshape(shape)
     n_live, p_live, u_live = n[live], p[live], u[live]
     flip = p_live > 0.5  # invert the mirror image: k = n − quantile(1 − u; n, 1 − p)
-    chance = np.where(flip, 1.0 - p_live, p_live)
-    level = np.where(flip, 1.0 - u_live, u_live)
+    any_flip = bool(flip.any())
+    chance = np.where(flip, 1.0 - p_live, p_live) if any_flip else p_live
+    level = np.where(flip, 1.0 - u_live, u_live) if any_flip else u_live
     counts = np.zeros(live.size, dtype=np.int64)
     large = n_live * chance * (1.0 - chance) >= NORMAL_FROM_VARIANCE
     if large.any():
@@ -47,7 +48,7 @@ def binomial_quantile(u: np.ndarray, n: np.ndarray, p: np.ndarray | float) -> np
     small = ~large & (chance > 0)
     if small.any():
         counts[small] = _exact_quantile(level[small], n_live[small], chance[small])
-    out[live] = np.where(flip, n_live - counts, counts)  # n − Q(1 − u) still rises with u
+    out[live] = np.where(flip, n_live - counts, counts) if any_flip else counts  # n − Q(1 − u) rises with u
     return out.reshape(shape)
 
 

@@ -30,7 +30,7 @@ from model.memory import check_memory
 from model.numbers import Bounded
 from model.overrides import BirthsOverride, read_births_override
 from model.realise import central, per_replicate, realise
-from model.rng import BLOCK_SIZE, Streams, block_bounds
+from model.rng import Streams, block_bounds
 from model.scenario import LoadedScenario, Scenario
 from model.uncertainty import Distribution
 from model.yearpath import YearPath, series
@@ -235,13 +235,16 @@ def block_entitlements(prepared: Prepared, block: int, replicates: int) -> Block
     return BlockEntitlements(realised, demography, context, entitlements)
 
 
+PILOT_REPLICATES = 20  # fixed: the expected claims need a few replicates, not the run's
+
+
 def approval_profiles(prepared: Prepared) -> dict[str, np.ndarray]:
     """Run the claims process (simpy) on the expected claims of a fixed pilot block.
 
-    The pilot is block 0 with a full block of replicates whatever the run's size, so the
-    profiles, and every cash figure, do not depend on --replicates or --workers.
+    The pilot is the first PILOT_REPLICATES replicates of block 0 whatever the run's size, so
+    the profiles, and every cash figure, do not depend on --replicates or --workers.
     """
-    pilot = block_entitlements(prepared, 0, BLOCK_SIZE)
+    pilot = block_entitlements(prepared, 0, PILOT_REPLICATES)
     timing = prepared.scenario.disbursement
     return {line_id: np.stack([approval_profile(entitlement.claims[:, :, a].mean(axis=0), getattr(timing, line_id))
                                for a in range(len(AREAS))])
@@ -315,8 +318,22 @@ def run_block(prepared: Prepared, block: int, first: int, stop: int) -> BlockRes
                        capped_births=demography.capped_births)
 
 
+_WORKER_PREPARED: Prepared | None = None  # set once per worker process by the pool's initializer
+
+
+def _init_worker(prepared: Prepared) -> None:
+    global _WORKER_PREPARED
+    _WORKER_PREPARED = prepared
+
+
 def _run_block_job(args: tuple[Prepared, int, int, int]) -> BlockResult:
     return run_block(*args)
+
+
+def _run_block_in_worker(args: tuple[int, int, int]) -> BlockResult:
+    """A block in a pool worker: the prepared run came once, with the worker, not with each job."""
+    assert _WORKER_PREPARED is not None
+    return run_block(_WORKER_PREPARED, *args)
 
 
 def run(loaded: LoadedScenario, workers: int = 1,
@@ -333,8 +350,9 @@ def run(loaded: LoadedScenario, workers: int = 1,
         jobs = [(prepared, block, first, stop) for block, (first, stop) in enumerate(bounds)]
     results: list[BlockResult] = []
     if workers > 1 and len(jobs) > 1:
-        with ProcessPoolExecutor(max_workers=min(workers, len(jobs))) as pool:
-            for done, result in enumerate(pool.map(_run_block_job, jobs), start=1):
+        with ProcessPoolExecutor(max_workers=min(workers, len(jobs)), initializer=_init_worker,
+                                 initargs=(prepared,)) as pool:
+            for done, result in enumerate(pool.map(_run_block_in_worker, [job[1:] for job in jobs]), start=1):
                 results.append(result)
                 if progress:
                     progress(done, len(jobs))

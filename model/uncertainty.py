@@ -19,7 +19,6 @@ from typing import Any, Literal
 
 import numpy as np
 from pydantic import BaseModel, ConfigDict, Field, model_validator
-from scipy import stats
 
 REQUIRED = {
     "beta": ("mean", "sd"),
@@ -81,6 +80,7 @@ class Distribution(BaseModel):
 
     def quantile(self, u: np.ndarray, bounds: tuple[float, float]) -> np.ndarray:
         """Inverse CDF at the uniforms `u`; `normal` is truncated to `bounds`."""
+        from scipy import stats  # imported when first needed: it is slow to import
         if self.dist == "fixed":
             return np.full(u.shape, float(self.value))
         if self.dist == "uniform":

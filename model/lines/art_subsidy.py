@@ -12,7 +12,6 @@ until the cap is used up.
 from __future__ import annotations
 
 import numpy as np
-from scipy import stats
 
 from model.lines.base import Entitlement, Line, LineContext
 from model.realise import per_replicate
@@ -28,7 +27,9 @@ STILL_CHILDLESS_AND_UNDER_50 = (1 - 0.497) * 0.9
 
 def _binomial_quantile(uniforms: np.ndarray, n: np.ndarray, p: np.ndarray) -> np.ndarray:
     """Binomial draws by inverse CDF, so one stream of uniforms serves every year."""
-    return stats.binom.ppf(uniforms, n, p).astype(np.int64)
+    from model.sampling import binomial_quantile
+
+    return binomial_quantile(uniforms, n, p)
 
 
 def reimbursements(spending_by_year: np.ndarray, cap: float | np.ndarray) -> np.ndarray:

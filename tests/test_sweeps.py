@@ -1,0 +1,105 @@
+"""Scenario sweeps: designs, outputs, cache and resume, failures, and a Dask cluster."""
+
+from __future__ import annotations
+
+import pandas as pd
+import pytest
+
+import model.simulation
+from model.sweep import build_points, collect, execute, read_sweep
+from tests.conftest import REPO, cli
+
+SWEEPS = REPO / "scenarios" / "sweeps"
+
+
+def _grid(write, replicates: int = 4):
+    return write("grid.toml", f"""
+        [sweep]
+        name = "small grid"
+        base = "{REPO / 'scenarios' / 'no_response.toml'}"
+        design = "grid"
+        replicates = {replicates}
+        [[sweep.parameter]]
+        key = "lines.third_child_allowance.take_up"
+        values = [0.5, 1.0]
+        [[sweep.parameter]]
+        key = "lines.nipt.price"
+        values = [600, 1200]
+        """)
+
+
+def test_sweep_outputs_and_resume(tmp_path, write):
+    path, out = _grid(write), tmp_path / "sweep"
+    first = cli("sweep", path, "--out", out, "--workers", "2")
+    assert first.exit_code == 0, first.output
+    points = pd.read_csv(out / "points.csv")
+    assert len(points) == 4 and set(points.status) == {"done"} and points.scenario_hash.is_unique
+    tidy = pd.read_parquet(out / "sweep.parquet")
+    assert {"point", "year", "line", "payer", "basis", "mean", "p05", "p50", "p95"} <= set(tidy.columns)
+    assert len(tidy) == 4 * len(tidy[tidy.point == 0])
+    ranking = pd.read_csv(out / "sensitivity.csv")
+    assert list(ranking.parameter) == ["lines.nipt.price", "lines.third_child_allowance.take_up"] or \
+        set(ranking.parameter) == {"lines.nipt.price", "lines.third_child_allowance.take_up"}
+    assert (ranking.effect > 0).all()  # dearer tests and more claimants both cost more
+    # the higher take-up costs more, everything else equal (common random numbers)
+    by_take_up = points.groupby("lines.third_child_allowance.take_up").total_mean.mean()
+    assert by_take_up.loc[1.0] > by_take_up.loc[0.5]
+    before = (out / "points.csv").read_bytes()
+    again = cli("sweep", path, "--out", out)
+    assert again.exit_code == 0 and "4 already cached" in again.output
+    assert (out / "points.csv").read_bytes() == before
+    more = cli("sweep", path, "--out", out, "--replicates", "5")  # another replicate count: new points
+    assert more.exit_code == 0 and "0 already cached" in more.output
+
+
+def test_a_failed_point_is_reported_and_the_others_complete(tmp_path, write, monkeypatch):
+    path, out = _grid(write), tmp_path / "sweep"
+    spec, base = read_sweep(path)
+    points = build_points(path, spec, base, None)
+    real_run = model.simulation.run
+
+    def flaky(loaded, workers=1):
+        if loaded.scenario.lines.nipt.price == 1200 and loaded.scenario.lines.third_child_allowance.take_up == 1.0:
+            raise RuntimeError("disk full")
+        return real_run(loaded, workers)
+
+    monkeypatch.setattr(model.simulation, "run", flaky)
+    status = execute(points, out, workers=1, scheduler=None)
+    _, table = collect(points, out, status)
+    assert list(table.status).count("failed") == 1 and "disk full" in table[table.status == "failed"].error.iloc[0]
+    assert list(table.status).count("done") == 3
+
+
+def test_dask_cluster_gives_the_local_results(tmp_path, write):
+    distributed = pytest.importorskip("distributed")
+    path = _grid(write, replicates=3)
+    spec, base = read_sweep(path)
+    points = build_points(path, spec, base, None)
+    local_status = execute(points, tmp_path / "local", workers=1, scheduler=None)
+    with distributed.LocalCluster(n_workers=2, threads_per_worker=1, processes=True, dashboard_address=None) as cluster:
+        dask_status = execute(points, tmp_path / "dask", workers=1, scheduler=cluster.scheduler_address)
+    assert set(s for s, _ in local_status.values()) == {"done"} == set(s for s, _ in dask_status.values())
+    local, _ = collect(points, tmp_path / "local", local_status)
+    remote, _ = collect(points, tmp_path / "dask", dask_status)
+    pd.testing.assert_frame_equal(local, remote)
+
+
+@pytest.mark.parametrize("name", ["take_up_grid", "assumptions_lhs", "tornado"])
+def test_shipped_sweeps_are_valid(name):
+    spec, base = read_sweep(SWEEPS / f"{name}.toml")
+    points = build_points(SWEEPS / f"{name}.toml", spec, base, 2)
+    assert len(points) > 3 and len({p.key for p in points}) == len(points)
+
+
+def test_a_bad_sweep_key_is_refused_before_any_work(tmp_path, write):
+    path = write("bad.toml", f"""
+        [sweep]
+        name = "bad"
+        base = "{REPO / 'scenarios' / 'baseline.toml'}"
+        design = "grid"
+        [[sweep.parameter]]
+        key = "lines.third_child_allowance.takeup"
+        values = [0.5]
+        """)
+    result = cli("sweep", path, "--out", tmp_path / "out")
+    assert result.exit_code == 2 and "takeup" in result.output and "no such scenario key" in result.output
