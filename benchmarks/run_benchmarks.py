@@ -154,6 +154,7 @@ def machine() -> str:
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--quick", action="store_true", help="skip the 10,000-replicate run")
+    parser.add_argument("--large", action="store_true", help="also the 1,000-point Latin hypercube (~10 min)")
     args = parser.parse_args()
     cores = os.cpu_count() or 1
     lines = []
@@ -180,6 +181,16 @@ def main() -> None:
     floor = engine_against_floor()
     people = cohort_against_people()
     throughput = {w: sweep_throughput(w) for w in (1, min(2, cores))}
+    large = ""
+    if args.large:
+        folder = tempfile.mkdtemp()
+        try:
+            wall, _ = cli_run(["sweep", str(REPO / "benchmarks" / "lhs_1000.toml"), "--out", f"{folder}/s",
+                               "--workers", str(min(2, cores))])
+        finally:
+            shutil.rmtree(folder, ignore_errors=True)
+        large = (f"- `benchmarks/lhs_1000.toml` (1,000 points × 100 replicates), {min(2, cores)} workers: "
+                 f"{wall / 60:.1f} minutes ({1000 / wall * 60:.0f} points a minute)")
     text = [
         "# Benchmark results", "",
         f"Measured {datetime.now().astimezone():%Y-%m-%d %H:%M %Z} by `python benchmarks/run_benchmarks.py`.",
@@ -201,7 +212,8 @@ def main() -> None:
         f"{people['person_years_per_second_people'] / 1e6:,.1f} M woman-years a second).", "",
         "## Sweep throughput", "",
         "`scenarios/sweeps/take_up_grid.toml` (15 points × 20 replicates), process start included:", "",
-        *[f"- {w} worker{'s' if w > 1 else ''}: {throughput[w]:.0f} points a minute" for w in throughput], "",
+        *[f"- {w} worker{'s' if w > 1 else ''}: {throughput[w]:.0f} points a minute" for w in throughput],
+        *([large] if large else []), "",
     ]
     (REPO / "benchmarks" / "RESULTS.md").write_text("\n".join(text), encoding="utf-8")
     print((REPO / "benchmarks" / "RESULTS.md").read_text())

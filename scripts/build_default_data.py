@@ -21,8 +21,8 @@ from scipy.interpolate import PchipInterpolator
 
 DATA = Path(__file__).resolve().parents[1] / "model" / "data"
 RAW = DATA / "raw"
-DEMOG = "shared/data/demography.md"
-PRICES = "shared/data/policy_prices.md"
+DEMOG = "docs/sources/demography.md"
+PRICES = "docs/sources/policy_prices.md"
 CENSUS = "NBS 《中国人口普查年鉴-2020》 via earfanfan/yuanfan (model/data/raw/)"
 
 # ---- read or estimated constants (each becomes a row of sources.csv) --------------------
@@ -252,7 +252,7 @@ TABLE_SOURCES = [
 def parameter_sources() -> list[tuple[str, str, str, str, str, str]]:
     """(parameter, unit, source, status, note, range) for every numeric default."""
     p, pr = DEMOG, PRICES
-    plan = "荆门市优化生育政策实施方案 (shared/seed)"
+    plan = "荆门市优化生育政策实施方案 (docs/sources/plan_jingmen_2023.txt)"
     return [
         ("scenario.start_year", "year", "first budget year of the medium-term plan", "assumption", "2025 budget onward", ""),
         ("scenario.end_year", "year", f"{plan} 总体要求 (到2035年)", "read", "horizon of the plan", ""),
