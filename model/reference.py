@@ -10,7 +10,6 @@ from __future__ import annotations
 
 import csv
 import math
-import tomllib
 import types
 import typing
 from typing import Any
@@ -18,7 +17,7 @@ from typing import Any
 from pydantic import BaseModel
 
 from model.numbers import Bounded
-from model.scenario import DEFAULTS_FILE, Scenario
+from model.scenario import DEFAULTS_FILE, Scenario, flat_defaults
 from model.uncertainty import Distribution
 from model.yearpath import YearPath
 
@@ -65,21 +64,6 @@ def _type_name(annotation: Any, bounds: Bounded | None) -> str:
     return text
 
 
-def _defaults() -> dict[str, Any]:
-    with open(DEFAULTS_FILE, "rb") as handle:
-        tree = tomllib.load(handle)
-    flat: dict[str, Any] = {}
-
-    def walk(prefix: str, node: Any) -> None:
-        if isinstance(node, dict) and prefix.count(".") < 2 and prefix != "cost_sharing.city_share" \
-                and not ({"values", "after", "dist"} & node.keys()):
-            for key, value in node.items():
-                walk(f"{prefix}.{key}" if prefix else key, value)
-        else:
-            flat[prefix] = node
-
-    walk("", tree)
-    return flat
 
 
 def _sources() -> dict[str, dict[str, str]]:
@@ -145,5 +129,5 @@ def scenario_reference() -> str:
         "Whole numbers, lists and tables take fixed values only. Sources and status (read, derived,",
         "assumption) come from `model/data/sources.csv`.",
     ]
-    _rows(Scenario, "", _defaults(), _sources(), lines)
+    _rows(Scenario, "", flat_defaults(), _sources(), lines)
     return "\n".join(lines) + "\n"

@@ -524,6 +524,21 @@ def _explain(errors: list[dict[str, Any]], loaded: LoadedScenario) -> InputError
     return InputError(file, dotted or None, f"{message}{shown}")
 
 
+def flat_defaults() -> dict[str, Any]:
+    """defaults.toml as dotted key → value (year paths, distributions and leaf tables whole)."""
+    flat: dict[str, Any] = {}
+
+    def walk(path: tuple[str, ...], node: Any) -> None:
+        if isinstance(node, dict) and path not in LEAF_TABLES and not (VALUE_TABLE_KEYS & node.keys()):
+            for key, value in node.items():
+                walk((*path, key), value)
+        else:
+            flat[".".join(path)] = node
+
+    walk((), _read_toml(DEFAULTS_FILE))
+    return flat
+
+
 def load_scenario(path: str | Path, replicates: int | None = None, seed: int | None = None) -> LoadedScenario:
     """Read, merge and validate a scenario; command-line overrides win over every file."""
     path = Path(path)

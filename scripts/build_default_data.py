@@ -12,7 +12,6 @@ from __future__ import annotations
 
 import argparse
 import csv
-import tomllib
 from pathlib import Path
 
 import numpy as np
@@ -352,21 +351,9 @@ def _timing_sources() -> list[tuple[str, str, str, str, str, str]]:
 
 
 def defaults_flat() -> dict[str, object]:
-    with open(DATA / "defaults.toml", "rb") as handle:
-        tree = tomllib.load(handle)
-    flat: dict[str, object] = {}
+    from model.scenario import flat_defaults  # one reading of defaults.toml for the whole project
 
-    def walk(prefix: str, node: object) -> None:
-        is_leaf_table = prefix == "cost_sharing.city_share" or {"values", "after"} & node.keys() \
-            if isinstance(node, dict) else True
-        if isinstance(node, dict) and not is_leaf_table:
-            for key, value in node.items():
-                walk(f"{prefix}.{key}" if prefix else key, value)
-        else:
-            flat[prefix] = node
-
-    walk("", tree)
-    return flat
+    return flat_defaults()
 
 
 def write_sources(table_values: dict[str, str]) -> None:

@@ -5,11 +5,11 @@ from __future__ import annotations
 import csv
 import subprocess
 import sys
-import tomllib
 from pathlib import Path
 
 import pandas as pd
 
+from model.scenario import flat_defaults
 from tests.conftest import REPO
 
 DATA = REPO / "model" / "data"
@@ -22,21 +22,10 @@ def _sources() -> dict[str, dict[str, str]]:
 
 
 def _numeric_defaults() -> list[str]:
-    with open(DATA / "defaults.toml", "rb") as handle:
-        tree = tomllib.load(handle)
-    found: list[str] = []
-
-    def walk(prefix: str, node: object) -> None:
-        if isinstance(node, dict) and not ({"values", "after"} & node.keys()) and prefix != "cost_sharing.city_share":
-            for key, value in node.items():
-                walk(f"{prefix}.{key}" if prefix else key, value)
-        elif isinstance(node, list) and all(isinstance(item, str) for item in node):
-            return  # a list of names, not numbers
-        elif not isinstance(node, (str, bool)):
-            found.append(prefix)
-
-    walk("", tree)
-    return found
+    """Every default that is a number, a list of numbers, a year path or a table of numbers."""
+    return [key for key, value in flat_defaults().items()
+            if not isinstance(value, (str, bool))
+            and not (isinstance(value, list) and all(isinstance(item, str) for item in value))]
 
 
 def test_every_default_number_has_a_source_and_status():
