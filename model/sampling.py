@@ -7,7 +7,8 @@ exactly one uniform u and returns the u-quantile of its binomial, so cells stay 
 and a slightly higher chance gives the same or one more event (common random numbers in
 the strong sense: a 1% policy change gives a low-noise difference).
 
-Exact inversion where the variance n·p·(1−p) is below 25; above it, the normal quantile
+Exact inversion where the variance n·p·(1−p) is below 25 (a CDF walk, compiled with numba
+when it is installed); above it, the normal quantile
 with the Cornish–Fisher skewness correction, whose error in probability is far below the
 Monte Carlo error of any budget figure (tests/test_sampling.py checks both against scipy).
 """
@@ -61,9 +62,21 @@ def _normal_quantile(u: np.ndarray, n: np.ndarray, p: np.ndarray) -> np.ndarray:
 
 
 def _exact_quantile(u: np.ndarray, n: np.ndarray, p: np.ndarray) -> np.ndarray:
+    """Walk the CDF from 0 to each cell's u: compiled when numba is installed, numpy otherwise.
+
+    Both do the same additions and multiplications in the same order from the same P(0)
+    (computed by numpy here, so no library's exp can differ), so they give identical counts.
+    """
+    pmf0 = np.exp(n * np.log1p(-p))  # P(0); variance < 25 with p ≤ ½ keeps it far from underflow
+    if _walk_compiled is not None:
+        return _walk_compiled(u, n.astype(np.float64), p / (1.0 - p), pmf0)
+    return _walk_numpy(u, n, p, pmf0)
+
+
+def _walk_numpy(u: np.ndarray, n: np.ndarray, p: np.ndarray, pmf0: np.ndarray) -> np.ndarray:
     """Walk the CDF from 0 for every cell at once, on compact arrays of the cells still walking."""
     k = np.zeros(u.shape, dtype=np.int64)
-    pmf = np.exp(n * np.log1p(-p))  # P(0); variance < 25 with p ≤ ½ keeps it far from underflow
+    pmf = pmf0
     walking = np.flatnonzero(u > pmf)
     u_w, n_w, ratio_w = u[walking], n[walking].astype(np.float64), (p / (1.0 - p))[walking]
     pmf_w, cdf_w = pmf[walking], pmf[walking].copy()
@@ -80,6 +93,41 @@ def _exact_quantile(u: np.ndarray, n: np.ndarray, p: np.ndarray) -> np.ndarray:
             walking, u_w, n_w, ratio_w = walking[going], u_w[going], n_w[going], ratio_w[going]
             pmf_w, cdf_w = pmf_w[going], cdf_w[going]
     return k
+
+
+def _walk_one(u: float, n: float, ratio: float, pmf: float) -> int:
+    """One cell's walk: exactly the operations of _walk_numpy, in the same order."""
+    cdf = pmf
+    if not u > cdf:
+        return 0
+    step = 0.0
+    while True:
+        pmf = pmf * ((n - step) / (step + 1.0) * ratio)
+        cdf = cdf + pmf
+        step += 1.0
+        if not (u > cdf and n > step):
+            return int(step)
+
+
+def _compile():  # noqa: ANN202 - a numba dispatcher or None
+    """The compiled walk, or None without numba (numpy then walks, with the same result)."""
+    try:
+        import numba
+    except ImportError:
+        return None
+    one = numba.njit(cache=True)(_walk_one)
+
+    @numba.njit(cache=True)
+    def walk(u, n, ratio, pmf0):  # noqa: ANN001, ANN202 - a numba kernel
+        out = np.zeros(u.shape[0], dtype=np.int64)
+        for i in range(u.shape[0]):
+            out[i] = one(u[i], n[i], ratio[i], pmf0[i])
+        return out
+
+    return walk
+
+
+_walk_compiled = _compile()
 
 
 def multinomial_sequential(rng: np.random.Generator, n: np.ndarray, probabilities: np.ndarray) -> np.ndarray:

@@ -55,3 +55,20 @@ def test_multinomial_sequential_sums_and_shares():
     draws = multinomial_sequential(rng, np.full(50_000, 30), probabilities)
     assert (draws.sum(axis=1) == 30).all()
     np.testing.assert_allclose(draws.mean(axis=0) / 30, probabilities, atol=0.003)
+
+
+def test_compiled_walk_gives_the_numpy_counts():
+    """numba only speeds up the walk: the counts are identical to numpy's, cell by cell."""
+    import model.sampling as sampling
+
+    if sampling._walk_compiled is None:
+        pytest.skip("numba is not installed: the numpy walk is the only one")
+    rng = np.random.default_rng(5)
+    n = rng.integers(1, 300, size=300_000)
+    p = rng.uniform(0, 0.5, size=n.size) ** 2
+    keep = n * p * (1 - p) < 25
+    n, p, u = n[keep], p[keep], rng.random(keep.sum())
+    pmf0 = np.exp(n * np.log1p(-p))
+    numpy_counts = sampling._walk_numpy(u, n, p, pmf0)
+    compiled = sampling._walk_compiled(u, n.astype(np.float64), p / (1 - p), pmf0)
+    assert np.array_equal(numpy_counts, compiled)
