@@ -25,6 +25,9 @@ out = Console(width=None if sys.stdout.isatty() else 150)  # tables stay readabl
 EXIT_INPUT = 2
 
 Debug = Annotated[bool, typer.Option("--debug", help="show the full traceback on errors")]
+Workers = Annotated[int | None, typer.Option(help="processes; default: all cores (results do not depend on it)",
+                                             min=1)]
+Force = Annotated[bool, typer.Option("--force", help="replace an existing output folder")]
 
 
 def _fail(error: Exception, debug: bool) -> None:
@@ -34,33 +37,43 @@ def _fail(error: Exception, debug: bool) -> None:
     raise typer.Exit(EXIT_INPUT)
 
 
+def _run_and_write(load, out_dir: Path, force: bool, workers: int | None, debug: bool):  # noqa: ANN001, ANN202
+    """Refuse an existing folder (unless --force), load, run and write the folder; the RunResult,
+    or None after a one-line error (all checks happen before any work)."""
+    from model.output import write_run
+    from model.results import check_output_folder
+    from model.simulation import run as run_scenario
+
+    started, clock = datetime.now().astimezone(), time.perf_counter()
+    try:
+        check_output_folder(out_dir, force)
+        result = run_scenario(load(), workers=workers or os.cpu_count() or 1)
+        write_run(result, out_dir, force, started, time.perf_counter() - clock, ["birthbudget", *sys.argv[1:]])
+    except InputError as error:
+        _fail(error, debug)
+        return None
+    return result
+
+
 @app.command()
 def run(
     scenario: Annotated[Path, typer.Argument(help="scenario TOML file")],
     out_dir: Annotated[Path, typer.Option("--out", help="folder for the results")],
     replicates: Annotated[int | None, typer.Option(help="override [scenario] replicates", min=1)] = None,
     seed: Annotated[int | None, typer.Option(help="override [scenario] seed", min=0)] = None,
-    workers: Annotated[int | None, typer.Option(help="processes; default: all cores (results do not depend on it)",
-                                                min=1)] = None,
-    force: Annotated[bool, typer.Option("--force", help="replace an existing output folder")] = False,
+    workers: Workers = None,
+    force: Force = False,
     quiet: Annotated[bool, typer.Option("--quiet", help="do not print the summary")] = False,
     debug: Debug = False,
 ) -> None:
     """Run a scenario and write budget.csv, births.csv and manifest.json to --out."""
-    from model.output import write_run
-    from model.results import check_output_folder
     from model.scenario import load_scenario
-    from model.simulation import run as run_scenario
     from model.summary import print_summary
 
-    started, clock = datetime.now().astimezone(), time.perf_counter()
-    try:
-        check_output_folder(out_dir, force)
-        loaded = load_scenario(scenario, replicates=replicates, seed=seed)
-        result = run_scenario(loaded, workers=workers or os.cpu_count() or 1)
-        write_run(result, out_dir, force, started, time.perf_counter() - clock, ["birthbudget", *sys.argv[1:]])
-    except InputError as error:
-        _fail(error, debug)
+    clock = time.perf_counter()
+    result = _run_and_write(lambda: load_scenario(scenario, replicates=replicates, seed=seed),
+                            out_dir, force, workers, debug)
+    if result is None:
         return
     if not quiet:
         print_summary(result, out)
@@ -138,24 +151,15 @@ def sweep(
 def rerun(
     manifest_file: Annotated[Path, typer.Argument(help="DIR/manifest.json of an earlier run")],
     out_dir: Annotated[Path, typer.Option("--out", help="folder for the repeated run")],
-    workers: Annotated[int | None, typer.Option(help="processes (results do not depend on it)", min=1)] = None,
-    force: Annotated[bool, typer.Option("--force", help="replace an existing output folder")] = False,
+    workers: Workers = None,
+    force: Force = False,
     debug: Debug = False,
 ) -> None:
     """Repeat a run from its manifest (same resolved scenario, seed and replicates): identical files."""
-    from model.output import write_run
     from model.rerun import load_manifest
-    from model.results import check_output_folder
-    from model.simulation import run as run_scenario
 
-    started, clock = datetime.now().astimezone(), time.perf_counter()
-    try:
-        check_output_folder(out_dir, force)
-        loaded, _ = load_manifest(manifest_file)
-        result = run_scenario(loaded, workers=workers or os.cpu_count() or 1)
-        write_run(result, out_dir, force, started, time.perf_counter() - clock, ["birthbudget", *sys.argv[1:]])
-    except InputError as error:
-        _fail(error, debug)
+    clock = time.perf_counter()
+    if _run_and_write(lambda: load_manifest(manifest_file)[0], out_dir, force, workers, debug) is None:
         return
     out.print(f"wrote {out_dir} in {time.perf_counter() - clock:.1f} s (re-run of {manifest_file})", soft_wrap=True)
 

@@ -140,6 +140,12 @@ def _check_area_shares(value: dict[str, float] | None) -> dict[str, float] | Non
     return value
 
 
+def _shares_add_up_to_one(value: list[float]) -> list[float]:
+    if abs(sum(value) - 1) > 1e-9:
+        raise ValueError(f"shares must add up to 1 (they add up to {sum(value):.6g})")
+    return value
+
+
 class CostSharingSection(Strict):
     city_share: dict[str, Annotated[float, Field(ge=0, le=1)]] = Field(
         description="share of each area's cost paid by the city (市本级); the area pays the rest")
@@ -215,12 +221,7 @@ class HousingLine(LineSection):
     county_amounts: dict[str, dict[Literal["second", "third"], Annotated[float, Field(ge=0)]]] = Field(
         default_factory=dict, description="a county's own subsidy for homes bought there, paid by the county")
 
-    @field_validator("purchase_profile")
-    @classmethod
-    def _profile_sums_to_one(cls, value: list[float]) -> list[float]:
-        if abs(sum(value) - 1) > 1e-9:
-            raise ValueError(f"shares must add up to 1 (they add up to {sum(value):.6g})")
-        return value
+    _profile_adds_up = field_validator("purchase_profile")(_shares_add_up_to_one)
 
     @field_validator("county_amounts")
     @classmethod
@@ -290,12 +291,7 @@ class LineTiming(Strict):
                     "annual (in `annual_payment_month` of the next year)")
     annual_payment_month: Annotated[int, Field(ge=1, le=12)] = Field(3, description="month of the annual payment run")
 
-    @field_validator("application_lag")
-    @classmethod
-    def _lag_adds_up(cls, value: list[float]) -> list[float]:
-        if abs(sum(value) - 1) > 1e-9:
-            raise ValueError(f"shares must add up to 1 (they add up to {sum(value):.6g})")
-        return value
+    _lag_adds_up = field_validator("application_lag")(_shares_add_up_to_one)
 
 
 class DisbursementSection(Strict):
@@ -366,12 +362,17 @@ class LoadedScenario:
 
     def file_of(self, dotted: str) -> str:
         """The file that set `dotted` or the nearest enclosing table."""
-        key = dotted
-        while key:
-            if key in self.origin:
-                return self.origin[key]
-            key = key.rpartition(".")[0]
-        return str(self.files[0])
+        return origin_file(self.origin, dotted, str(self.files[0]))
+
+
+def origin_file(origin: dict[str, str], dotted: str, default: str) -> str:
+    """The file that set `dotted`, or the one that set its nearest enclosing table."""
+    key = dotted
+    while key:
+        if key in origin:
+            return origin[key]
+        key = key.rpartition(".")[0]
+    return default
 
 
 def _read_toml(path: Path) -> dict[str, Any]:

@@ -31,7 +31,7 @@ from model.numbers import Bounded
 from model.overrides import BirthsOverride, read_births_override
 from model.realise import central, per_replicate, realise
 from model.rng import Streams, block_bounds
-from model.scenario import LoadedScenario, Scenario
+from model.scenario import LoadedScenario, Scenario, origin_file
 from model.uncertainty import Distribution
 from model.yearpath import YearPath, series
 
@@ -51,12 +51,7 @@ class Prepared:
     profiles: dict[str, np.ndarray] | None = None  # line → [area, month arising, month approved]
 
     def source_file(self, dotted: str) -> str:
-        key = dotted
-        while key:
-            if key in self.origin:
-                return self.origin[key]
-            key = key.rpartition(".")[0]
-        return "scenario"
+        return origin_file(self.origin, dotted, "scenario")
 
 
 @dataclass
