@@ -86,10 +86,16 @@ def test_excel_encodings_accepted_when_unambiguous(tmp_path):
     assert result.exit_code == 0, result.output
 
 
+def _interruptible() -> None:
+    # A shell's background job starts with Ctrl-C ignored, and Python keeps that: give the run the
+    # default disposition an analyst's terminal gives it, so the test is about the program.
+    signal.signal(signal.SIGINT, signal.SIG_DFL)
+
+
 def _start_run(out, replicates=4000):
     return subprocess.Popen([sys.executable, "-m", "model", "run", str(BASELINE), "--out", str(out), "--force",
                              "--replicates", str(replicates), "--workers", "1", "--quiet"],
-                            cwd=REPO, stdout=subprocess.PIPE, stderr=subprocess.PIPE)
+                            cwd=REPO, stdout=subprocess.PIPE, stderr=subprocess.PIPE, preexec_fn=_interruptible)
 
 
 @pytest.mark.parametrize("how", [signal.SIGINT, signal.SIGKILL])
