@@ -88,14 +88,17 @@ def read_table(path: str | Path, spec: TableSpec) -> pd.DataFrame:
 
 def _check_field_counts(text: str, path: Path) -> None:
     """Every row has as many fields as the header (pandas would otherwise shift columns)."""
-    rows = csv.reader(io.StringIO(text))
-    header = next(rows, None)
-    if header is None:
-        raise InputError(path, None, "the file is empty")
-    for number, row in enumerate(rows, start=2):
-        if row and len(row) != len(header):
-            raise InputError(path, f"line {number}", f"not a valid CSV row: {len(row)} fields where the header "
-                             f"has {len(header)} ({', '.join(header)})")
+    rows = csv.reader(io.StringIO(text, newline=""))  # the csv module's own line handling (\r, \r\n)
+    try:
+        header = next(rows, None)
+        if header is None:
+            raise InputError(path, None, "the file is empty")
+        for number, row in enumerate(rows, start=2):
+            if row and len(row) != len(header):
+                raise InputError(path, f"line {number}", f"not a valid CSV row: {len(row)} fields where the header "
+                                 f"has {len(header)} ({', '.join(header)})")
+    except csv.Error as error:
+        raise InputError(path, None, f"not a valid CSV table: {error}") from None
 
 
 def _check_columns(frame: pd.DataFrame, spec: TableSpec, path: Path) -> None:
