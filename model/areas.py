@@ -18,8 +18,13 @@ AREA_NAMES_ZH: dict[str, str] = {
 DISTRICTS: tuple[str, ...] = ("dongbao", "duodao", "zhanghe")
 
 CITY = "city"
-PAYERS: tuple[str, ...] = (CITY, *AREAS)
-PAYER_NAMES_ZH: dict[str, str] = {CITY: "市本级", **AREA_NAMES_ZH}
+PAYERS: tuple[str, ...] = (CITY, *AREAS)  # Jingmen's own budgets
+# Budgets above the city: they appear only for lines they fund (the national childcare
+# subsidy, the income-tax deduction, family-planning awards), so a run of the plan's own
+# lines has exactly the payers above.
+PROVINCE, CENTRAL = "province", "central"
+HIGHER_LEVELS: tuple[str, ...] = (PROVINCE, CENTRAL)
+PAYER_NAMES_ZH: dict[str, str] = {CITY: "市本级", **AREA_NAMES_ZH, PROVINCE: "湖北省级", CENTRAL: "中央财政"}
 
 # The census publishes five units; 漳河新区 is counted in 东宝区 and 屈家岭 in 京山市.
 CENSUS_UNIT_OF_AREA: dict[str, str] = {

@@ -24,6 +24,7 @@ DATA_DIR = Path(str(resources.files("model") / "data"))
 AGES = 50  # single years 0..49: women are followed until their 50th birthday
 FERTILE = slice(15, 50)
 ORDERS = 4  # birth transitions: 1st, 2nd, 3rd, 4th and later
+OLDEST = 100  # last age of the life table (family-planning award recipients are followed to it)
 
 AREA = Column("str", allowed=AREAS)
 AGE = Column("int", 0, AGES - 1)
@@ -51,6 +52,9 @@ SPECS: dict[str, TableSpec] = {
                                                    "status": Column("str")}, key=("year",)),
     "housing_destination": TableSpec("housing destination", {"from_area": AREA, "to_area": AREA, "share": SHARE},
                                      key=("from_area", "to_area")),
+    "family_planning_recipients": TableSpec("family-planning award recipients", {
+        "scheme": Column("str"), "age": Column("int", 0, OLDEST), "recipients": Column("float", 0)},
+        key=("scheme", "age")),
 }
 
 
@@ -70,6 +74,8 @@ class BaseData:
     unit_share_of_area: np.ndarray  # [area] resident share of the census unit each area belongs to
     births_history: dict[int, float]  # city births before the base year
     housing_destination: np.ndarray  # [from_area, to_area] share of purchases
+    q_both_all_ages: np.ndarray | None = None  # [age 0..100] both sexes (read when the award line is priced)
+    award_recipients: dict[str, np.ndarray] = field(default_factory=dict)  # scheme → [age 0..100] base year
     files: dict[str, Path] = field(default_factory=dict)  # table → file used
 
 
@@ -203,9 +209,34 @@ def load_base_data(scenario: Scenario) -> BaseData:
                          f"shares add up to {sums[int(np.argmax(off))]:.6g}; they must add up to 1 (where the "
                          "qualifying homes of that area's families are)")
 
+    q_all, awards = None, {}
+    if scenario.lines.family_planning_awards.enabled:
+        _complete(life.reset_index(), files["life_table"], "age", range(OLDEST + 1))
+        q_all = life.q_both.reindex(range(OLDEST + 1)).to_numpy()
+        if q_all[-1] != 1:
+            raise InputError(files["life_table"], f"age {OLDEST}, column 'q_both'",
+                             f"is {q_all[-1]:g}; the last age of the table must be 1 (award recipients are followed to it)")
+        awards = award_recipients(table("family_planning_recipients"), files["family_planning_recipients"],
+                                  list(scenario.lines.family_planning_awards.schemes))
+
     return BaseData(
         women=women, women_by_age=by_age, unit_share_of_area=unit_shares, parity_share=parity_share, fertility_shape=shape, base_births=base_births,
         q_female=q_female, q_child=q_child, migration=migration, area_population_share=population_share,
         births_history=dict(zip(history.year.astype(int), history.births.astype(float), strict=True)),
-        housing_destination=destination, files=files,
+        housing_destination=destination, q_both_all_ages=q_all, award_recipients=awards, files=files,
     )
+
+
+def award_recipients(frame: pd.DataFrame, path: Path, schemes: list[str]) -> dict[str, np.ndarray]:
+    """scheme → recipients by age 0..100 in the base year (ages without a row have none)."""
+    out = {}
+    for scheme in schemes:
+        rows = frame[frame.scheme == scheme]
+        if rows.empty:
+            known = ", ".join(sorted(set(frame.scheme))) or "none"
+            raise InputError(path, "column 'scheme'", f"no rows for the scheme {scheme!r} of "
+                             f"[lines.family_planning_awards.schemes]; the table has: {known}")
+        by_age = np.zeros(OLDEST + 1)
+        by_age[rows.age.to_numpy()] = rows.recipients.to_numpy()
+        out[scheme] = by_age
+    return out

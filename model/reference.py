@@ -92,6 +92,13 @@ def _rows(model: type[BaseModel], prefix: str, defaults: dict[str, Any], sources
         if isinstance(annotation, type) and issubclass(annotation, BaseModel) and annotation not in VALUE_MODELS:
             nested.append((key, annotation))
             continue
+        value_type = typing.get_args(annotation)[1] if typing.get_origin(annotation) is dict else None
+        if isinstance(value_type, type) and issubclass(value_type, BaseModel):  # a table of sections (award schemes)
+            ids = sorted({k[len(key) + 1:].split(".")[0] for k in defaults if k.startswith(key + ".")})
+            description = (info.description or "").replace("|", "/")
+            out.append(f"| `{key}` | table of sections | {description} | `{', '.join(ids) or '—'}` | |")
+            nested += [(f"{key}.{item}", value_type) for item in ids]
+            continue
         bounds = next((m for m in info.metadata if isinstance(m, Bounded)), None)
         default = defaults.get(key, info.default if info.default is not None and not callable(info.default) else None)
         source = sources.get(key)

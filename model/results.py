@@ -24,7 +24,7 @@ import numpy as np
 import pandas as pd
 
 from model import __version__
-from model.areas import AREAS, PAYERS
+from model.areas import AREAS
 from model.engine import AGE_GROUP_LABELS
 from model.errors import InputError
 from model.rng import BLOCK_SIZE
@@ -57,20 +57,29 @@ def tidy(values: np.ndarray, labels: list[tuple[str, list[Any]]]) -> pd.DataFram
     return frame.reset_index()
 
 
-def _cube_table(cube: np.ndarray, years: list[int], result: RunResult) -> pd.DataFrame:
-    full = with_totals(cube, axes=(2, 3))
-    return tidy(full, [("year", years), ("line", [*result.line_ids, ALL]), ("payer", [*PAYERS, ALL])])
+def with_outlay_total(cube: np.ndarray, kinds: list[str]) -> np.ndarray:
+    """[rep, year, line, payer] + an `all` line and an `all` payer: the `all` line adds up the
+    outlay lines only, so revenue forgone and memo items never enter a total of spending."""
+    outlays = cube[:, :, [kind == "outlay" for kind in kinds]].sum(axis=2, keepdims=True)
+    return with_totals(np.concatenate([cube, outlays], axis=2), axes=(3,))
+
+
+def _cube_table(cube: np.ndarray, years: list[int], result: RunResult, basis: str | None = None) -> pd.DataFrame:
+    full = with_outlay_total(cube, result.line_kinds)
+    frame = tidy(full, [("year", years), ("line", [*result.line_ids, ALL]), ("payer", [*result.payer_ids, ALL])])
+    kinds = {**dict(zip(result.line_ids, result.line_kinds, strict=True)), ALL: "outlay"}
+    if basis is not None:
+        frame.insert(3, "basis", basis)
+    frame.insert(frame.columns.get_loc("payer") + (2 if basis else 1), "kind", frame.line.map(kinds))
+    return frame
 
 
 def budget_table(result: RunResult) -> pd.DataFrame:
-    """budget.csv: accrual rows, then cash rows when the disbursement stage ran."""
+    """budget.csv: accrual rows, then cash rows when the disbursement stage ran. `kind` says
+    whether a line is an outlay, revenue forgone or a memo item; `all` lines add up outlays."""
     years = list(result.calendar.budget_years)
-    parts = []
-    for basis, cube in (("accrual", result.accrual), ("cash", result.cash)):
-        if cube is not None:
-            frame = _cube_table(cube, years, result)
-            frame.insert(3, "basis", basis)
-            parts.append(frame)
+    parts = [_cube_table(cube, years, result, basis)
+             for basis, cube in (("accrual", result.accrual), ("cash", result.cash)) if cube is not None]
     return pd.concat(parts, ignore_index=True)
 
 
@@ -125,7 +134,7 @@ def impact_table(result: RunResult) -> pd.DataFrame:
     Ratios are taken per replicate, then summarised over the replicates where they exist.
     """
     impact = result.impact
-    outlays = result.accrual.sum(axis=(2, 3))  # [rep, year]
+    outlays = result.outlays(result.accrual).sum(axis=(2, 3))  # [rep, year]
     columns = {
         "induced_births": (impact["induced_births"], None),
         "cost_per_induced_birth": (outlays, impact["induced_births"]),
@@ -156,18 +165,24 @@ def replicates_writer(result: RunResult) -> Callable[[Path], None]:
             np.savez_compressed(
                 handle, accrual=result.accrual, births=result.births,
                 **({} if result.cash is None else {"cash": result.cash, "payables": result.payables}),
-                years=result.calendar.budget_years, lines=np.array(result.line_ids), payers=np.array(PAYERS),
+                years=result.calendar.budget_years, lines=np.array(result.line_ids),
+                kinds=np.array(result.line_kinds), payers=np.array(result.payer_ids),
                 seed=result.loaded.scenario.scenario.seed, **{f"impact_{k}": v for k, v in result.impact.items()})
     return write
 
 
-def totals_by(result: RunResult, axis: str) -> pd.DataFrame:
-    """Budget-period totals (start_year..end_year) by line or by payer: mean and 5-95% range."""
-    period = result.accrual.sum(axis=1)  # [rep, line, payer]
+def totals_by(result: RunResult, axis: str, kind: str = "outlay") -> pd.DataFrame:
+    """Budget-period totals (start_year..end_year) of one kind of line, by line or by payer:
+    mean and 5-95% range (empty when the run has no line of that kind)."""
+    chosen = [k == kind for k in result.line_kinds]
+    period = result.accrual[:, :, chosen].sum(axis=1)  # [rep, line, payer]
+    lines = [line for line, keep in zip(result.line_ids, chosen, strict=True) if keep]
+    if not lines:
+        return pd.DataFrame(columns=[axis, "mean", *QUANTILES])
     if axis == "line":
-        values, labels = with_totals(period.sum(axis=2), axes=(1,)), [*result.line_ids, ALL]
+        values, labels = with_totals(period.sum(axis=2), axes=(1,)), [*lines, ALL]
     else:
-        values, labels = with_totals(period.sum(axis=1), axes=(1,)), [*PAYERS, ALL]
+        values, labels = with_totals(period.sum(axis=1), axes=(1,)), [*result.payer_ids, ALL]
     stats = summarise(values)
     return pd.DataFrame({axis: labels, **{k: v for k, v in stats.items()}})
 

@@ -74,6 +74,14 @@ class Strict(BaseModel):
         return self
 
 
+def _month(value: Any) -> str:
+    if isinstance(value, int):
+        value = f"{value}-01"
+    if not isinstance(value, str) or not re.fullmatch(r"\d{4}-(0[1-9]|1[0-2])", value):
+        raise ValueError("expected a month as \"YYYY-MM\" (e.g. \"2025-01\") or a year")
+    return value
+
+
 class ScenarioSection(Strict):
     name: str = Field(description="short name shown in reports")
     description: str = Field("", description="what question the scenario answers")
@@ -84,14 +92,7 @@ class ScenarioSection(Strict):
     seed: int = Field(ge=0, description="seed of every random stream")
     policy_start: str = Field(description="month the plan took effect, YYYY-MM")
 
-    @field_validator("policy_start", mode="before")
-    @classmethod
-    def _year_month(cls, value: Any) -> str:
-        if isinstance(value, int):
-            value = f"{value}-01"
-        if not isinstance(value, str) or not re.fullmatch(r"\d{4}-(0[1-9]|1[0-2])", value):
-            raise ValueError("expected a month as \"YYYY-MM\" (e.g. \"2023-01\") or a year")
-        return value
+    _policy_start_month = field_validator("policy_start", mode="before")(_month)
 
     @property
     def policy_start_year(self) -> int:
@@ -165,6 +166,8 @@ class DataSection(Strict):
     net_migration: str | None = Field(None, description="CSV `area, age, rate` (net migrants per woman-year)")
     census_units: str | None = Field(None, description="CSV `census_unit, resident_share`")
     births_history: str | None = Field(None, description="CSV `year, births, status` before the base year")
+    family_planning_recipients: str | None = Field(
+        None, description="CSV `scheme, age, recipients`: family-planning award recipients in the base year")
     housing_destination: str | None = Field(None, description="CSV `from_area, to_area, share`")
 
 
@@ -208,6 +211,98 @@ class AllowanceLine(LineSection):
         description="months paid from the birth month (the child life table covers ages 0-4)")
     birth_orders: list[Literal[1, 2, 3]] = Field(
         [3], min_length=1, description="birth orders paid (3 = third and later); [2, 3] extends it to second children")
+    net_of_national_subsidy: bool = Field(
+        False, description="the city only tops up to `monthly_amount`: from the national childcare subsidy's start it "
+                           "pays monthly_amount minus the national monthly amount (never below 0); "
+                           "false: both are paid in full")
+
+
+class FundedFromAbove(Strict):
+    """Lines the central government and the province co-fund: who bears what share."""
+
+    local_share: Share = Field(
+        description="share of the cost borne by local budgets (province, city, districts, counties); "
+                    "the central government bears the rest")
+    province_share_of_local: Share = Field(
+        description="share of the local part borne by Hubei province; the rest follows the area's city/area rule")
+
+
+class NationalSubsidyLine(LineSection, FundedFromAbove):
+    annual_amount: MoneyByYear = Field(description="yuan per child under 3 per year (paid pro rata by month)")
+    start: str = Field(description="first month of the subsidy, YYYY-MM; children born earlier get the months "
+                                   "they are under 3 from then on")
+    months: Annotated[int, Field(ge=1, le=60)] = Field(description="months of age covered from birth (36: under 3)")
+
+    _start_month = field_validator("start", mode="before")(_month)
+
+    @property
+    def start_year(self) -> int:
+        return int(self.start[:4])
+
+    @property
+    def start_month(self) -> int:
+        return int(self.start[5:])
+
+
+class Centre(Strict):
+    name: str = Field(description="the centre or institution")
+    area: Literal[AREAS] = Field(description="area where it is")  # type: ignore[valid-type]
+    opens: Year = Field(description="year the construction subsidy is paid and operating subsidies start")
+    closes: Year = Field(MAX_END_YEAR, description="last year of operating subsidies")
+    construction_subsidy: Annotated[float, Field(ge=0)] = Field(description="one-off yuan in the opening year")
+    operating_subsidy: Annotated[float, Field(ge=0)] = Field(description="yuan a year from the opening year on")
+    paid_by: Literal["rule", "city", "area"] = Field(
+        "rule", description="rule: the area's city/area shares; city: the city pays all (its own centre); "
+                            "area: the district or county pays all")
+
+
+class CentresLine(LineSection):
+    centres: list[Centre] = Field(description="schedule of public demonstration centres (fixed numbers)")
+    pilots_per_year: num.path(0) = Field(description="institutions selected as demonstration pilots each year, "
+                                                     "city-wide (split by residents)")
+    pilot_construction_subsidy: Money = Field(description="one-off yuan per selected pilot institution")
+    pilot_operating_subsidy: Money = Field(description="yuan a year per pilot institution while it is a pilot")
+    pilot_years: Annotated[int, Field(ge=1, le=10)] = Field(description="years a pilot receives operating subsidies")
+
+
+class IncomeTaxLine(LineSection, FundedFromAbove):
+    deduction_per_month: MoneyByYear = Field(description="deduction per child under 3 per month (yuan), by year")
+    taxable_parent_share: Share = Field(description="share of children under 3 whose parents have taxable income")
+    marginal_rate: num.number(0, 0.45) = Field(description="mean marginal income-tax rate on the deducted amount")
+    settlement_share: Share = Field(description="share of the deduction taken at the annual settlement (汇算清缴) "
+                                                "in the next year rather than in monthly withholding")
+    settlement_month: Annotated[int, Field(ge=1, le=12)] = Field(description="month of the next year when the "
+                                                                             "settlement refunds arrive")
+
+
+class FeeWaiverLine(LineSection):
+    hardship_share: Share = Field(description="share of children in care from families in economic hardship")
+    waived_share: Share = Field(description="share of the fee waived for them")
+    nursery_fee: MoneyByYear = Field(description="yuan a year for a nursery (托育) place, by year")
+    kindergarten_fee: MoneyByYear = Field(description="yuan a year of kindergarten (保教费) fees, by year")
+    kindergarten_enrolment_rate: ShareByYear = Field(description="share of children aged 3-5 in kindergarten")
+    kindergarten_fee_years: num.path(0, 3) = Field(
+        description="years of the three kindergarten years that still carry a fee, by year")
+
+
+class AwardScheme(Strict):
+    name_zh: str = Field(description="Chinese name of the scheme")
+    entry_age: Annotated[int, Field(ge=0, le=100)] = Field(description="age at which recipients enter")
+    annual_amount: MoneyByYear = Field(description="yuan per recipient per year, by year")
+    entrants_per_year: num.path(0) = Field(description="new recipients a year, city-wide, by year")
+
+
+class AwardsLine(LineSection, FundedFromAbove):
+    schemes: dict[str, AwardScheme] = Field(
+        description="schemes by id; their base-year recipients by age are the table family_planning_recipients")
+
+
+class HousingFundLine(LineSection):
+    purchases_per_year: num.path(0) = Field(
+        description="home purchases a year with a provident-fund loan by families with two or more minors")
+    at_limit_share: Share = Field(description="share of those loans that the standard limit would cap")
+    loan_limit: MoneyByYear = Field(description="standard provident-fund loan limit (yuan), by year")
+    limit_multiplier: num.number(1, 3) = Field(description="limit for families with two or more minors (× standard)")
 
 
 class HousingLine(LineSection):
@@ -249,6 +344,12 @@ class LinesSection(Strict):
     third_child_allowance: AllowanceLine
     housing_subsidy: HousingLine
     maternity_insurance_subsidy: MaternityLine
+    national_childcare_subsidy: NationalSubsidyLine
+    demonstration_centres: CentresLine
+    iit_deduction_revenue: IncomeTaxLine
+    fee_waivers: FeeWaiverLine
+    family_planning_awards: AwardsLine
+    housing_fund_limit: HousingFundLine
 
 
 class BehaviourSection(Strict):
@@ -304,6 +405,11 @@ class DisbursementSection(Strict):
     third_child_allowance: LineTiming
     housing_subsidy: LineTiming
     maternity_insurance_subsidy: LineTiming
+    national_childcare_subsidy: LineTiming
+    demonstration_centres: LineTiming
+    fee_waivers: LineTiming
+    family_planning_awards: LineTiming
+    # iit_deduction_revenue and housing_fund_limit have no claims: their timing is in the line
 
 
 class OutputSection(Strict):
@@ -343,6 +449,17 @@ PATH_KEYS = {("scenario", "extends"), ("demography", "births_override")} | {
     ("data", name) for name in DataSection.model_fields}
 # Tables that are values, not sections: a child replaces them whole.
 LEAF_TABLES = {("cost_sharing", "city_share")}
+
+
+def _is_leaf(path: tuple[str, ...]) -> bool:
+    """Tables replaced whole: the cost-sharing shares, and a line's own `city_share`."""
+    return path in LEAF_TABLES or (len(path) == 3 and path[0] == "lines" and path[2] == "city_share")
+
+
+def _is_section_path(path: tuple[str, ...]) -> bool:
+    """Where a child's table merges key by key: the top sections, their tables, and the award schemes
+    (`lines.family_planning_awards.schemes.<id>`), so a child may change one scheme's amount."""
+    return len(path) < 3 or (len(path) <= 4 and path[0] == "lines" and path[2] == "schemes")
 # Inline tables that are one value (a year path or a distribution), never a section.
 VALUE_TABLE_KEYS = {"values", "after", "before", "dist"}
 
@@ -402,11 +519,11 @@ def _merge(into: dict[str, Any], layer: dict[str, Any], origin: dict[str, str], 
     for key, value in layer.items():
         path = (*prefix, key)
         dotted = ".".join(path)
-        is_section = isinstance(value, dict) and path not in LEAF_TABLES and not (
-            VALUE_TABLE_KEYS & value.keys()) and len(path) < 3
+        is_section = isinstance(value, dict) and not _is_leaf(path) and not (
+            VALUE_TABLE_KEYS & value.keys()) and _is_section_path(path)
         if is_section and isinstance(into.get(key), dict):
             _merge(into[key], value, origin, file, path)
-        elif isinstance(into.get(key), dict) and len(path) < 3 and path not in LEAF_TABLES and not (
+        elif isinstance(into.get(key), dict) and _is_section_path(path) and not _is_leaf(path) and not (
                 VALUE_TABLE_KEYS & into[key].keys()) and not isinstance(value, dict):
             raise InputError(file, dotted, f"expected a table [{dotted}] with keys, got {type(value).__name__}")
         else:
@@ -530,7 +647,7 @@ def flat_defaults() -> dict[str, Any]:
     flat: dict[str, Any] = {}
 
     def walk(path: tuple[str, ...], node: Any) -> None:
-        if isinstance(node, dict) and path not in LEAF_TABLES and not (VALUE_TABLE_KEYS & node.keys()):
+        if isinstance(node, dict) and not _is_leaf(path) and not (VALUE_TABLE_KEYS & node.keys()):
             for key, value in node.items():
                 walk((*path, key), value)
         else:

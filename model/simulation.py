@@ -19,12 +19,12 @@ from model.areas import AREAS
 from model.behaviour import response_multiplier
 from model.calendar import Calendar
 from model.calibration import Calibration, calibrate, initial_women
-from model.cost_sharing import payer_matrix, split_by_payer
+from model.cost_sharing import fixed_payer_matrix, payer_matrix, payers_of, split_by_payer
 from model.disbursement import allowance_cash, approval_profile, one_off_cash
 from model.engine import Demography, EngineInputs, simulate_block
 from model.errors import InputError
 from model.inputs import BaseData, area_split, load_base_data
-from model.lines import LINES, LineContext
+from model.lines import LINE_BY_ID, LINES, LineContext
 from model.lines.base import Entitlement, ParameterContext
 from model.memory import check_memory
 from model.numbers import Bounded
@@ -48,6 +48,7 @@ class Prepared:
     central_women: np.ndarray  # [area, age, parity, group] at central parameter values
     override: BirthsOverride | None
     line_ids: list[str]
+    payer_ids: tuple[str, ...]  # Jingmen's budgets, plus province and central when a line is co-funded
     profiles: dict[str, np.ndarray] | None = None  # line → [area, month arising, month approved]
 
     def source_file(self, dotted: str) -> str:
@@ -83,6 +84,18 @@ class RunResult:
         return self.prepared.line_ids
 
     @property
+    def payer_ids(self) -> tuple[str, ...]:
+        return self.prepared.payer_ids
+
+    @property
+    def line_kinds(self) -> list[str]:
+        return [LINE_BY_ID[line_id].kind for line_id in self.line_ids]
+
+    def outlays(self, cube: np.ndarray) -> np.ndarray:
+        """[rep, year, line, payer] → the outlay lines only (revenue forgone and memo items are never added)."""
+        return cube[:, :, [kind == "outlay" for kind in self.line_kinds]]
+
+    @property
     def calendar(self) -> Calendar:
         return self.prepared.calendar
 
@@ -110,10 +123,11 @@ def prepare(loaded: LoadedScenario) -> Prepared:
     override = None
     if scenario.demography.births_override:
         override = read_births_override(scenario.demography.births_override, calendar.base_year, calendar.end_year)
+    line_ids = [line.id for line in LINES if getattr(scenario.lines, line.id).enabled]
     prepared = Prepared(
         scenario=scenario, origin=loaded.origin, base=base, calendar=calendar, calibration=calibration,
-        central_women=women, override=override,
-        line_ids=[line.id for line in LINES if getattr(scenario.lines, line.id).enabled],
+        central_women=women, override=override, line_ids=line_ids,
+        payer_ids=payers_of([getattr(scenario.lines, line_id) for line_id in line_ids]),
     )
     _check_line_inputs(prepared)
     return prepared
@@ -163,11 +177,26 @@ def _check_line_inputs(prepared: Prepared) -> None:
             if calendar.base_year - k not in base.births_history:
                 raise InputError(base.files["births_history"], "year",
                                  f"needs births for {calendar.base_year - k} (earlier_births_qualify)")
-    if "childcare_slot_subsidy" in prepared.line_ids:
-        for k in (1, 2, 3):
+    # lines that count children by age need the births of the years before the base year
+    history_depth = {"childcare_slot_subsidy": 3, "iit_deduction_revenue": 3, "fee_waivers": 6}
+    for line_id, depth in history_depth.items():
+        if line_id not in prepared.line_ids:
+            continue
+        for k in range(1, depth + 1):
             if calendar.base_year - k not in base.births_history:
                 raise InputError(base.files["births_history"], "year",
-                                 f"needs births for {calendar.base_year - k} (children under 3 in the base year)")
+                                 f"needs births for {calendar.base_year - k} ({line_id} counts children aged "
+                                 f"up to {depth - 1} from the base year on)")
+    if "national_childcare_subsidy" in prepared.line_ids:
+        national = scenario.lines.national_childcare_subsidy
+        first = calendar.month_index(national.start_year, national.start_month)
+        if first < national.months:
+            earliest = f"{calendar.base_year + national.months // 12}-{national.months % 12 + 1:02d}"
+            raise InputError(prepared.source_file("lines.national_childcare_subsidy.start"),
+                             "lines.national_childcare_subsidy.start",
+                             f"{national.start} is too early: children under {national.months} months then were born "
+                             f"before the base year {calendar.base_year}, which the model does not follow; "
+                             f"the start must be {earliest} or later")
 
 
 def _extreme(value: float | Distribution, high: bool) -> float:
@@ -243,7 +272,7 @@ def approval_profiles(prepared: Prepared) -> dict[str, np.ndarray]:
     timing = prepared.scenario.disbursement
     return {line_id: np.stack([approval_profile(entitlement.claims[:, :, a].mean(axis=0), getattr(timing, line_id))
                                for a in range(len(AREAS))])
-            for line_id, entitlement in pilot.entitlements.items()}
+            for line_id, entitlement in pilot.entitlements.items() if LINE_BY_ID[line_id].cash is None}
 
 
 def cash_of(line_id: str, entitlement: Entitlement, prepared: Prepared) -> np.ndarray:
@@ -252,6 +281,17 @@ def cash_of(line_id: str, entitlement: Entitlement, prepared: Prepared) -> np.nd
     if entitlement.by_cohort is not None:
         return allowance_cash(entitlement.by_cohort, profiles, timing)
     return one_off_cash(entitlement.yuan, profiles, timing)
+
+
+def payer_parts(entitlement: Entitlement, matrix: np.ndarray,
+                payers: tuple[str, ...]) -> list[tuple[Entitlement, np.ndarray]]:
+    """The entitlement in parts with one payer rule each: the area rule, then any fixed payers."""
+    if not entitlement.fixed_payer:
+        return [(entitlement, matrix)]
+    rest = entitlement.yuan - sum(entitlement.fixed_payer.values())
+    parts = [(Entitlement(rest, entitlement.claims), matrix)]
+    return parts + [(Entitlement(yuan, entitlement.claims), fixed_payer_matrix(rule, payers))
+                    for rule, yuan in entitlement.fixed_payer.items()]
 
 
 def run_block(prepared: Prepared, block: int, first: int, stop: int) -> BlockResult:
@@ -273,17 +313,27 @@ def run_block(prepared: Prepared, block: int, first: int, stop: int) -> BlockRes
         if line.id not in prepared.line_ids:
             continue
         section = getattr(realised.lines, line.id)
-        payers = payer_matrix(realised, section)
-        monthly = drawn.entitlements[line.id].yuan  # [rep, month, area]
-        yearly = calendar.by_year(monthly)  # [rep, simulated year, area]
-        by_line.append(split_by_payer(yearly[:, budget], payers))
+        entitlement = drawn.entitlements[line.id]
+        parts = payer_parts(entitlement, payer_matrix(realised, section, prepared.payer_ids), prepared.payer_ids)
+        yearly = calendar.by_year(entitlement.yuan)  # [rep, simulated year, area]
+        by_line.append(sum(split_by_payer(calendar.by_year(part.yuan)[:, budget], payers) for part, payers in parts))
         if prepared.profiles is not None:
-            cash = calendar.by_year(cash_of(line.id, drawn.entitlements[line.id], prepared))
-            cash_by_line.append(split_by_payer(cash[:, budget], payers))
-            # payables at each year end: entitled so far minus paid so far (from the first simulated
-            # month), from the year before the first budget year (what the budget inherits)
-            owed = np.cumsum(yearly - cash, axis=1)[:, payable_years]
-            payables_by_line.append(split_by_payer(owed, payers))
+            line_cash, line_owed = 0.0, 0.0
+            for part, payers in parts:
+                if line.cash is not None:
+                    cash = calendar.by_year(line.cash(context, section, part.yuan))
+                elif part is entitlement:
+                    cash = calendar.by_year(cash_of(line.id, part, prepared))
+                else:
+                    cash = calendar.by_year(one_off_cash(part.yuan, prepared.profiles[line.id],
+                                                         getattr(prepared.scenario.disbursement, line.id)))
+                line_cash = line_cash + split_by_payer(cash[:, budget], payers)
+                # payables at each year end: entitled so far minus paid so far (from the first simulated
+                # month), from the year before the first budget year (what the budget inherits)
+                owed = np.cumsum(calendar.by_year(part.yuan) - cash, axis=1)[:, payable_years]
+                line_owed = line_owed + split_by_payer(owed, payers)
+            cash_by_line.append(line_cash)
+            payables_by_line.append(line_owed)
         if line.birth_linked:
             linked_spend += yearly[:, budget].sum(axis=2)
             if induced_spend is not None:
@@ -291,7 +341,7 @@ def run_block(prepared: Prepared, block: int, first: int, stop: int) -> BlockRes
                 induced_spend += calendar.by_year(induced)[:, budget].sum(axis=2)
 
     def stacked(parts: list[np.ndarray]) -> np.ndarray:
-        empty = np.zeros((replicates, n_years, 0, len(AREAS) + 1))
+        empty = np.zeros((replicates, n_years, 0, len(prepared.payer_ids)))
         return np.stack(parts, axis=2).astype(np.float64) if parts else empty
 
     accrual = stacked(by_line)
@@ -305,7 +355,7 @@ def run_block(prepared: Prepared, block: int, first: int, stop: int) -> BlockRes
     payables = None
     if prepared.profiles is not None:
         payables = (np.stack(payables_by_line, axis=2) if payables_by_line
-                    else np.zeros((replicates, len(calendar.payable_years), 0, len(AREAS) + 1)))
+                    else np.zeros((replicates, len(calendar.payable_years), 0, len(prepared.payer_ids))))
     return BlockResult(accrual=accrual, cash=stacked(cash_by_line) if prepared.profiles is not None else None,
                        payables=payables,
                        births=births.astype(np.float64),

@@ -71,6 +71,14 @@ OWN_DISTRICT = 0.80
 COUNTY_TO_DISTRICTS = 0.10
 DISTRICT_MARKET_SHARE = {"dongbao": 0.40, "duodao": 0.45, "zhanghe": 0.15}
 
+# Family-planning award recipients in the base year, city-wide (assumption: no Jingmen roster
+# was found). Rural reward (奖励扶助, parents aged 60+ of rural only-child and two-daughter
+# families): ≈1.0M rural residents, ≈25% aged 60+, ≈12% of them qualifying → ≈30,000.
+# Special assistance (特别扶助, parents 49+ whose only child died or is disabled): China's
+# ≈1M bereaved families × Jingmen's 0.18% population share × 2 parents ≈ 1,500 each.
+AWARD_STOCK = {"rural_reward": (60, 30_000), "special_disabled": (49, 1_500), "special_bereaved": (49, 1_500)}
+AWARD_ENTRANT_GROWTH = 0.03  # assumption: each year's entrants 3% more than the year before's
+
 AREAS = ["dongbao", "duodao", "zhanghe", "jingshan", "zhongxiang", "shayang", "qujialing"]
 DISTRICTS = ["dongbao", "duodao", "zhanghe"]
 MAX_AGE = 49  # women are followed from birth to their 50th birthday
@@ -151,8 +159,11 @@ def parity_by_age(asfr: pd.DataFrame) -> pd.DataFrame:
 
 
 def life_table() -> pd.DataFrame:
-    """Female q(x) 0..100 (Gompertz–Makeham scaled to the female e0) and both-sex q(0..4)."""
+    """Female q(x) 0..100 (Gompertz–Makeham scaled to the female e0); both sexes: children's
+    q(0..4) from IMR and U5MR, adults the mean of the female and male tables (male scaled to
+    the male e0), as for couples receiving family-planning awards."""
     female_e0 = E0_CHINA_2020 + E0_SEX_GAP * 0.5 / 1.0  # midpoint split of the sex gap
+    male_e0 = E0_CHINA_2020 - E0_SEX_GAP * 0.5
     child_q = (U5MR_HUBEI - IMR) / (1 - IMR) / 4  # ages 1-4, per year
 
     def table(b_coef: float) -> np.ndarray:
@@ -167,13 +178,16 @@ def life_table() -> pd.DataFrame:
         survivors = np.concatenate([[1.0], np.cumprod(1 - q)])
         return float(((survivors[:-1] + survivors[1:]) / 2).sum())
 
-    low, high = 1e-7, 1e-3
-    for _ in range(200):  # bisection: e0 falls as the Gompertz level rises
-        mid = (low * high) ** 0.5
-        low, high = (mid, high) if e0(table(mid)) > female_e0 else (low, mid)
-    q_female = table((low * high) ** 0.5)
-    q_both = q_female.copy()  # ages 5+ are not used for children; the female values fill them
-    q_both[0], q_both[1:5] = IMR, child_q
+    def scaled_to(target: float) -> np.ndarray:
+        low, high = 1e-7, 1e-3
+        for _ in range(200):  # bisection: e0 falls as the Gompertz level rises
+            mid = (low * high) ** 0.5
+            low, high = (mid, high) if e0(table(mid)) > target else (low, mid)
+        return table((low * high) ** 0.5)
+
+    q_female = scaled_to(female_e0)
+    q_both = (q_female + scaled_to(male_e0)) / 2
+    q_both[0], q_both[1:5], q_both[100] = IMR, child_q, 1.0
     return pd.DataFrame({
         "age": np.arange(101),
         "q_female": q_female.round(8),
@@ -210,6 +224,20 @@ def housing_destination() -> pd.DataFrame:
     return pd.DataFrame(rows, columns=["from_area", "to_area", "share"])
 
 
+def family_planning_recipients(life: pd.DataFrame) -> pd.DataFrame:
+    """Recipients by age: entrants at the entry age, growing 3%/yr, thinned by the life table
+    (q_both) since entry, scaled to the scheme's total (a stable-growth age structure)."""
+    q = life.set_index("age").q_both
+    rows = []
+    for scheme, (entry, total) in AWARD_STOCK.items():
+        ages = np.arange(entry, 101)
+        survival = np.concatenate([[1.0], np.cumprod(1 - q.loc[entry:99].to_numpy())])
+        weight = survival * (1 + AWARD_ENTRANT_GROWTH) ** -(ages - entry)
+        recipients = np.round(total * weight / weight.sum(), 1)
+        rows += [(scheme, int(a), float(r)) for a, r in zip(ages, recipients, strict=True) if r > 0]
+    return pd.DataFrame(rows, columns=["scheme", "age", "recipients"])
+
+
 def base_year_births() -> pd.DataFrame:
     total_sample = sum(HUBEI_ORDER_COUNTS.values())
     shares = {1: HUBEI_ORDER_COUNTS[1] / total_sample, 2: HUBEI_ORDER_COUNTS[2] / total_sample}
@@ -236,13 +264,15 @@ TABLE_SOURCES = [
     ("table:base_year_births.csv", str(BIRTHS_2022), "births", f"《荆门统计年鉴2024》 via psic.org.cn ({DEMOG} §3); order shares {CENSUS} table 6-1 (Hubei)",
      "derived", "Jingmen 2022 births 11,679 (read) × Hubei 2020 census shares by order 49.08 / 45.18 / 5.74% (Jingmen's own split was not found)."),
     ("table:life_table.csv", "", "probability", f"{DEMOG} §5",
-     "derived", "q0 = IMR 4.5‰ (read); q1-4 from Hubei U5MR 6.49‰ (read); female adult ages Gompertz–Makeham (slope 0.095, Makeham 0.0001 assumed) scaled to female e0 ≈ 80.7 (China 2020 e0 77.93 + half the 5.51-year sex gap). q_both (children, both sexes) is used for ages 0-4 only; later ages repeat q_female."),
+     "derived", "q0 = IMR 4.5‰ (read); q1-4 from Hubei U5MR 6.49‰ (read); female adult ages Gompertz–Makeham (slope 0.095, Makeham 0.0001 assumed) scaled to female e0 ≈ 80.7 (China 2020 e0 77.93 + half the 5.51-year sex gap). q_both: children (ages 0-4) from IMR and U5MR; adults the mean of the female table and a male table scaled the same way to male e0 ≈ 75.2 (77.93 − half the gap), used for family-planning award recipients."),
     ("table:net_migration.csv", "", "per year", f"{DEMOG} §2 (2020 census → 2022 residents, −0.7%/yr; 掇刀 gains, counties lose)",
      "assumption", "Area rates for women 0-49: 掇刀 +0.8%, 东宝/漳河 0, 京山/屈家岭/钟祥 −1.0%, 沙洋 −1.2% per year, times an age shape peaking at 18-29 (2.5×). Direction read, levels assumed; range ±0.5 points."),
     ("table:census_units.csv", "", "share of residents", f"{DEMOG} gap 2",
      "assumption", "Shares of city residents by census unit: 钟祥 33%, 京山 incl. 屈家岭 22%, 沙洋 17%, 东宝 incl. 漳河 15%, 掇刀 incl. 高新区 13% (from the 2000-census split moved toward the districts; ±4 points)."),
     ("table:births_history.csv", "", "births", f"{DEMOG} §3",
      "derived", "2022 read; other years are 2022 births × the national birth index (estimated), used only for children born before the base year."),
+    ("table:family_planning_recipients.csv", "", "persons", "荆门市优化生育政策实施方案 clauses 2 and 19 (schemes continue); no Jingmen roster found",
+     "assumption", "Base-year recipients city-wide: rural reward (奖励扶助, 60+) 30,000 ≈ 1.0M rural residents × 25% aged 60+ × 12% qualifying; special assistance (特别扶助, 49+) 1,500 disabled and 1,500 bereaved ≈ China's ≈1M bereaved families × Jingmen's 0.18% of the population × 2 parents. Ages: entrants growing 3%/yr thinned by the life table. Range ±50%; replace with the 卫健委 roster via [data] family_planning_recipients."),
     ("table:housing_destination.csv", "", "share", f"{PRICES} §6",
      "assumption", "District families buy 80% in their own district, the rest in the other two by market share (东宝 40 / 掇刀 45 / 漳河 15%, assumed); county families buy 10% in the districts, 90% in their own county. No sales data after 2017 were found."),
 ]
@@ -301,6 +331,7 @@ def parameter_sources() -> list[tuple[str, str, str, str, str, str]]:
         ("lines.maternity_insurance_subsidy.employer_rate", "share of base", f"{pr} §3 (16 + 8.5 + 0.7 + 0.5%)", "derived", "employer pension, medical incl. maternity, unemployment, work injury", "0.24 – 0.36"),
         ("lines.maternity_insurance_subsidy.contribution_base", "yuan per month", f"{pr} §3", "assumption", "4,500 in 2025 (many firms pay near the 60% floor), +4%/yr", "3800 – 6000"),
         ("lines.maternity_insurance_subsidy.leave_days", "days", f"{pr} §3 (湖北 98 + 60)", "read", "", ""),
+        *_other_line_sources(plan, pr),
         ("behaviour.fertility_response", "share per 10,000 yuan",
          "Milligan, 'Quebec's Baby Bonus: Can Public Policy Raise Fertility?', C.D. Howe Institute 2002 "
          "(up to C$8,000 per birth raised births 14.5%; C$15,472 per additional child); Cohen, Dehejia & "
@@ -322,6 +353,64 @@ def parameter_sources() -> list[tuple[str, str, str, str, str, str]]:
     ]
 
 
+def _other_line_sources(plan: str, pr: str) -> list[tuple[str, str, str, str, str, str]]:
+    """The lines beyond the six core ones (off by default): national subsidy, centres, tax, waivers, awards, HPF."""
+    nat = "lines.national_childcare_subsidy"
+    cen = "lines.demonstration_centres"
+    iit = "lines.iit_deduction_revenue"
+    fee = "lines.fee_waivers"
+    awd = "lines.family_planning_awards"
+    hpf = "lines.housing_fund_limit"
+    scheme_doc = "国家卫健委/财政部 奖励扶助 (2004-) and 特别扶助 (2007-) standards as recalled; no stored source"
+    return [
+        (f"{nat}.take_up", "share of children", f"{pr} §4 (>33 million children covered by 2026-03)", "assumption", "a universal benefit claimed for nearly every child", "0.85 – 1.0"),
+        (f"{nat}.annual_amount", "yuan per child-year", f"{pr} §4 (中办国办《育儿补贴制度实施方案》2025-07)", "read", "", ""),
+        (f"{nat}.months", "months", f"{pr} §4 (3周岁以下)", "read", "", ""),
+        (f"{nat}.local_share", "share", f"{pr} §4 (central ≈90% nationally; Hubei's tier not found) and gap 4", "assumption", "10% local; 20% in the sensitivity range", "0.05 – 0.20"),
+        (f"{nat}.province_share_of_local", "share", f"{pr} §4 gap 4", "assumption", "province half, city and districts/counties the other half (the plan's pattern)", "0.3 – 0.7"),
+        (f"{cen}.take_up", "share", f"{plan} clause 11", "assumption", "scheduled subsidies are paid in full", "0.8 – 1.0"),
+        (f"{cen}.centres", "schedule", f"{plan} clause 7 (市、县分别建立公办的示范性托育服务中心, by end-2025); {pr} §7 (1万 per new inclusive slot, recalled)", "assumption",
+         "one city centre (东宝区, paid by the city) and one per county (京山, 钟祥, 沙洋), opening 2025; construction 1万 per slot × 150 / 100 slots, operating 2,000 per slot-year; no amounts published", "construction 0.5 – 2 × ; operating 0.5 – 2 ×"),
+        (f"{cen}.pilots_per_year", "institutions per year", f"{plan} clause 11 (省、市评选的示范试点机构)", "assumption", "three selected a year city-wide", "1 – 6"),
+        (f"{cen}.pilot_construction_subsidy", "yuan per pilot", f"{plan} clause 11", "assumption", "one-off award per selected institution", "50000 – 200000"),
+        (f"{cen}.pilot_operating_subsidy", "yuan per pilot-year", f"{plan} clause 11", "assumption", "operating support while a pilot", "20000 – 100000"),
+        (f"{cen}.pilot_years", "years", f"{plan} clause 11", "assumption", "a pilot term of three years", "2 – 5"),
+        (f"{iit}.take_up", "share", f"{pr} §5", "assumption", "taxpaying parents who declare the deduction", "0.8 – 1.0"),
+        (f"{iit}.deduction_per_month", "yuan per child-month", f"{pr} §5 (国发〔2022〕8号 1,000; 国发〔2023〕13号 2,000 from 2023-01)", "read", "", ""),
+        (f"{iit}.taxable_parent_share", "share of children under 3", f"{pr} §5", "assumption", "parents above the 5,000-a-month threshold in a prefecture city", "0.08 – 0.25"),
+        (f"{iit}.marginal_rate", "rate", f"{pr} §5 (3% → 720, 10% → 2,400 yuan a child-year)", "assumption", "most taxpayers at 3%, some at 10%", "0.03 – 0.10"),
+        (f"{iit}.local_share", "share", f"{pr} §5 (所得税收入分享改革, 国发〔2001〕37号: central 60 / local 40, recalled)", "assumption", "recalled, not seen in a stored source: verify; a rule, so no range", ""),
+        (f"{iit}.province_share_of_local", "share", f"{pr} §5 gap", "assumption", "province 25% of the local 40% (10% of the total)", "0.15 – 0.50"),
+        (f"{iit}.settlement_share", "share", f"{pr} §5", "assumption", "deductions declared only at the annual settlement (汇算清缴)", "0.1 – 0.6"),
+        (f"{iit}.settlement_month", "month", "汇算清缴 runs March–June", "derived", "midpoint of the settlement season", "3 – 6"),
+        (f"{fee}.take_up", "share", f"{plan} clause 13", "assumption", "eligible families that apply", "0.6 – 1.0"),
+        (f"{fee}.hardship_share", "share of children in care", "低保/特困/低收入 families", "assumption", "no Jingmen count found", "0.02 – 0.08"),
+        (f"{fee}.waived_share", "share of the fee", f"{plan} clause 13 (减免)", "assumption", "a partial waiver (减免, not 免除)", "0.3 – 1.0"),
+        (f"{fee}.nursery_fee", "yuan per year", f"{pr} §7 (Hubei 普惠托育 fee est. 1,200 a month)", "assumption", "1,200 × 12", "9600 – 19200"),
+        (f"{fee}.kindergarten_fee", "yuan per year", "public kindergarten 保教费 in a Hubei prefecture city", "assumption", "≈400 a month × 10 months; no Jingmen price list found", "2500 – 6000"),
+        (f"{fee}.kindergarten_enrolment_rate", "share of children 3-5", "national 学前三年毛入园率 ≈ 90% (2023, recalled)", "assumption", "Hubei at the national level", "0.85 – 0.95"),
+        (f"{fee}.kindergarten_fee_years", "years", "国务院 2025-08: 免除公办幼儿园学前一年保育教育费 from the autumn 2025 term (recalled)", "assumption", "recalled policy, verify: 3 fee years before; 2025: 3 − 4/12 of the free final year; 2 from 2026", ""),
+        (f"{awd}.take_up", "share", f"{plan} clauses 2 and 19", "assumption", "rosters are checked and paid in full", "0.95 – 1.0"),
+        (f"{awd}.local_share", "share", scheme_doc, "assumption", "central 50% for central provinces (recalled, unverified)", "0.4 – 0.6"),
+        (f"{awd}.province_share_of_local", "share", scheme_doc, "assumption", "province half of the local part", "0.3 – 0.7"),
+        (f"{awd}.schemes.rural_reward.entry_age", "years", scheme_doc, "assumption", "parents aged 60 and over (recalled: verify)", ""),
+        (f"{awd}.schemes.rural_reward.annual_amount", "yuan per person-year", scheme_doc, "assumption", "national 80 a month since 2012 (recalled); Hubei may pay more", "960 – 1440"),
+        (f"{awd}.schemes.rural_reward.entrants_per_year", "persons per year", "table:family_planning_recipients.csv", "assumption", "rural cohorts turning 60 (≈15,000 a year) × 15% qualifying", "1200 – 3500"),
+        (f"{awd}.schemes.special_disabled.entry_age", "years", scheme_doc, "assumption", "the mother aged 49 and over (recalled: verify)", ""),
+        (f"{awd}.schemes.special_disabled.annual_amount", "yuan per person-year", scheme_doc, "assumption", "350 a month (2016 urban standard, recalled)", "3240 – 7800"),
+        (f"{awd}.schemes.special_disabled.entrants_per_year", "persons per year", "table:family_planning_recipients.csv", "assumption", "new 49-year-old parents of a disabled only child", "40 – 160"),
+        (f"{awd}.schemes.special_bereaved.entry_age", "years", scheme_doc, "assumption", "the mother aged 49 and over (recalled: verify)", ""),
+        (f"{awd}.schemes.special_bereaved.annual_amount", "yuan per person-year", scheme_doc, "assumption", "450 a month (2016 urban standard, recalled)", "4080 – 9600"),
+        (f"{awd}.schemes.special_bereaved.entrants_per_year", "persons per year", "table:family_planning_recipients.csv", "assumption", "new 49-year-old parents who lost their only child", "40 – 160"),
+        (f"{hpf}.take_up", "share", f"{plan} clause 14", "assumption", "eligible borrowers who use the raised limit", "0.8 – 1.0"),
+        (f"{hpf}.purchases_per_year", "purchases per year", f"{pr} §6 (≈9,000 central-district sales a year; Jingmen HPF data not found)", "assumption", "≈18,000 city-wide sales × 30% with a fund loan × 17% families with two or more minors", "500 – 1500"),
+        (f"{hpf}.at_limit_share", "share of loans", f"{pr} §6", "assumption", "borrowers who would hit the standard limit", "0.3 – 0.7"),
+        (f"{hpf}.loan_limit", "yuan", f"{pr} §6 (Jingmen HPF maximum not found)", "assumption", "typical prefecture-city maximum for a two-contributor family", "400000 – 700000"),
+        (f"{hpf}.limit_multiplier", "ratio", f"{plan} clause 14 (最高可达到规定限额的1.2倍)", "read", "", ""),
+        (f"{hpf}.city_share", "share", f"{plan} clause 14 (责任单位: 荆门住房公积金中心)", "assumption", "a memo item of the city-level fund, shown under the city", ""),
+    ]
+
+
 def _timing_sources() -> list[tuple[str, str, str, str, str, str]]:
     """No one publishes claim lags, review capacity or rejection rates: all assumptions."""
     why = {
@@ -331,6 +420,10 @@ def _timing_sources() -> list[tuple[str, str, str, str, str, str]]:
         "third_child_allowance": "families apply within 0-3 months of the birth; paid quarterly with arrears",
         "housing_subsidy": "claims follow the filing of the purchase contract by 0-4 months; paid quarterly",
         "maternity_insurance_subsidy": "firms claim after the 158-day leave ends (2-6 months); paid quarterly",
+        "national_childcare_subsidy": "claims in the birth year or the next (national rules); provinces pay at least quarterly",
+        "demonstration_centres": "paid once the year's accounts are checked, in June of the next year",
+        "fee_waivers": "institutions reimbursed the quarter after the waived fees",
+        "family_planning_awards": "rosters confirmed early in the year, paid quarterly",
     }
     rows = []
     for line, reason in why.items():
@@ -339,12 +432,13 @@ def _timing_sources() -> list[tuple[str, str, str, str, str, str]]:
             (f"disbursement.{line}.rejection_share", "share of claims", "no published figures", "assumption", reason,
              "0 – 0.10"),
         ]
-        if line not in ("nipt", "childcare_slot_subsidy"):
+        if line not in ("nipt", "childcare_slot_subsidy", "national_childcare_subsidy", "demonstration_centres",
+                        "fee_waivers", "family_planning_awards"):
             rows.append((f"disbursement.{line}.review_capacity", "claims per month per area office",
                          "no published figures", "assumption",
                          "set well above the expected claims of the largest area (no backlog); slow_review.toml "
                          "tests a shortfall", "expected claims × 0.5 – 3"))
-        if line == "childcare_slot_subsidy":
+        if line in ("childcare_slot_subsidy", "demonstration_centres"):
             rows.append((f"disbursement.{line}.annual_payment_month", "month", "no published figures",
                          "assumption", reason, "1 – 6"))
     return rows
@@ -374,6 +468,8 @@ def write_sources(table_values: dict[str, str]) -> None:
 
 
 def _format(value: object) -> str:
+    if isinstance(value, list) and value and isinstance(value[0], dict):  # a schedule of tables
+        return " / ".join(", ".join(f"{k}={v}" for k, v in item.items()) for item in value)
     if isinstance(value, dict):
         return "; ".join(f"{k}={v}" for k, v in value.items())
     if isinstance(value, list):
@@ -393,7 +489,9 @@ def main() -> None:
     write(asfr, "fertility_by_age_order.csv")
     write(parity_by_age(asfr), "parity_by_age.csv")
     write(base_year_births(), "base_year_births.csv")
-    write(life_table(), "life_table.csv")
+    life = life_table()
+    write(life, "life_table.csv")
+    write(family_planning_recipients(life), "family_planning_recipients.csv")
     write(net_migration(women), "net_migration.csv")
     write(pd.DataFrame({"census_unit": list(CENSUS_UNIT_SHARES),
                         "resident_share": list(CENSUS_UNIT_SHARES.values())}), "census_units.csv")

@@ -9,7 +9,7 @@ import numpy as np
 import pytest
 from typer.testing import CliRunner
 
-from model.areas import AREAS, PAYERS
+from model.areas import AREAS
 from model.cli import app
 from model.scenario import load_scenario
 from model.simulation import RunResult, run
@@ -41,7 +41,7 @@ def line_by_year_payer(result: RunResult, line: str) -> dict[tuple[int, str], fl
     """Mean accrual of one line by (year, payer) in yuan."""
     cube = result.accrual[:, :, result.line_ids.index(line), :].mean(axis=0)
     return {(int(year), payer): float(cube[y, p])
-            for y, year in enumerate(result.calendar.budget_years) for p, payer in enumerate(PAYERS)}
+            for y, year in enumerate(result.calendar.budget_years) for p, payer in enumerate(result.payer_ids)}
 
 
 def override_rows(cells: dict[tuple[int, str, int], list[int]], years: range) -> str:

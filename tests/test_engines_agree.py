@@ -29,7 +29,8 @@ AREA = AREA_INDEX["qujialing"]
 @pytest.fixture(scope="module")
 def both(tmp_path_factory):
     path = tmp_path_factory.mktemp("engines") / "s.toml"
-    path.write_text('[scenario]\nname = "engines"\nend_year = 2030\n', encoding="utf-8")
+    every_line = "".join(f"[lines.{line.id}]\nenabled = true\n" for line in LINES)
+    path.write_text('[scenario]\nname = "engines"\nend_year = 2030\n' + every_line, encoding="utf-8")
     prepared = prepare(load_scenario(path, replicates=REPLICATES))
     calendar = prepared.calendar
     streams = Streams(7, 0)

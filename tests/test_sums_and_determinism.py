@@ -54,11 +54,12 @@ def test_output_files_follow_the_contract(tmp_path):
     result = cli("run", BASELINE, "--out", out, "--replicates", "10", "--quiet")
     assert result.exit_code == 0, result.output
     budget = pd.read_csv(out / "budget.csv")
-    assert list(budget.columns) == ["year", "line", "payer", "basis", "mean", "p05", "p50", "p95"]
+    assert list(budget.columns) == ["year", "line", "payer", "basis", "kind", "mean", "p05", "p50", "p95"]
+    assert set(budget.kind) == {"outlay"}  # the six core lines are all spending
     assert budget.year.min() == 2025 and budget.year.max() == 2035
     assert set(budget.basis) == {"accrual", "cash"}
     payables = pd.read_csv(out / "payables.csv")
-    assert list(payables.columns) == ["year", "line", "payer", "mean", "p05", "p50", "p95"]
+    assert list(payables.columns) == ["year", "line", "payer", "kind", "mean", "p05", "p50", "p95"]
     assert payables.year.min() == 2024 and payables.year.max() == 2035  # opening payables, then each year end
     assert set(budget.line) == {"nipt", "art_subsidy", "childcare_slot_subsidy", "third_child_allowance",
                                 "housing_subsidy", "maternity_insurance_subsidy", "all"}

@@ -92,6 +92,9 @@ class Entitlement:
     yuan: np.ndarray  # [rep, month, area]
     claims: np.ndarray  # [rep, month, area] claims arising (cases an office reviews)
     by_cohort: np.ndarray | None = None  # [rep, birth month, area, age month] yuan, for monthly allowances
+    # Parts of `yuan` whose payer is fixed whatever the area's rule: "city" (paid by the city in
+    # full) or "area" (paid by the area itself in full), e.g. the city's own childcare centre.
+    fixed_payer: dict[str, np.ndarray] | None = None
 
 
 @dataclass(frozen=True)
@@ -104,6 +107,12 @@ class Line:
     accrual: Callable[[LineContext, LineSection], Entitlement]
     benefit_per_birth: BenefitFunction | None = None  # None: not a per-birth benefit
     birth_linked: bool = False  # spending follows births one for one (deadweight is measured)
+    # When the money moves, for lines without a claims queue (revenue forgone, memo items):
+    # entitlement [rep, month, area] → cash [rep, month, area]. None: the disbursement stage.
+    cash: Callable[[LineContext, LineSection, np.ndarray], np.ndarray] | None = None
+
+
+KINDS: tuple[str, ...] = ("outlay", "revenue_forgone", "memo")
 
 
 def shift_months(values: np.ndarray, months: int, axis: int = 1) -> np.ndarray:

@@ -26,18 +26,30 @@ def residents(ctx: ParameterContext) -> np.ndarray:
     return ctx.value(demography.resident_population) * growth * ctx.area_share[:, None, :]
 
 
-def children_under_three(ctx: LineContext) -> np.ndarray:
-    """Mid-year children aged 0-2 by replicate, year and area: ½B(y−3) + B(y−2) + B(y−1) + ½B(y).
+def children_aged(ctx: LineContext, first: int, last: int) -> np.ndarray:
+    """Mid-year children aged first..last by replicate, year and area (born between mid-year
+    y−last−1 and mid-year y−first): ½B(y−last−1) + B(y−last) + … + B(y−first−1) + ½B(y−first).
+    Ages 0-2 are ½B(y−3) + B(y−2) + B(y−1) + ½B(y).
 
     Births before the base year come from the births history, split by residents' shares.
     """
     calendar = ctx.calendar
     simulated = calendar.by_year(ctx.demography.births.sum(axis=(3, 4)))  # [rep, year, area]
-    earlier = np.array([ctx.base.births_history[calendar.base_year - k] for k in (3, 2, 1)])
+    depth = last + 1
+    earlier = np.array([ctx.base.births_history[calendar.base_year - k] for k in range(depth, 0, -1)])
     history = np.broadcast_to(earlier[None, :, None] * ctx.area_share[:, None, :],
-                              (ctx.replicates, 3, simulated.shape[2]))
-    births = np.concatenate([history, simulated], axis=1)  # years base−3 … horizon
-    return 0.5 * births[:, :-3] + births[:, 1:-2] + births[:, 2:-1] + 0.5 * births[:, 3:]
+                              (ctx.replicates, depth, simulated.shape[2]))
+    births = np.concatenate([history, simulated], axis=1)  # years base−depth … horizon
+    n = simulated.shape[1]
+    at = [births[:, depth - k: depth - k + n] for k in range(depth, first - 1, -1)]  # B(y−k), oldest first
+    total = 0.5 * at[0]
+    for part in at[1:-1]:
+        total = total + part
+    return total + 0.5 * at[-1]
+
+
+def children_under_three(ctx: LineContext) -> np.ndarray:
+    return children_aged(ctx, 0, 2)
 
 
 def accrual(ctx: LineContext, line: ChildcareLine) -> Entitlement:

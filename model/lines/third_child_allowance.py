@@ -6,6 +6,10 @@ a city hospital receive 500 yuan a month until the child turns 3. Entitlement ac
 the birth month for `months` months (36) and stops at the child's death. Third means third
 and later (birth order 3 of the contract); `birth_orders = [2, 3]` extends it to second
 children. In the three districts city and district pay 50/50.
+
+Since 2025 the national childcare subsidy (育儿补贴, 3,600 a year under 3) is paid on top.
+`net_of_national_subsidy = true` makes the city's amount a top-up: 500 − 300 = 200 a month
+from the national subsidy's start (the scenario national_subsidy_absorbs).
 """
 
 from __future__ import annotations
@@ -13,6 +17,7 @@ from __future__ import annotations
 import numpy as np
 
 from model import sampling as draw
+from model.lines import national_childcare_subsidy as national
 from model.lines.base import (
     Entitlement,
     Line,
@@ -21,42 +26,19 @@ from model.lines.base import (
     birth_months,
     transitions_of,
 )
-from model.rng import Streams
+from model.lines.under_three import at_calendar_month, by_calendar_month, recipients_alive
 from model.scenario import AllowanceLine
 
 CITY_HUKOU = [1]
 KEY = "lines.third_child_allowance"
 
 
-def recipients_alive(recipients: np.ndarray, months: int, q_child: np.ndarray,
-                     streams: Streams) -> np.ndarray:
-    """Children alive in each month of age: [rep, birth month, area, age month].
-
-    Deaths are drawn per year of age; those who die in a year are counted alive for half
-    of it on average (deaths spread evenly over the year's months).
-    """
-    alive = np.zeros((*recipients.shape, months))
-    survivors = recipients.copy()
-    for age_year in range((months + 11) // 12):
-        deaths = draw.binomial(streams(f"third_child_allowance:deaths_at_age_{age_year}"), survivors, q_child[age_year])
-        first, stop = age_year * 12, min(months, age_year * 12 + 12)
-        within = (np.arange(first, stop) - first + 0.5) / 12.0
-        alive[..., first:stop] = survivors[..., None] - deaths[..., None] * within
-        survivors = survivors - deaths
-    return alive
-
-
-def by_calendar_month(by_age: np.ndarray, n_months: int) -> np.ndarray:
-    """Sum [rep, birth month, area, age month] by calendar month (birth month + age) → [rep, month, area]."""
-    replicates, births, areas, ages = by_age.shape
-    out = np.zeros((replicates, n_months, areas))
-    for age in range(min(ages, n_months)):
-        out[:, age:, :] += by_age[:, : n_months - age, :, age]
-    return out
-
-
 def monthly_amount(ctx: ParameterContext, line: AllowanceLine) -> np.ndarray:
-    return ctx.monthly(line.monthly_amount, f"{KEY}.monthly_amount") * ctx.index_monthly(line_id=LINE.id)
+    """[rep or 1, month, 1] yuan the city pays per child-month."""
+    amount = ctx.monthly(line.monthly_amount, f"{KEY}.monthly_amount") * ctx.index_monthly(line_id=LINE.id)
+    if line.net_of_national_subsidy:
+        amount = np.maximum(amount - national.monthly_amount(ctx, ctx.scenario.lines.national_childcare_subsidy), 0.0)
+    return amount
 
 
 def accrual(ctx: LineContext, line: AllowanceLine) -> Entitlement:
@@ -64,18 +46,17 @@ def accrual(ctx: LineContext, line: AllowanceLine) -> Entitlement:
     claim_share = ctx.monthly(line.take_up, f"{KEY}.take_up") * ctx.value(ctx.scenario.eligibility.in_city_hospital_share)
     recipients = draw.binomial(ctx.streams("third_child_allowance:claims"), eligible, claim_share)
     alive = recipients_alive(recipients, line.months, ctx.base.q_child, ctx.streams)
-    # yuan by birth month and age month: the amount is that of the calendar month paid
-    amount = monthly_amount(ctx, line)[:, :, 0]  # [rep or 1, month]
-    months = ctx.calendar.n_months
-    calendar_month = np.minimum(np.arange(months)[:, None] + np.arange(line.months)[None, :], months - 1)
-    by_cohort = alive * amount[:, calendar_month][:, :, None, :]
-    return Entitlement(yuan=by_calendar_month(by_cohort, months), claims=recipients.astype(float),
+    by_cohort = at_calendar_month(alive, monthly_amount(ctx, line)[:, :, 0])  # [rep, birth month, area, age]
+    return Entitlement(yuan=by_calendar_month(by_cohort, ctx.calendar.n_months), claims=recipients.astype(float),
                        by_cohort=by_cohort)
 
 
 def benefit_per_birth(ctx: ParameterContext, line: AllowanceLine) -> np.ndarray:
     claim_share = ctx.yearly(line.take_up, f"{KEY}.take_up") * ctx.value(ctx.scenario.eligibility.in_city_hospital_share)
-    per_birth = ctx.yearly(line.monthly_amount, f"{KEY}.monthly_amount") * ctx.index(LINE.id) * line.months * claim_share
+    monthly = ctx.yearly(line.monthly_amount, f"{KEY}.monthly_amount") * ctx.index(LINE.id)
+    if line.net_of_national_subsidy:  # the top-up in force in the birth year
+        monthly = np.maximum(monthly - national.yearly_monthly_amount(ctx, ctx.scenario.lines.national_childcare_subsidy), 0.0)
+    per_birth = monthly * line.months * claim_share
     orders = np.array([order in line.birth_orders for order in (1, 2, 3)], dtype=float)
     return per_birth[..., None] * orders  # [rep or 1, year, 1, order]
 

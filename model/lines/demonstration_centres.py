@@ -1,0 +1,71 @@
+"""示范性托育服务中心和示范试点机构补贴 — clauses 7 and 11 of the plan.
+
+Clause 7: "到2025年底前，市、县分别建立公办的示范性托育服务中心" — one public
+demonstration childcare centre for the city and one for each county by the end of 2025.
+Clause 11: "对省、市评选的示范试点机构给予建设补贴和运营补贴" — construction and operating
+subsidies for the institutions the province and the city select as demonstration pilots.
+
+Priced from a schedule (scenario data): each centre's area, opening year, one-off
+construction subsidy and yearly operating subsidy, and who pays it (the city's own centre
+is paid by the city, a county's by the county); plus pilots selected each year city-wide
+(split by residents), each with a one-off subsidy and operating subsidies for some years.
+No amount is published: every number of the default schedule is an assumption.
+"""
+
+from __future__ import annotations
+
+import numpy as np
+
+from model.areas import AREAS
+from model.lines.base import Entitlement, Line, LineContext
+from model.scenario import CentresLine
+
+KEY = "lines.demonstration_centres"
+
+
+def centres_by_rule(ctx: LineContext, line: CentresLine) -> dict[str, tuple[np.ndarray, np.ndarray]]:
+    """The scheduled centres by payer rule: {rule: (yuan, centres paid)}, each [1, year, area]."""
+    years = ctx.calendar.years
+    out: dict[str, tuple[np.ndarray, np.ndarray]] = {}
+    for centre in line.centres:
+        yuan, paid = np.zeros((1, len(years), len(AREAS))), np.zeros((1, len(years), len(AREAS)))
+        running = (years >= centre.opens) & (years <= centre.closes)
+        area = AREAS.index(centre.area)
+        yuan[0, :, area] = centre.construction_subsidy * (years == centre.opens) + centre.operating_subsidy * running
+        paid[0, :, area] = (years == centre.opens) | running
+        before = out.get(centre.paid_by, (0.0, 0.0))
+        out[centre.paid_by] = (before[0] + yuan, before[1] + paid)
+    return out
+
+
+def pilots(ctx: LineContext, line: CentresLine) -> tuple[np.ndarray, np.ndarray]:
+    """(yuan, pilots paid), [rep or 1, year, area]: new pilots' one-off subsidy plus the operating
+    subsidy of every pilot selected in the last `pilot_years` years (selection starts with the plan)."""
+    in_force = (ctx.calendar.years >= ctx.scenario.scenario.policy_start_year)[None, :, None]
+    selected = ctx.yearly(line.pilots_per_year, f"{KEY}.pilots_per_year") * ctx.area_share[:, None, :] * in_force
+    running = np.zeros_like(selected)
+    for lag in range(line.pilot_years):
+        running[:, lag:] += selected[:, : selected.shape[1] - lag]
+    yuan = selected * ctx.value(line.pilot_construction_subsidy) + running * ctx.value(line.pilot_operating_subsidy)
+    return yuan, running
+
+
+def accrual(ctx: LineContext, line: CentresLine) -> Entitlement:
+    scale = ctx.yearly(line.take_up, f"{KEY}.take_up") * ctx.index(LINE.id)
+    shape = (ctx.replicates, ctx.calendar.n_years, len(AREAS))
+
+    def monthly(yearly: np.ndarray) -> np.ndarray:
+        return ctx.from_policy_start(ctx.spread_over_year(np.broadcast_to(yearly, shape)))
+
+    pilot_yuan, pilot_count = pilots(ctx, line)
+    yuan, claims = monthly(pilot_yuan * scale), monthly(pilot_count)
+    fixed: dict[str, np.ndarray] = {}
+    for rule, (centre_yuan, centre_count) in centres_by_rule(ctx, line).items():
+        part = monthly(centre_yuan * scale)
+        yuan, claims = yuan + part, claims + monthly(centre_count)
+        if rule != "rule":
+            fixed[rule] = part
+    return Entitlement(yuan=yuan, claims=claims, fixed_payer=fixed or None)
+
+
+LINE = Line("demonstration_centres", "示范性托育机构补贴", "Demonstration childcare centres", "7, 11", "outlay", accrual)

@@ -1,0 +1,66 @@
+"""计划生育奖励扶助和特别扶助 — clauses 2 and 19 of the plan.
+
+Clause 2: "对全面两孩政策调整前的独生子女家庭和农村计划生育双女家庭，继续实行现行各项奖励
+扶助制度和优惠政策" — the reward and assistance payments to only-child and rural two-daughter
+families continue. Clause 19: support for 计划生育特殊家庭 (families whose only child died or
+is disabled), the 特别扶助 payments.
+
+Each scheme is a cohort of recipients by age: the base-year recipients (the table
+family_planning_recipients, replaceable by the bureau's roster) age a year at a time, die
+by the life table (both sexes), and new recipients enter at the scheme's entry age each
+year. Cost = recipients × the scheme's yearly amount. The schemes are co-funded by the
+central government; the province's part of the local share is a parameter, the rest
+follows the area rule. Recipients are split between areas by residents.
+"""
+
+from __future__ import annotations
+
+import numpy as np
+
+from model import sampling as draw
+from model.lines.base import Entitlement, Line, LineContext
+from model.scenario import AwardsLine
+
+KEY = "lines.family_planning_awards"
+
+
+def recipients(ctx: LineContext, scheme_id: str, line: AwardsLine) -> np.ndarray:
+    """[rep, year, age 0..100] recipients of one scheme at mid-year."""
+    scheme = line.schemes[scheme_id]
+    base_stock = ctx.base.award_recipients[scheme_id]  # [age]
+    q = ctx.base.q_both_all_ages  # [age]
+    ages, years = len(base_stock), ctx.calendar.n_years
+    entrants = np.broadcast_to(ctx.yearly(scheme.entrants_per_year, f"{KEY}.schemes.{scheme_id}.entrants_per_year"),
+                               (ctx.replicates, years, 1))[:, :, 0]
+    current = np.broadcast_to(np.round(base_stock).astype(np.int64), (ctx.replicates, ages)).copy()
+    out = np.zeros((ctx.replicates, years, ages))
+    out[:, 0] = current
+    for y in range(1, years):
+        deaths = draw.binomial(ctx.streams(f"family_planning_awards:{scheme_id}:deaths", y), current, q[None, :])
+        survivors = current - deaths
+        current = np.zeros_like(survivors)
+        current[:, 1:] = survivors[:, :-1]  # a year older; the life table ends everyone at its last age
+        current[:, scheme.entry_age] += np.round(entrants[:, y]).astype(np.int64)
+        out[:, y] = current
+    return out
+
+
+def accrual(ctx: LineContext, line: AwardsLine) -> Entitlement:
+    yearly = np.zeros((ctx.replicates, ctx.calendar.n_years, 1))
+    people = np.zeros_like(yearly)
+    for scheme_id, scheme in line.schemes.items():
+        count = recipients(ctx, scheme_id, line).sum(axis=2, keepdims=True)  # [rep, year, 1]
+        amount = ctx.yearly(scheme.annual_amount, f"{KEY}.schemes.{scheme_id}.annual_amount") * ctx.index(LINE.id)
+        yearly = yearly + count * amount
+        people = people + count
+    take_up = ctx.yearly(line.take_up, f"{KEY}.take_up")
+    by_area = ctx.area_share[:, None, :]
+    yuan = ctx.from_policy_start(ctx.spread_over_year(yearly * take_up * by_area))
+    # one claim a year per recipient household, filed at the start of the year
+    claims = np.zeros_like(yuan)
+    claims[:, ::12] = (people * take_up * by_area)
+    return Entitlement(yuan=yuan, claims=ctx.from_policy_start(claims))
+
+
+LINE = Line("family_planning_awards", "计划生育奖励扶助和特别扶助", "Family-planning reward and special assistance",
+            "2, 19", "outlay", accrual)

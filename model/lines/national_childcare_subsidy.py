@@ -1,0 +1,58 @@
+"""育儿补贴 — the national childcare subsidy (2025), paid on top of the plan's measures.
+
+中办国办《育儿补贴制度实施方案》(July 2025): 3,600 yuan a year for every child under 3 from
+2025-01-01; children born earlier and still under 3 receive it pro rata for the months they
+are under 3 from then on. It is a shared central-local responsibility: the central
+government bears most (≈90% nationally); Hubei's local share and how the province, the city
+and the districts/counties divide it are not published, so they are parameters
+(`local_share`, `province_share_of_local`, then the area rule). The plan's clause 13
+allowance is the city's own top-up; see third_child_allowance.net_of_national_subsidy.
+
+Counted: children of city-hukou families (the subsidy is claimed where the child's hukou
+is), born in the simulation (from the base year), followed until `months` of age or death.
+Births do not respond to it: the fertility response is to the city's own measures.
+"""
+
+from __future__ import annotations
+
+import numpy as np
+
+from model import sampling as draw
+from model.lines.base import Entitlement, Line, LineContext, ParameterContext, birth_months
+from model.lines.under_three import at_calendar_month, by_calendar_month, recipients_alive
+from model.scenario import NationalSubsidyLine
+
+CITY_HUKOU = [1]
+KEY = "lines.national_childcare_subsidy"
+
+
+def _in_force(ctx: ParameterContext, line: NationalSubsidyLine) -> np.ndarray:
+    """[month] 1 from the subsidy's first month on."""
+    start = ctx.calendar.month_index(line.start_year, line.start_month)
+    return (np.arange(ctx.calendar.n_months) >= start).astype(float)
+
+
+def monthly_amount(ctx: ParameterContext, line: NationalSubsidyLine) -> np.ndarray:
+    """[rep or 1, month, 1] yuan per child-month: the annual amount ÷ 12, zero before the start."""
+    annual = ctx.monthly(line.annual_amount, f"{KEY}.annual_amount") * ctx.index_monthly(LINE.id)
+    return annual / 12.0 * _in_force(ctx, line)[None, :, None]
+
+
+def yearly_monthly_amount(ctx: ParameterContext, line: NationalSubsidyLine) -> np.ndarray:
+    """[rep or 1, year, 1] yuan per child-month in force in each year (0 before the start year)."""
+    annual = ctx.yearly(line.annual_amount, f"{KEY}.annual_amount") * ctx.index(LINE.id)
+    return annual / 12.0 * (ctx.calendar.years >= line.start_year)[None, :, None]
+
+
+def accrual(ctx: LineContext, line: NationalSubsidyLine) -> Entitlement:
+    births = birth_months(ctx, slice(None), CITY_HUKOU)  # every birth order
+    claimants = draw.binomial(ctx.streams("national_childcare_subsidy:claims"), births,
+                              ctx.monthly(line.take_up, f"{KEY}.take_up"))
+    alive = recipients_alive(claimants, line.months, ctx.base.q_child, ctx.streams, event="national_childcare_subsidy")
+    by_cohort = at_calendar_month(alive, monthly_amount(ctx, line)[:, :, 0])
+    return Entitlement(yuan=by_calendar_month(by_cohort, ctx.calendar.n_months), claims=claimants.astype(float),
+                       by_cohort=by_cohort)
+
+
+LINE = Line("national_childcare_subsidy", "国家育儿补贴", "National childcare subsidy", "national (2025)",
+            "outlay", accrual)
