@@ -225,7 +225,8 @@ def compare(
         view.add_column(column, justify="left" if column == "line" else "right")
     for row in totals.itertuples(index=False):
         cells = [row.mean_a, row.mean_b, row.difference] + ([row.difference_p05, row.difference_p95] if paired else [])
-        view.add_row(row.line, *(f"{value / WAN:,.1f}" for value in cells))
+        label = "all outlays" if row.line == "all" else row.line + ("" if row.kind == "outlay" else f" ({row.kind})")
+        view.add_row(label, *(f"{value / WAN:,.1f}" for value in cells))
     out.print(view)
     if out_file is not None:
         table.round(2).to_csv(out_file, index=False, lineterminator="\n", float_format="%.2f")
@@ -276,13 +277,14 @@ def mtfp(
     view = Table(title=f"中期财政规划 {years[0]}–{years[2]} (cash, 万元, mean and 5–95% range)", title_justify="left")
     for column in ("payer 承担主体", "line 项目", "payables in 结转应付", *(str(y) for y in years)):
         view.add_column(column, justify="left" if column[0].isalpha() and not column[0].isdigit() else "right")
-    for row in table.itertuples(index=False):
+    for _, row in table.iterrows():
         if row.line != "all" and row.payer == "all":
             continue
+        if row.line != "all" and not any(row[f"{y}_mean"] for y in years) and not row.payables_carried_in:
+            continue  # a payer with no share in the line (the CSV keeps the row)
         payer = "合计 all" if row.payer == "all" else f"{PAYER_NAMES_ZH[row.payer]}"
-        line = "小计 all" if row.line == "all" else LINE_BY_ID[row.line].name_zh
-        cells = [f"{getattr(row, f'_{3 + 3 * i}'):,.1f} ({getattr(row, f'_{4 + 3 * i}'):,.0f}–{getattr(row, f'_{5 + 3 * i}'):,.0f})"
-                 for i in range(3)]
+        line = "小计 all (outlays)" if row.line == "all" else LINE_BY_ID[row.line].name_zh  # names mark 减收/备忘
+        cells = [f"{row[f'{y}_mean']:,.1f} ({row[f'{y}_p05']:,.0f}–{row[f'{y}_p95']:,.0f})" for y in years]
         view.add_row(payer, line, f"{row.payables_carried_in:,.1f}", *cells,
                      style="bold" if row.line == "all" else None)
     out.print(view)

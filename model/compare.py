@@ -16,7 +16,8 @@ import numpy as np
 import pandas as pd
 
 from model.errors import InputError
-from model.results import ALL, QUANTILES, with_totals
+from model.lines import LINE_BY_ID
+from model.results import ALL, QUANTILES, with_outlay_total
 
 
 def _load(run: Path) -> tuple[dict[str, Any], dict[str, np.ndarray]]:
@@ -47,15 +48,24 @@ def differing_keys(a: dict[str, Any], b: dict[str, Any]) -> list[tuple[str, Any,
             if key not in skip and flat_a.get(key) != flat_b.get(key)]
 
 
-def _aligned(arrays: dict[str, np.ndarray], lines: list[str], basis: str = "accrual") -> np.ndarray:
-    """The basis's cube with the lines in `lines` order (a line the run did not price is zero)."""
+def _aligned(arrays: dict[str, np.ndarray], lines: list[str], payers: list[str], basis: str = "accrual") -> np.ndarray:
+    """The basis's cube with lines and payers in the given order (what the run did not price is zero)."""
     cube = arrays[basis]
-    own = list(arrays["lines"])
-    out = np.zeros((*cube.shape[:2], len(lines), cube.shape[3]))
+    own_lines, own_payers = list(arrays["lines"]), list(arrays["payers"])
+    out = np.zeros((*cube.shape[:2], len(lines), len(payers)))
     for i, line in enumerate(lines):
-        if line in own:
-            out[:, :, i] = cube[:, :, own.index(line)]
+        for j, payer in enumerate(payers):
+            if line in own_lines and payer in own_payers:
+                out[:, :, i, j] = cube[:, :, own_lines.index(line), own_payers.index(payer)]
     return out
+
+
+def _union(a: dict[str, np.ndarray], b: dict[str, np.ndarray], key: str) -> list[str]:
+    return [str(x) for x in dict.fromkeys([*a[key], *b[key]])]
+
+
+def _kinds(lines: list[str]) -> list[str]:
+    return [LINE_BY_ID[line].kind for line in lines]
 
 
 def _check_basis(run: Path, arrays: dict[str, np.ndarray], basis: str) -> None:
@@ -71,12 +81,12 @@ def compare_runs(run_a: Path, run_b: Path, basis: str = "accrual") -> tuple[pd.D
     _check_basis(run_b, arrays_b, basis)
     if not np.array_equal(arrays_a["years"], arrays_b["years"]):
         raise InputError(run_b, "scenario.start_year/end_year", "the two runs cover different budget years")
-    lines = list(dict.fromkeys([*arrays_a["lines"], *arrays_b["lines"]]))
-    cube_a, cube_b = _aligned(arrays_a, lines, basis), _aligned(arrays_b, lines, basis)
+    lines, payers = _union(arrays_a, arrays_b, "lines"), _union(arrays_a, arrays_b, "payers")
+    cube_a, cube_b = _aligned(arrays_a, lines, payers, basis), _aligned(arrays_b, lines, payers, basis)
     paired = manifest_a["seed"] == manifest_b["seed"] and cube_a.shape[0] == cube_b.shape[0]
-    full_a, full_b = with_totals(cube_a, (2, 3)), with_totals(cube_b, (2, 3))
-    index = pd.MultiIndex.from_product([arrays_a["years"].tolist(), [*lines, ALL],
-                                        [*arrays_a["payers"].tolist(), ALL]], names=["year", "line", "payer"])
+    full_a, full_b = with_outlay_total(cube_a, _kinds(lines)), with_outlay_total(cube_b, _kinds(lines))
+    index = pd.MultiIndex.from_product([arrays_a["years"].tolist(), [*lines, ALL], [*payers, ALL]],
+                                       names=["year", "line", "payer"])
     table = pd.DataFrame({"mean_a": full_a.mean(axis=0).reshape(-1), "mean_b": full_b.mean(axis=0).reshape(-1)},
                          index=index)
     table["difference"] = table.mean_b - table.mean_a
@@ -89,17 +99,25 @@ def compare_runs(run_a: Path, run_b: Path, basis: str = "accrual") -> tuple[pd.D
         for name in QUANTILES:
             table[f"difference_{name}"] = np.nan
     keys = differing_keys(manifest_a["scenario"], manifest_b["scenario"])
-    return table.reset_index(), keys, paired
+    table = table.reset_index()
+    table.insert(2, "kind", table.line.map({**dict(zip(lines, _kinds(lines), strict=True)), ALL: "outlay"}))
+    return table, keys, paired
 
 
 def period_totals(run_a: Path, run_b: Path, basis: str = "accrual") -> pd.DataFrame:
     """Budget-period totals by line: A, B and B − A (with its range when paired)."""
     manifest_a, arrays_a = _load(run_a)
     manifest_b, arrays_b = _load(run_b)
-    lines = list(dict.fromkeys([*arrays_a["lines"], *arrays_b["lines"]]))
-    a = with_totals(_aligned(arrays_a, lines, basis).sum(axis=(1, 3)), (1,))
-    b = with_totals(_aligned(arrays_b, lines, basis).sum(axis=(1, 3)), (1,))
-    frame = pd.DataFrame({"line": [*lines, ALL], "mean_a": a.mean(axis=0), "mean_b": b.mean(axis=0)})
+    lines, payers = _union(arrays_a, arrays_b, "lines"), _union(arrays_a, arrays_b, "payers")
+    outlay = np.array([kind == "outlay" for kind in _kinds(lines)])
+
+    def by_line(arrays: dict[str, np.ndarray]) -> np.ndarray:
+        period = _aligned(arrays, lines, payers, basis).sum(axis=(1, 3))  # [rep, line]
+        return np.concatenate([period, period[:, outlay].sum(axis=1, keepdims=True)], axis=1)  # + outlays
+
+    a, b = by_line(arrays_a), by_line(arrays_b)
+    frame = pd.DataFrame({"line": [*lines, ALL], "kind": [*_kinds(lines), "outlay"],
+                          "mean_a": a.mean(axis=0), "mean_b": b.mean(axis=0)})
     frame["difference"] = frame.mean_b - frame.mean_a
     if manifest_a["seed"] == manifest_b["seed"] and a.shape[0] == b.shape[0]:
         frame["difference_p05"], frame["difference_p95"] = np.quantile(b - a, [0.05, 0.95], axis=0)

@@ -1,8 +1,10 @@
 """The medium-term fiscal plan table (中期财政规划): three years of cash by payer and line.
 
 From a run folder: the budget year and the two following years, cash basis, in 万元 with
-the 5-95% range, for the city (市本级) and each district and county, by line, with the
-payables carried in (entitled by the end of the year before the budget year, not yet paid).
+the 5-95% range, for the city (市本级) and each district and county (and the province and
+the central government for co-funded lines), by line, with the payables carried in
+(entitled by the end of the year before the budget year, not yet paid). `kind` marks revenue
+forgone and memo items; the `all` rows add up outlays only.
 """
 
 from __future__ import annotations
@@ -11,7 +13,6 @@ from pathlib import Path
 
 import pandas as pd
 
-from model.areas import PAYERS
 from model.errors import InputError
 from model.results import ALL
 
@@ -36,9 +37,10 @@ def mtfp_table(run: Path, budget_year: int) -> pd.DataFrame:
     carried = payables[payables.year == budget_year - 1].set_index(["payer", "line"])["mean"]
     rows = []
     lines = [line for line in dict.fromkeys(cash.line) if line != ALL] + [ALL]
-    for payer in [*PAYERS, ALL]:
+    kinds = cash.drop_duplicates("line").set_index("line")["kind"] if "kind" in cash else {}
+    for payer in list(dict.fromkeys(cash.payer)):  # the run's payers, `all` last
         for line in lines:
-            row: dict[str, object] = {"payer": payer, "line": line,
+            row: dict[str, object] = {"payer": payer, "line": line, "kind": kinds.get(line, "outlay"),
                                       "payables_carried_in": carried.get((payer, line), float("nan")) / WAN}
             for year in years:
                 figures = cash[(cash.year == year) & (cash.payer == payer) & (cash.line == line)].iloc[0]

@@ -1,16 +1,22 @@
-"""The short summary printed after a run: 2025–2035 totals by line and by payer, in 万元."""
+"""The short summary printed after a run: 2025–2035 totals by line and by payer, in 万元.
+
+Outlays come first, with their totals; revenue forgone and memo items follow in their own
+table and are never added to the outlays.
+"""
 
 from __future__ import annotations
 
+import numpy as np
 from rich.console import Console
 from rich.table import Table
 
-from model.areas import PAYER_NAMES_ZH
+from model.areas import HIGHER_LEVELS, PAYER_NAMES_ZH, PAYERS
 from model.lines import LINE_BY_ID
-from model.results import ALL, totals_by
+from model.results import ALL, QUANTILES, totals_by
 from model.simulation import RunResult
 
 WAN = 10_000.0  # yuan per 万元
+KIND_TITLES = {"revenue_forgone": "revenue forgone 减收（不计入支出）", "memo": "memo 备忘（不计入支出）"}
 
 
 def _name(key: str, kind: str) -> str:
@@ -21,18 +27,44 @@ def _name(key: str, kind: str) -> str:
     return f"{PAYER_NAMES_ZH[key]} {key}"
 
 
+def _table(title: str, column: str) -> Table:
+    table = Table(title=title, title_justify="left")
+    table.add_column(column)
+    for name in ("mean", "p05", "p95"):
+        table.add_column(name, justify="right")
+    return table
+
+
+def _cells(values: dict[str, float]) -> list[str]:
+    return [f"{values[c] / WAN:,.1f}" for c in ("mean", "p05", "p95")]
+
+
+def _local_budgets(result: RunResult) -> dict[str, float]:
+    """Outlays borne by Jingmen's own budgets (city, districts, counties), per-replicate sums."""
+    outlays = result.outlays(result.accrual).sum(axis=(1, 2))  # [rep, payer]
+    local = outlays[:, [result.payer_ids.index(p) for p in PAYERS]].sum(axis=1)
+    quantiles = np.quantile(local, list(QUANTILES.values()))
+    return {"mean": float(local.mean()), **dict(zip(QUANTILES, quantiles, strict=True))}
+
+
 def print_summary(result: RunResult, console: Console) -> None:
     years = f"{result.calendar.start_year}–{result.calendar.end_year}"
     scenario = result.loaded.scenario.scenario
     console.print(f"[bold]{scenario.name}[/]: {scenario.replicates} replicates, seed {scenario.seed}, "
                   f"accrual basis, {years}, 万元 (10,000 yuan)", soft_wrap=True)
     for kind, title in (("line", "by line 分项目"), ("payer", "by payer 分承担主体")):
-        table = Table(title=f"Total cost {years} {title}", title_justify="left")
-        table.add_column(kind)
-        for column in ("mean", "p05", "p95"):
-            table.add_column(column, justify="right")
+        table = _table(f"Outlays {years} {title}", kind)
         for row in totals_by(result, kind).itertuples(index=False):
             key = getattr(row, kind)
-            table.add_row(_name(key, kind), *(f"{getattr(row, c) / WAN:,.1f}" for c in ("mean", "p05", "p95")),
-                          style="bold" if key == ALL else None)
+            table.add_row(_name(key, kind), *_cells(row._asdict()), style="bold" if key == ALL else None)
+        if kind == "payer" and any(level in result.payer_ids for level in HIGHER_LEVELS):
+            table.add_row("其中荆门本地财政 of which Jingmen's budgets", *_cells(_local_budgets(result)), style="italic")
+        console.print(table)
+    for kind, title in KIND_TITLES.items():
+        frame = totals_by(result, "line", kind)
+        if frame.empty:
+            continue
+        table = _table(f"{title} {years}", "line")
+        for row in frame[frame.line != ALL].itertuples(index=False):
+            table.add_row(_name(row.line, "line"), *_cells(row._asdict()))
         console.print(table)

@@ -88,13 +88,24 @@ pd.DataFrame(totals).round(1)"""),
                       "5–95% range is that of the difference itself."),
     new_code_cell("""from model.compare import period_totals
 
-period_totals(runs["baseline"], runs["allowance_second_child"]).set_index("line").div(WAN).round(1)"""),
+period_totals(runs["baseline"], runs["allowance_second_child"]).set_index(["line", "kind"]).div(WAN).round(1)"""),
     new_code_cell("""from model.report.run_folder import load_run
 from model.report.fonts import use_cjk_font
 from model.report import charts
 
 use_cjk_font()
 charts.difference(load_run(runs["baseline"]), load_run(runs["housing_doubled"]))"""),
+    new_markdown_cell("## 国家育儿补贴 The national childcare subsidy on top\n\n`full_plan` prices every line, "
+                      "including the national subsidy (3,600 a year under 3, from 2025) paid on top of the city's "
+                      "500 a month; `national_subsidy_absorbs` lets the city only top up to 6,000 a year. "
+                      "`kind` marks revenue forgone and memo items, which no total includes."),
+    new_code_cell("""for name in ["full_plan", "national_subsidy_absorbs"]:
+    result = model.run(model.load_scenario(SCENARIOS / f"{name}.toml", replicates=REPLICATES))
+    runs[name] = model.write_run(result, WORK / name)
+period_totals(runs["full_plan"], runs["national_subsidy_absorbs"]).set_index(["line", "kind"]).div(WAN).round(1)"""),
+    new_code_cell("""budget = pd.read_csv(runs["full_plan"] / "budget.csv")
+by_payer = budget[(budget.basis == "accrual") & (budget.line == "all")].groupby("payer")["mean"].sum() / WAN
+by_payer.round(1)  # province and central: the higher levels' share of the co-funded lines"""),
 ]
 
 APPENDIX = [

@@ -5,6 +5,7 @@ from __future__ import annotations
 import warnings
 from pathlib import Path
 
+import numpy as np
 from matplotlib import pyplot as plt
 from matplotlib.backends.backend_pdf import PdfPages
 
@@ -25,12 +26,12 @@ def _summary_page(run: RunFolder, lang: str):  # noqa: ANN202 - a matplotlib Fig
         f"{run.name}: total cost {run.years[0]}–{run.years[-1]} by line (10,000 yuan)"
     figure.text(0.08, 0.94, title, fontsize=14)
     period = run.replicates["accrual"].sum(axis=(1, 3)) / 10_000  # [rep, line]
+    outlay = np.array([kind == "outlay" for kind in run.kinds])
     rows = []
-    import numpy as np
-
-    for i, line in enumerate([*run.lines, "all"]):
-        values = period.sum(axis=1) if line == "all" else period[:, i]
-        label = ("合计" if lang == "zh" else "total") if line == "all" else line_name(line, lang)
+    # outlays and their total, then revenue forgone and memo items (never in the total)
+    for line in [*run.outlay_lines, "all", *run.other_lines]:
+        values = period[:, outlay].sum(axis=1) if line == "all" else period[:, run.lines.index(line)]
+        label = ("支出合计" if lang == "zh" else "total outlays") if line == "all" else line_name(line, lang)
         rows.append([label, f"{values.mean():,.2f}", f"{np.quantile(values, 0.05):,.2f}",
                      f"{np.quantile(values, 0.95):,.2f}"])
     header = ["项目", "均值", "5%分位", "95%分位"] if lang == "zh" else ["line", "mean", "p05", "p95"]

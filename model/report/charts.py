@@ -9,14 +9,16 @@ from __future__ import annotations
 import numpy as np
 from matplotlib import pyplot as plt
 from matplotlib.figure import Figure
+from matplotlib.ticker import MaxNLocator, StrMethodFormatter
 
-from model.areas import PAYERS
+from model.areas import HIGHER_LEVELS
 from model.report.labels import TEXT, line_name, payer_name
 from model.report.run_folder import RunFolder
 
 WAN = 10_000.0
 BASE_YEAR_BIRTHS = 11_679  # 《荆门统计年鉴2024》, the calibration anchor (model/data/sources.csv)
-COLOURS = ["#1f5a96", "#e07b39", "#3a9a5b", "#c0392b", "#8e6bb8", "#7f8c8d", "#d4a017", "#2e86ab"]
+COLOURS = ["#1f5a96", "#e07b39", "#3a9a5b", "#c0392b", "#8e6bb8", "#7f8c8d", "#d4a017", "#2e86ab", "#8d5524",
+           "#e377c2", "#17becf", "#bcbd22"]
 
 
 def _figure(title: str) -> tuple[Figure, plt.Axes]:
@@ -38,7 +40,7 @@ def cost_by_line(run: RunFolder, lang: str = "zh") -> Figure:
     figure, axes = _figure(text["cost_by_line"])
     years = np.array(run.years)
     bottom = np.zeros(len(years))
-    for i, line in enumerate(run.lines):
+    for i, line in enumerate(run.outlay_lines):  # revenue forgone and memo items are not spending
         values = run.accrual(line).loc[years, "mean"].to_numpy() / WAN
         axes.bar(years, values, bottom=bottom, color=COLOURS[i % len(COLOURS)], label=line_name(line, lang), width=0.7)
         bottom += values
@@ -58,11 +60,13 @@ def payer_split(run: RunFolder, lang: str = "zh") -> Figure:
     """Who pays: per year (stacked by payer) and cumulative over the budget years."""
     text = TEXT[lang]
     figure, (by_year, cumulative) = plt.subplots(1, 2, figsize=(11, 5.2), gridspec_kw={"width_ratios": [2.2, 1]})
-    figure.suptitle(text["payer_split"], fontsize=14, x=0.01, ha="left")
+    payers = run.payers
+    with_upper = any(payer in HIGHER_LEVELS for payer in payers)
+    figure.suptitle(text["payer_split_upper" if with_upper else "payer_split"], fontsize=14, x=0.01, ha="left")
     years = np.array(run.years)
     bottom = np.zeros(len(years))
     totals = []
-    for i, payer in enumerate(PAYERS):
+    for i, payer in enumerate(payers):
         values = run.accrual("all", payer).loc[years, "mean"].to_numpy() / WAN
         by_year.bar(years, values, bottom=bottom, color=COLOURS[i % len(COLOURS)], label=payer_name(payer, lang), width=0.7)
         bottom += values
@@ -74,7 +78,7 @@ def payer_split(run: RunFolder, lang: str = "zh") -> Figure:
     by_year.spines[["top", "right"]].set_visible(False)
     by_year.legend(fontsize=8, frameon=False, ncol=4, loc="upper left", bbox_to_anchor=(0, -0.18))
     order = np.argsort(totals)
-    cumulative.barh([payer_name(PAYERS[i], lang) for i in order], [totals[i] for i in order],
+    cumulative.barh([payer_name(payers[i], lang) for i in order], [totals[i] for i in order],
                     color=[COLOURS[i % len(COLOURS)] for i in order])
     cumulative.set_title(text["payer_cumulative"].format(start=years[0], end=years[-1]), fontsize=11, loc="left")
     cumulative.set_xlabel(text["wan"])
@@ -82,6 +86,8 @@ def payer_split(run: RunFolder, lang: str = "zh") -> Figure:
     for position, i in enumerate(order):
         cumulative.text(totals[i], position, f" {totals[i]:,.0f}", va="center", fontsize=8)
     cumulative.set_xlim(0, max(totals) * 1.3)
+    cumulative.xaxis.set_major_locator(MaxNLocator(4))
+    cumulative.xaxis.set_major_formatter(StrMethodFormatter("{x:,.0f}"))
     _footer(figure, run, lang)
     return figure
 
@@ -91,7 +97,7 @@ def fan(run: RunFolder, lang: str = "zh") -> Figure:
     text = TEXT[lang]
     figure, axes = _figure(text["fan"])
     years = np.array(run.years)
-    totals = run.replicates["accrual"].sum(axis=(2, 3)) / WAN  # [rep, year]
+    totals = run.outlays().sum(axis=(2, 3)) / WAN  # [rep, year]
     q05, q25, q50, q75, q95 = np.quantile(totals, [0.05, 0.25, 0.5, 0.75, 0.95], axis=0)
     axes.fill_between(years, q05, q95, color=COLOURS[0], alpha=0.18, label=text["band90"])
     axes.fill_between(years, q25, q75, color=COLOURS[0], alpha=0.38, label=text["band50"])

@@ -13,7 +13,7 @@ from pathlib import Path
 import pandas as pd
 import xlsxwriter
 
-from model.areas import AREAS, PAYERS
+from model.areas import AREAS, HIGHER_LEVELS
 from model.report.labels import area_name, line_name, payer_name
 from model.report.run_folder import RunFolder
 
@@ -93,16 +93,21 @@ def write_appendix(run: RunFolder, path: Path, lang: str = "zh") -> None:
     sheets = Sheets(path)
     years = [str(y) for y in run.years]
     period = f"{years[0]}–{years[-1]}"
-    lines = [*run.lines, "all"]
+    lines = [*run.outlay_lines, "all"]  # outlays only: revenue forgone and memo items are in 附表7
+    payers = run.payers
+    upper = [p for p in payers if p in HIGHER_LEVELS]
+    upper_note = ("中央财政、湖北省级列示上级财政承担部分（国家育儿补贴等共同事权项目），合计含上级财政。"
+                  if upper else "")
 
     def line_label(line: str) -> str:
         return "合计" if line == "all" else line_name(line, "zh")
 
-    sheets.table("汇总", f"附表1 各项目年度支出（权责发生制） {run.name}", "单位：万元（均值）；合计行为各项目之和。",
+    sheets.table("汇总", f"附表1 各项目年度支出（权责发生制） {run.name}",
+                 "单位：万元（均值）；合计行为各支出项目之和（不含减收与备忘项目）。" + upper_note,
                  [("", ["项目"]), ("年度", years), ("", [f"{period}合计"])],
                  _money_rows(run, [(line, "all") for line in lines], [[line_label(line)] for line in lines]), 1)
     keys, labels = [], []
-    for payer in [*PAYERS, "all"]:
+    for payer in [*payers, "all"]:
         for line in lines:
             keys.append((line, payer))
             labels.append(["合计" if payer == "all" else payer_name(payer, "zh"),
@@ -112,8 +117,8 @@ def write_appendix(run: RunFolder, path: Path, lang: str = "zh") -> None:
                  [("", ["承担主体"]), ("", ["项目"]), ("年度", years), ("", [f"{period}合计"])],
                  _money_rows(run, keys, labels), 2)
     if (run.budget.basis == "cash").any():
-        cash_rows = _money_rows(run, [("all", payer) for payer in [*PAYERS, "all"]],
-                                [["合计" if p == "all" else payer_name(p, "zh")] for p in [*PAYERS, "all"]], "cash")
+        cash_rows = _money_rows(run, [("all", payer) for payer in [*payers, "all"]],
+                                [["合计" if p == "all" else payer_name(p, "zh")] for p in [*payers, "all"]], "cash")
         sheets.table("收付实现制", f"附表3 分承担主体现金支出（收付实现制） {run.name}",
                      "单位：万元（均值）；资金实际拨付年度。", [("", ["承担主体"]), ("年度", years),
                                                     ("", [f"{period}合计"])], cash_rows, 1)
@@ -139,4 +144,17 @@ def write_appendix(run: RunFolder, path: Path, lang: str = "zh") -> None:
     sheets.table("假设与来源", "附表6 参数取值、来源与性质", "status：read 读取自来源；derived 推算（方法见说明）；"
                  "assumption 假设（原因见说明）。", [("", ["参数"]), ("", ["取值"]), ("", ["单位"]), ("", ["性质"]),
                                                  ("", ["来源"]), ("", ["说明"]), ("", ["区间"])], source_rows, 7)
+    if run.other_lines:
+        kind_names = {"revenue_forgone": "减收", "memo": "备忘"}
+        keys, labels = [], []
+        for line in run.other_lines:
+            for payer in [*payers, "all"]:
+                keys.append((line, payer))
+                labels.append([line_name(line, "zh"), kind_names[run.kinds[run.lines.index(line)]],
+                               "小计" if payer == "all" else payer_name(payer, "zh")])
+        sheets.table("减收与备忘", f"附表7 减收与备忘项目（不计入支出） {run.name}",
+                     "单位：万元（均值）。减收：个税专项附加扣除使各级财政少收的收入；备忘：公积金贷款额度上浮"
+                     "增加的可贷额度，不是财政支出。两者均不计入附表1–5的合计。",
+                     [("", ["项目"]), ("", ["性质"]), ("", ["承担主体"]), ("年度", years), ("", [f"{period}合计"])],
+                     _money_rows(run, keys, labels), 3)
     sheets.close()

@@ -11,7 +11,9 @@ from typing import Any
 import numpy as np
 import pandas as pd
 
+from model.areas import PAYERS
 from model.errors import InputError
+from model.lines import LINE_BY_ID
 
 REQUIRED = ("budget.csv", "births.csv", "manifest.json", "replicates.npz")
 
@@ -38,6 +40,30 @@ class RunFolder:
     @property
     def lines(self) -> list[str]:
         return [str(line) for line in self.replicates["lines"]]
+
+    @property
+    def kinds(self) -> list[str]:
+        """Each line's kind (runs written before kinds existed hold outlays only)."""
+        if "kinds" in self.replicates:
+            return [str(kind) for kind in self.replicates["kinds"]]
+        return [LINE_BY_ID[line].kind for line in self.lines]
+
+    @property
+    def outlay_lines(self) -> list[str]:
+        return [line for line, kind in zip(self.lines, self.kinds, strict=True) if kind == "outlay"]
+
+    @property
+    def other_lines(self) -> list[str]:
+        """Revenue forgone and memo items: shown apart, never added to outlays."""
+        return [line for line, kind in zip(self.lines, self.kinds, strict=True) if kind != "outlay"]
+
+    @property
+    def payers(self) -> list[str]:
+        return [str(payer) for payer in self.replicates.get("payers", PAYERS)]
+
+    def outlays(self, basis: str = "accrual") -> np.ndarray:
+        """[rep, year, outlay line, payer] yuan."""
+        return self.replicates[basis][:, :, [kind == "outlay" for kind in self.kinds]]
 
     @property
     def years(self) -> list[int]:

@@ -1,0 +1,445 @@
+"""The lines beyond the six core ones (issue 8): a hand-computed case each, the national
+subsidy absorbing the city's allowance, core results unchanged when the new lines are off,
+and kinds never mixed in a total.
+
+Hand cases remove chance: births from an override file, take-up and shares of 1, and a
+life table without deaths where a line follows people, so every figure is arithmetic.
+"""
+
+from __future__ import annotations
+
+import numpy as np
+import pandas as pd
+import pytest
+
+from model.lines import LINE_BY_ID, LINES
+from model.results import budget_table, impact_table
+from tests.conftest import REPO, cli, line_by_year_payer, override_rows, run_file
+
+NEW_LINES = ["demonstration_centres", "fee_waivers", "family_planning_awards", "national_childcare_subsidy",
+             "iit_deduction_revenue", "housing_fund_limit"]
+CORE_LINES = [line.id for line in LINES if line.id not in NEW_LINES]
+ALL_ONE = """
+[eligibility]
+city_hukou_share = 1.0
+in_city_hospital_share = 1.0
+"""
+
+
+def _immortal_life_table(write) -> str:
+    """The default life table with no deaths before age 100 (q = 1 at 100 ends the table)."""
+    life = pd.read_csv(REPO / "model" / "data" / "life_table.csv")
+    life.loc[life.age < 100, "q_both"] = 0.0
+    write("life.csv", life.to_csv(index=False))
+    return 'life_table = "life.csv"'
+
+
+def _no_history(write) -> str:
+    """Births before the base year set to 0, so only the override's births are children."""
+    write("history.csv", "year,births,status\n" + "".join(f"{y},0,test\n" for y in range(2010, 2022)))
+    return 'births_history = "history.csv"'
+
+
+def test_new_lines_are_registered_with_their_kind():
+    assert {line.id for line in LINES} >= set(NEW_LINES)
+    assert LINE_BY_ID["iit_deduction_revenue"].kind == "revenue_forgone"
+    assert LINE_BY_ID["housing_fund_limit"].kind == "memo"
+    assert all(LINE_BY_ID[line].kind == "outlay" for line in NEW_LINES[:4] + CORE_LINES)
+
+
+def test_national_subsidy_pays_3600_a_year_pro_rata_and_splits_by_level(write):
+    """12 first births in 东宝区 in 2026 (one a month) and one child born in July 2023: 300 yuan a
+    child-month under 3 from January 2025. The 2023 child: 12 months in 2025, 6 in 2026. The 2026
+    children: 78 child-months in 2026, 144 in 2027 and 2028, 66 in 2029. Central 90%, province
+    5% (half of the 10% local share), city and 东宝区 2.5% each."""
+    births = {(2026, "dongbao", 1): [1] * 12, (2023, "dongbao", 1): [0] * 6 + [1] + [0] * 5}
+    write("births.csv", override_rows(births, range(2022, 2036)))
+    path = write("s.toml", f"""
+        [scenario]
+        name = "national hand case"
+        [demography]
+        births_override = "births.csv"
+        [data]
+        {_immortal_life_table(write)}
+        {ALL_ONE}
+        [lines.national_childcare_subsidy]
+        enabled = true
+        take_up = 1.0
+        local_share = 0.10
+        province_share_of_local = 0.5
+        """)
+    result = run_file(path, replicates=5)
+    cost = line_by_year_payer(result, "national_childcare_subsidy")
+    expected = {2025: 12 * 300, 2026: (6 + 78) * 300, 2027: 144 * 300, 2028: 144 * 300, 2029: 66 * 300, 2030: 0}
+    for year, amount in expected.items():
+        assert sum(cost[(year, payer)] for payer in result.payer_ids) == pytest.approx(amount, abs=1e-6)
+        assert cost[(year, "central")] == pytest.approx(0.90 * amount, abs=1e-6)
+        assert cost[(year, "province")] == pytest.approx(0.05 * amount, abs=1e-6)
+        assert cost[(year, "city")] == pytest.approx(0.025 * amount, abs=1e-6)
+        assert cost[(year, "dongbao")] == pytest.approx(0.025 * amount, abs=1e-6)
+    assert result.payer_ids[-2:] == ("province", "central")
+
+
+def test_absorption_leaves_the_city_2400_a_year_for_a_child_born_in_2026(write):
+    """With the national subsidy absorbing the allowance, the city tops up to 6,000 a year:
+    6,000 − 3,600 = 2,400 a year (200 a month) for a third child born in 2026; the national line
+    carries the 3,600. Without absorption the city pays the full 6,000."""
+    write("births.csv", override_rows({(2026, "dongbao", 3): [1] * 12}, range(2022, 2036)))
+    def scenario(name: str, absorb: bool) -> str:
+        return write(name, f"""
+            [scenario]
+            name = "absorption hand case"
+            [demography]
+            births_override = "births.csv"
+            [data]
+            {_immortal_life_table(write)}
+            {ALL_ONE}
+            [lines.third_child_allowance]
+            take_up = 1.0
+            net_of_national_subsidy = {str(absorb).lower()}
+            [lines.national_childcare_subsidy]
+            enabled = true
+            take_up = 1.0
+            """)
+
+    absorbed = run_file(scenario("a.toml", True), replicates=5)
+    full = run_file(scenario("b.toml", False), replicates=5)
+    city = line_by_year_payer(absorbed, "third_child_allowance")
+    national = line_by_year_payer(absorbed, "national_childcare_subsidy")
+    children = 12
+
+    def total(cost: dict, year: int, payers) -> float:
+        return sum(cost[(year, payer)] for payer in payers)
+
+    assert total(city, 2027, absorbed.payer_ids) == pytest.approx(children * (6_000 - 3_600), abs=1e-6)
+    assert total(city, 2027, absorbed.payer_ids) / children == pytest.approx(2_400, abs=1e-9)
+    assert total(city, 2026, absorbed.payer_ids) == pytest.approx(78 * 200, abs=1e-6)  # 78 child-months
+    assert total(national, 2027, absorbed.payer_ids) == pytest.approx(children * 3_600, abs=1e-6)
+    assert total(line_by_year_payer(full, "third_child_allowance"), 2027, full.payer_ids) == \
+        pytest.approx(children * 6_000, abs=1e-6)
+    assert city[(2027, "city")] == pytest.approx(city[(2027, "dongbao")])  # the 50/50 rule still holds
+
+
+def test_shipped_absorption_scenario_lowers_only_the_allowance(tmp_path):
+    full = run_file(REPO / "scenarios" / "full_plan.toml", replicates=10)
+    absorbed = run_file(REPO / "scenarios" / "national_subsidy_absorbs.toml", replicates=10)
+    i = full.line_ids.index("third_child_allowance")
+    ratio = absorbed.accrual[:, 2:, i].sum() / full.accrual[:, 2:, i].sum()  # 2027 on: every child after 2025
+    assert ratio == pytest.approx(2_400 / 6_000, rel=0.03)  # births respond a little to the smaller benefit
+    j = full.line_ids.index("national_childcare_subsidy")
+    assert absorbed.accrual[:, :, j].sum() == pytest.approx(full.accrual[:, :, j].sum(), rel=0.03)
+
+
+def test_income_tax_deduction_is_revenue_forgone_shared_60_40(write):
+    """12 births in 东宝区 in 2026; every parent taxable at 10%: 2,000 × 10% = 200 yuan of tax a
+    child-month. Children under 3 are counted at mid-year: 6 in 2026, 12 in 2027 → 2027: 144
+    child-months → 28,800: central 60%, province 10% (25% of the local 40%), city and 东宝区 15%
+    each. Cash: half at withholding, half at next May's settlement (of 2026's 14,400)."""
+    write("births.csv", override_rows({(2026, "dongbao", 1): [1] * 12}, range(2022, 2036)))
+    path = write("s.toml", f"""
+        [scenario]
+        name = "iit hand case"
+        [demography]
+        births_override = "births.csv"
+        [data]
+        {_no_history(write)}
+        [lines.iit_deduction_revenue]
+        enabled = true
+        take_up = 1.0
+        taxable_parent_share = 1.0
+        marginal_rate = 0.10
+        local_share = 0.40
+        province_share_of_local = 0.25
+        settlement_share = 0.5
+        settlement_month = 5
+        """)
+    result = run_file(path, replicates=5)
+    cost = line_by_year_payer(result, "iit_deduction_revenue")
+    assert cost[(2027, "central")] == pytest.approx(0.60 * 28_800, abs=1e-6)
+    assert cost[(2027, "province")] == pytest.approx(0.10 * 28_800, abs=1e-6)
+    assert cost[(2027, "city")] == pytest.approx(0.15 * 28_800, abs=1e-6)
+    assert cost[(2027, "dongbao")] == pytest.approx(0.15 * 28_800, abs=1e-6)
+    i = result.line_ids.index("iit_deduction_revenue")
+    cash_2027 = result.cash[:, 2027 - 2025, i].sum(axis=-1).mean()
+    assert cash_2027 == pytest.approx(0.5 * 28_800 + 0.5 * 14_400, abs=1e-6)
+    table = budget_table(result)
+    assert set(table[table.line == "iit_deduction_revenue"].kind) == {"revenue_forgone"}
+
+
+def test_fee_waivers_for_nursery_and_kindergarten_children(write):
+    """120 births in 京山市 in 2025 (10 a month), no earlier children. Mid-year children aged 0-2:
+    60 in 2025, 120 in 2026-27, 60 in 2028; aged 3-5: 60 in 2028, 120 in 2029-30. All enrolled and
+    in hardship, half the fee waived: nursery 10,000 a year → 2026: 120 × 5,000 = 600,000;
+    kindergarten 4,000 a year with 2 of 3 years still charged from 2026 → 2029: 120 × 4,000 × ⅔ × ½
+    = 160,000. 京山市 is a county: it pays all."""
+    write("births.csv", override_rows({(2025, "jingshan", 1): [10] * 12}, range(2022, 2036)))
+    path = write("s.toml", f"""
+        [scenario]
+        name = "fee waiver hand case"
+        [demography]
+        births_override = "births.csv"
+        [data]
+        {_no_history(write)}
+        [lines.childcare_slot_subsidy]
+        enrolment_rate = 1.0
+        [lines.fee_waivers]
+        enabled = true
+        take_up = 1.0
+        hardship_share = 1.0
+        waived_share = 0.5
+        nursery_fee = 10000
+        kindergarten_fee = 4000
+        kindergarten_enrolment_rate = 1.0
+        """)
+    cost = line_by_year_payer(run_file(path, replicates=5), "fee_waivers")
+    assert cost[(2025, "jingshan")] == pytest.approx(60 * 5_000)
+    assert cost[(2026, "jingshan")] == pytest.approx(600_000)
+    assert cost[(2028, "jingshan")] == pytest.approx(60 * 5_000 + 60 * 4_000 * 2 / 3 * 0.5)
+    assert cost[(2029, "jingshan")] == pytest.approx(160_000)
+    assert cost[(2032, "jingshan")] == 0 and cost[(2029, "city")] == 0
+
+
+def test_demonstration_centres_follow_their_schedule_and_payer(write):
+    """A city centre in 掇刀区 paid by the city (1,000,000 to build in 2026, 200,000 a year), a
+    district centre paid by the 50/50 rule (500,000 in 2027, then 100,000 a year), and 10 pilots a
+    year city-wide at 100,000 once and 10,000 a year for two years: 1,200,000 a year of pilots."""
+    path = write("s.toml", """
+        [scenario]
+        name = "centres hand case"
+        [lines.demonstration_centres]
+        enabled = true
+        take_up = 1.0
+        pilots_per_year = 10
+        pilot_construction_subsidy = 100000
+        pilot_operating_subsidy = 10000
+        pilot_years = 2
+        [[lines.demonstration_centres.centres]]
+        name = "city centre"
+        area = "duodao"
+        opens = 2026
+        construction_subsidy = 1000000
+        operating_subsidy = 200000
+        paid_by = "city"
+        [[lines.demonstration_centres.centres]]
+        name = "district centre"
+        area = "duodao"
+        opens = 2027
+        construction_subsidy = 500000
+        operating_subsidy = 100000
+        """)
+    result = run_file(path, replicates=5)
+    cost = line_by_year_payer(result, "demonstration_centres")
+
+    def pilots(year: int) -> float:
+        return sum(cost[(year, payer)] for payer in result.payer_ids) - centres[year]
+
+    centres = {2025: 0, 2026: 1_200_000, 2027: 200_000 + 600_000, 2028: 300_000}
+    for year in centres:
+        assert pilots(year) == pytest.approx(1_200_000)
+    assert cost[(2026, "duodao")] == pytest.approx(1_200_000 * result_share(result, "duodao") / 2)
+    # the city's own centre is all the city's; the district one is shared 50/50, as are the
+    # pilots in the three districts (the city's half of those in 东宝 and 漳河 has no 掇刀 match)
+    other_districts = result_share(result, "dongbao") + result_share(result, "zhanghe")
+    assert cost[(2027, "city")] - cost[(2027, "duodao")] == pytest.approx(200_000 + 600_000 * other_districts)
+
+
+def result_share(result, area: str) -> float:
+    """The area's share of residents (pilots are split by residents)."""
+    from model.areas import AREA_INDEX
+    from model.inputs import area_split
+
+    base = result.prepared.base
+    split = area_split(result.prepared.scenario.areas.zhanghe_share_of_dongbao_unit,
+                       result.prepared.scenario.areas.qujialing_share_of_jingshan_unit)
+    return float((base.unit_share_of_area[None] * split)[0, AREA_INDEX[area]])
+
+
+def test_family_planning_awards_age_enter_and_die(write):
+    """1,000 rural-reward recipients aged 70 and 50 aged 99 in 2022, 100 new at 60 each year, no
+    deaths before 100: in 2025 the 99-year-olds are gone (100 in 2023, the table's end) and
+    1,000 + 3 × 100 remain at 960 yuan: 1,248,000; central 50%, province 25%, Jingmen 25%."""
+    write("recipients.csv", "scheme,age,recipients\nrural_reward,70,1000\nrural_reward,99,50\n"
+                            "special_disabled,60,0\nspecial_bereaved,60,0\n")
+    path = write("s.toml", f"""
+        [scenario]
+        name = "awards hand case"
+        [data]
+        family_planning_recipients = "recipients.csv"
+        {_immortal_life_table(write)}
+        [lines.family_planning_awards]
+        enabled = true
+        take_up = 1.0
+        local_share = 0.5
+        province_share_of_local = 0.5
+        [lines.family_planning_awards.schemes.rural_reward]
+        entrants_per_year = 100
+        [lines.family_planning_awards.schemes.special_disabled]
+        entrants_per_year = 0
+        [lines.family_planning_awards.schemes.special_bereaved]
+        entrants_per_year = 0
+        """)
+    result = run_file(path, replicates=5)
+    cost = line_by_year_payer(result, "family_planning_awards")
+    total = sum(cost[(2025, payer)] for payer in result.payer_ids)
+    assert total == pytest.approx(1_300 * 960)
+    assert cost[(2025, "central")] == pytest.approx(0.5 * total)
+    assert cost[(2025, "province")] == pytest.approx(0.25 * total)
+    assert sum(cost[(2026, payer)] for payer in result.payer_ids) == pytest.approx(1_400 * 960)
+
+
+def test_awards_refuse_a_roster_without_a_scheme(write):
+    write("recipients.csv", "scheme,age,recipients\nrural_reward,70,1000\n")
+    path = write("s.toml", """
+        [scenario]
+        name = "awards bad roster"
+        [data]
+        family_planning_recipients = "recipients.csv"
+        [lines.family_planning_awards]
+        enabled = true
+        """)
+    result = cli("run", path, "--out", path.parent / "out", "--replicates", "2")
+    assert result.exit_code != 0
+    assert "recipients.csv" in result.output and "special_disabled" in result.output
+    assert not (path.parent / "out").exists()
+
+
+def test_housing_fund_limit_is_a_memo_of_extra_loan_volume(write):
+    """1,000 purchases a year, half capped by a 500,000 limit, raised 1.2×: 1,000 × 0.5 × 100,000 =
+    50,000,000 yuan of extra loans a year, a memo item under the city, cash equal to accrual."""
+    path = write("s.toml", """
+        [scenario]
+        name = "hpf hand case"
+        [lines.housing_fund_limit]
+        enabled = true
+        take_up = 1.0
+        purchases_per_year = 1000
+        at_limit_share = 0.5
+        loan_limit = 500000
+        limit_multiplier = 1.2
+        """)
+    result = run_file(path, replicates=5)
+    cost = line_by_year_payer(result, "housing_fund_limit")
+    assert cost[(2030, "city")] == pytest.approx(50_000_000)
+    assert sum(cost[(2030, payer)] for payer in result.payer_ids) == pytest.approx(50_000_000)
+    i = result.line_ids.index("housing_fund_limit")
+    np.testing.assert_array_equal(result.cash[:, :, i], result.accrual[:, :, i])
+    table = budget_table(result)
+    assert set(table[table.line == "housing_fund_limit"].kind) == {"memo"}
+    outlays = table[(table.line == "all") & (table.payer == "all") & (table.basis == "accrual")]
+    assert outlays["mean"].max() < 50_000_000  # the memo is not in the total of spending
+
+
+def test_new_lines_off_reproduce_the_core_results_to_the_yuan(write):
+    """full_plan with every new line turned off gives baseline's budget.csv byte for byte; with
+    them on, every core line's figures are still the same to the yuan."""
+    off = "".join(f"[lines.{line}]\nenabled = false\n" for line in NEW_LINES)
+    path = write("off.toml", f'[scenario]\nname = "off"\nextends = "{REPO / "scenarios" / "full_plan.toml"}"\n{off}')
+    baseline = budget_table(run_file(REPO / "scenarios" / "baseline.toml", replicates=60))
+    without = budget_table(run_file(path, replicates=60))
+    pd.testing.assert_frame_equal(without, baseline, check_exact=True)
+    with_all = budget_table(run_file(REPO / "scenarios" / "full_plan.toml", replicates=60))
+    core = with_all[with_all.line.isin(CORE_LINES) & ~with_all.payer.isin(["province", "central"])]
+    pd.testing.assert_frame_equal(core.reset_index(drop=True),
+                                  baseline[baseline.line.isin(CORE_LINES)].reset_index(drop=True), check_exact=True)
+    assert (with_all[with_all.line.isin(CORE_LINES) & with_all.payer.isin(["province", "central"])]["mean"] == 0).all()
+
+
+@pytest.fixture(scope="module")
+def full_plan_result():
+    return run_file(REPO / "scenarios" / "full_plan.toml", replicates=20)
+
+
+def test_totals_never_mix_kinds(full_plan_result):
+    result = full_plan_result
+    table = budget_table(result)
+    assert set(table.kind) == {"outlay", "revenue_forgone", "memo"}
+    assert set(table[table.line == "all"].kind) == {"outlay"}
+    outlay = [i for i, kind in enumerate(result.line_kinds) if kind == "outlay"]
+    for basis, cube in (("accrual", result.accrual), ("cash", result.cash)):
+        rows = table[(table.basis == basis) & (table.line == "all") & (table.payer == "all")].set_index("year")
+        per_replicate = cube[:, :, outlay].sum(axis=(2, 3))  # [rep, year]
+        for y, year in enumerate(result.calendar.budget_years):
+            assert rows.loc[year, "mean"] == pytest.approx(per_replicate[:, y].mean(), rel=1e-12)
+            assert rows.loc[year, "p95"] == pytest.approx(np.quantile(per_replicate[:, y], 0.95), rel=1e-12)
+            everything = cube[:, y].sum(axis=(1, 2)).mean()
+            assert everything > rows.loc[year, "mean"] * 1.05  # the memo and the tax are really left out
+    means = table[(table.basis == "accrual") & (table.payer == "all")].pivot_table(
+        index="year", columns="line", values="mean")
+    outlay_lines = [line for line, kind in zip(result.line_ids, result.line_kinds, strict=True) if kind == "outlay"]
+    np.testing.assert_allclose(means[outlay_lines].sum(axis=1), means["all"], rtol=1e-9)
+    impact = impact_table(result)
+    induced = impact[(impact.measure == "induced_births") & (impact.year == "all")]["mean"].iloc[0]
+    cost = impact[(impact.measure == "cost_per_induced_birth") & (impact.year == "all")]["mean"].iloc[0]
+    assert cost == pytest.approx(result.outlays(result.accrual).sum(axis=(1, 2, 3)).mean() / induced, rel=1e-9)
+
+
+def test_payers_add_up_to_each_line_with_higher_levels(full_plan_result):
+    table = budget_table(full_plan_result)
+    means = table[table.basis == "accrual"].pivot_table(index=["year", "line"], columns="payer", values="mean")
+    payers = [p for p in means.columns if p != "all"]
+    np.testing.assert_allclose(means[payers].sum(axis=1), means["all"], rtol=1e-9)
+
+
+def test_full_plan_report_mtfp_and_compare(tmp_path):
+    """The appendix shows revenue forgone and memo items apart; the MTFP and compare keep kinds."""
+    out, base = tmp_path / "full", tmp_path / "base"
+    assert cli("run", REPO / "scenarios" / "full_plan.toml", "--out", out, "--replicates", "10", "--quiet").exit_code == 0
+    assert cli("run", REPO / "scenarios" / "baseline.toml", "--out", base, "--replicates", "10", "--quiet").exit_code == 0
+    result = cli("report", out)
+    assert result.exit_code == 0, result.output
+    import openpyxl
+
+    book = openpyxl.load_workbook(out / "appendix.xlsx", read_only=True)
+    assert "减收与备忘" in book.sheetnames
+    summary = [row for row in book["汇总"].iter_rows(min_row=6, values_only=True) if row[0]]
+    names = [row[0] for row in summary]
+    assert "个税婴幼儿照护扣除（减收）" not in names and "公积金贷款额度上浮（备忘）" not in names
+    total = next(row for row in summary if row[0] == "合计")
+    assert total[-1] == pytest.approx(sum(row[-1] for row in summary if row[0] != "合计"), rel=1e-9)
+    mtfp = cli("mtfp", out, "--budget-year", "2027")
+    assert mtfp.exit_code == 0, mtfp.output
+    plan = pd.read_csv(out / "mtfp_2027.csv")
+    assert set(plan.kind) == {"outlay", "revenue_forgone", "memo"} and "central" in set(plan.payer)
+    compared = cli("compare", base, out, "--out", tmp_path / "diff.csv")
+    assert compared.exit_code == 0, compared.output
+    diff = pd.read_csv(tmp_path / "diff.csv")
+    row = diff[(diff.year == 2030) & (diff.line == "all") & (diff.payer == "all")].iloc[0]
+    outlays = diff[(diff.year == 2030) & (diff.kind == "outlay") & (diff.line != "all") & (diff.payer == "all")]
+    assert row.mean_b == pytest.approx(outlays.mean_b.sum(), rel=1e-6)
+
+
+def test_bad_inputs_of_the_new_lines_are_refused_before_work(write):
+    early = write("early.toml", """
+        [scenario]
+        name = "early national start"
+        [lines.national_childcare_subsidy]
+        enabled = true
+        start = "2024-06"
+        """)
+    result = cli("run", early, "--out", early.parent / "out1")
+    assert result.exit_code != 0
+    assert "lines.national_childcare_subsidy.start" in result.output and "2025-01 or later" in result.output
+    write("history.csv", "year,births,status\n2019,18000,x\n2020,15000,x\n2021,13000,x\n")
+    short = write("short.toml", """
+        [scenario]
+        name = "short history"
+        [data]
+        births_history = "history.csv"
+        [lines.fee_waivers]
+        enabled = true
+        """)
+    result = cli("run", short, "--out", short.parent / "out2")
+    assert result.exit_code != 0 and "history.csv" in result.output and "2018" in result.output
+    bad = write("bad.toml", """
+        [scenario]
+        name = "bad centre"
+        [[lines.demonstration_centres.centres]]
+        name = "nowhere"
+        area = "wuhan"
+        opens = 2026
+        construction_subsidy = 1
+        operating_subsidy = 1
+        """)
+    result = cli("validate", bad)
+    assert result.exit_code != 0 and "area" in result.output and "dongbao" in result.output
+    assert not (early.parent / "out1").exists() and not (short.parent / "out2").exists()
