@@ -5,20 +5,20 @@ from __future__ import annotations
 
 import os
 
-from model.areas import AREAS, PAYERS
+from model.areas import AREAS, HIGHER_LEVELS, PAYERS
 from model.calendar import Calendar
 from model.errors import InputError
 from model.inputs import AGES
 from model.rng import BLOCK_SIZE
 
 BYTES = 8  # float64 and int64
-LINE_COUNT = 6
+LINE_COUNT = 12  # every line priced (an upper bound when some are off)
 SAFETY = 3.0  # temporaries of numpy expressions
 
 
 def estimate_bytes(replicates: int, calendar: Calendar, workers: int) -> int:
     """Kept results for every replicate plus the working set of the blocks running at once."""
-    areas, payers, years = len(AREAS), len(PAYERS) + 1, len(calendar.budget_years) + 1
+    areas, payers, years = len(AREAS), len(PAYERS) + len(HIGHER_LEVELS) + 1, len(calendar.budget_years) + 1
     kept = replicates * (3 * years * (LINE_COUNT + 1) * payers  # accrual, cash, payables with totals
                          + 2 * calendar.n_years * areas * 3 * 8)  # births by order and by mother's age
     months = calendar.n_months
