@@ -7,10 +7,11 @@ exactly one uniform u and returns the u-quantile of its binomial, so cells stay 
 and a slightly higher chance gives the same or one more event (common random numbers in
 the strong sense: a 1% policy change gives a low-noise difference).
 
-Exact inversion where the variance n·p·(1−p) is below 25 (a CDF walk, compiled with numba
-when it is installed); above it, the normal quantile
-with the Cornish–Fisher skewness correction, whose error in probability is far below the
-Monte Carlo error of any budget figure (tests/test_sampling.py checks both against scipy).
+Exact inversion where the variance n·p·(1−p) is below 25 (a CDF walk); above it, the normal
+quantile with the Cornish–Fisher skewness correction, whose error in probability is far below
+the Monte Carlo error of any budget figure (tests/test_sampling.py checks both against scipy).
+With numba installed, one compiled pass does the masks, the mirror image and the walk; the
+counts are identical to the numpy path's (tested), which runs without numba.
 """
 
 from __future__ import annotations
@@ -32,7 +33,9 @@ def binomial_quantile(u: np.ndarray, n: np.ndarray, p: np.ndarray | float) -> np
     shape = np.shape(u)
     n = np.broadcast_to(np.asarray(n, dtype=np.int64), shape).reshape(-1)
     p = np.broadcast_to(np.asarray(p, dtype=np.float64), shape).reshape(-1)
-    u = np.asarray(u).reshape(-1)
+    u = np.asarray(u, dtype=np.float64).reshape(-1)
+    if _fused_compiled is not None:
+        return _binomial_fused(u, n, p).reshape(shape)
     out = np.zeros(u.shape, dtype=np.int64)
     live = np.flatnonzero((n > 0) & (p > 0))  # empty cells and zero chances give 0 at once
     if live.size == 0:
@@ -51,6 +54,27 @@ def binomial_quantile(u: np.ndarray, n: np.ndarray, p: np.ndarray | float) -> np
         counts[small] = _exact_quantile(level[small], n_live[small], chance[small])
     out[live] = np.where(flip, n_live - counts, counts) if any_flip else counts  # n − Q(1 − u) rises with u
     return out.reshape(shape)
+
+
+def _binomial_fused(u: np.ndarray, n: np.ndarray, p: np.ndarray) -> np.ndarray:
+    """binomial_quantile in one compiled pass over the cells, the normal region aside.
+
+    numpy computes what needs exp and log (P(0) of every cell) and the normal quantiles (scipy's
+    ndtri), so every count equals the numpy path's; the kernel does the masks, the mirror
+    image for p > ½ and the CDF walk, which are only IEEE additions, multiplications and
+    divisions, without the temporary arrays the numpy path needs.
+    """
+    chance = np.where(p > 0.5, 1.0 - p, p)
+    with np.errstate(divide="ignore", invalid="ignore", over="ignore"):
+        pmf0 = np.exp(n * np.log1p(-chance))
+    out, large, count = _fused_compiled(u, n, p, chance, pmf0, NORMAL_FROM_VARIANCE)
+    if count:
+        cells = large[:count]
+        flip = p[cells] > 0.5
+        level = np.where(flip, 1.0 - u[cells], u[cells])
+        counts = _normal_quantile(level, n[cells], chance[cells])
+        out[cells] = np.where(flip, n[cells] - counts, counts)
+    return out
 
 
 def _normal_quantile(u: np.ndarray, n: np.ndarray, p: np.ndarray) -> np.ndarray:
@@ -127,7 +151,43 @@ def _compile():  # noqa: ANN202 - a numba dispatcher or None
     return walk
 
 
+def _compile_fused():  # noqa: ANN202 - a numba dispatcher or None
+    """One pass over the cells: zero, exact walk (mirrored for p > ½), or set aside for the normal region."""
+    try:
+        import numba
+    except ImportError:
+        return None
+    one = numba.njit(cache=True)(_walk_one)
+
+    @numba.njit(cache=True)
+    def fused(u, n, p, chance, pmf0, normal_from):  # noqa: ANN001, ANN202 - a numba kernel
+        cells = u.shape[0]
+        out = np.zeros(cells, dtype=np.int64)
+        large = np.empty(cells, dtype=np.int64)
+        count = 0
+        for i in range(cells):
+            if n[i] <= 0 or not p[i] > 0:
+                continue
+            c = chance[i]
+            trials = float(n[i])
+            if trials * c * (1.0 - c) >= normal_from:
+                large[count] = i
+                count += 1
+                continue
+            if not c > 0:
+                out[i] = n[i]  # p = 1: every trial is an event (the mirror of a zero chance)
+                continue
+            flip = p[i] > 0.5
+            level = 1.0 - u[i] if flip else u[i]
+            k = one(level, trials, c / (1.0 - c), pmf0[i])
+            out[i] = n[i] - k if flip else k
+        return out, large, count
+
+    return fused
+
+
 _walk_compiled = _compile()
+_fused_compiled = _compile_fused()
 
 
 def multinomial_sequential(rng: np.random.Generator, n: np.ndarray, probabilities: np.ndarray) -> np.ndarray:

@@ -72,3 +72,23 @@ def test_compiled_walk_gives_the_numpy_counts():
     numpy_counts = sampling._walk_numpy(u, n, p, pmf0)
     compiled = sampling._walk_compiled(u, n.astype(np.float64), p / (1 - p), pmf0)
     assert np.array_equal(numpy_counts, compiled)
+
+
+def test_fused_kernel_gives_the_numpy_path_counts(monkeypatch):
+    """The one-pass compiled kernel (masks, mirror image, walk) gives exactly the counts of the
+    numpy path, on cells of every kind: empty, zero and certain chances, p above ½, the normal region."""
+    import model.sampling as sampling
+
+    if sampling._fused_compiled is None:
+        pytest.skip("numba is not installed: the numpy path is the only one")
+    rng = np.random.default_rng(8)
+    size = 400_000
+    n = rng.integers(0, rng.choice([3, 60, 2_000, 200_000], size=size))
+    p = rng.random(size) ** rng.choice([1, 3, 8], size=size)
+    p[rng.random(size) < 0.05] = 1.0
+    p[rng.random(size) < 0.05] = 0.0
+    u = rng.random(size)
+    fused = sampling.binomial_quantile(u, n, p)
+    monkeypatch.setattr(sampling, "_fused_compiled", None)
+    assert np.array_equal(fused, sampling.binomial_quantile(u, n, p))
+    assert (fused[p == 1.0] == n[p == 1.0]).all() and (fused[(p == 0) | (n == 0)] == 0).all()
