@@ -8,7 +8,7 @@ Measures, on this machine, side by side in one run:
 - the cohort engine against the person-level reference engine (tests/person_engine.py)
   on the same work, as a ratio;
 - sweep throughput (points a minute) with 1 and 2 workers;
-- the baseline with and without cash timing.
+- the baseline with and without cash timing, and full_plan (all twelve lines).
 Not a test: the figures depend on the machine, which the report describes.
 """
 
@@ -178,6 +178,10 @@ def main() -> None:
     finally:
         no_cash.unlink()
     report(f"| baseline without cash timing | 1,000 | {min(2, cores)} | {wall:.2f} | {peak:,.0f} |")
+    with tempfile.TemporaryDirectory() as folder:  # every line of the plan and the national subsidy
+        wall, peak = cli_run(["run", str(REPO / "scenarios" / "full_plan.toml"), "--out", f"{folder}/o",
+                              "--replicates", "1000", "--workers", str(min(2, cores)), "--quiet"])
+    report(f"| full_plan (12 lines) | 1,000 | {min(2, cores)} | {wall:.2f} | {peak:,.0f} |")
     floor = engine_against_floor()
     people = cohort_against_people()
     throughput = {w: sweep_throughput(w) for w in (1, min(2, cores))}

@@ -15,6 +15,7 @@ from typing import Annotated
 
 import typer
 from rich.console import Console
+from rich.markup import escape
 
 from model.errors import InputError
 
@@ -33,7 +34,8 @@ Force = Annotated[bool, typer.Option("--force", help="replace an existing output
 def _fail(error: Exception, debug: bool) -> None:
     if debug:
         raise error
-    err.print(f"[bold red]error:[/] {error}", highlight=False, soft_wrap=True)
+    # escaped: messages name TOML tables like [lines.x], which rich would take for markup
+    err.print(f"[bold red]error:[/] {escape(str(error))}", highlight=False, soft_wrap=True)
     raise typer.Exit(EXIT_INPUT)
 
 
@@ -136,7 +138,7 @@ def sweep(
         os.replace(temporary, out_dir / name)
     failed = table[table.status == "failed"]
     for row in failed.itertuples(index=False):
-        err.print(f"[red]point {row.point} failed:[/] {row.error}", soft_wrap=True, highlight=False)
+        err.print(f"[red]point {row.point} failed:[/] {escape(str(row.error))}", soft_wrap=True, highlight=False)
     if not ranking.empty:
         out.print("Sensitivity of the budget-period total (rank, parameter, effect in 万元):")
         for row in ranking.itertuples(index=False):
@@ -214,7 +216,7 @@ def compare(
     if keys:
         out.print("Scenario keys that differ:")
         for key, value_a, value_b in keys:
-            out.print(f"  {key}: {value_a!r} → {value_b!r}", soft_wrap=True, highlight=False)
+            out.print(escape(f"  {key}: {value_a!r} → {value_b!r}"), soft_wrap=True, highlight=False)
     else:
         out.print("No scenario key differs.")
     out.print("Same seed and replicates: differences are paired (common random numbers)." if paired else

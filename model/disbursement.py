@@ -102,19 +102,22 @@ def one_off_cash(yuan: np.ndarray, profiles: np.ndarray, timing: LineTiming) -> 
     return pay(due, timing)
 
 
-def allowance_cash(by_cohort: np.ndarray, profiles: np.ndarray, timing: LineTiming) -> np.ndarray:
+def allowance_cash(by_cohort: np.ndarray, profiles: np.ndarray, timing: LineTiming,
+                   claims_open: int = 0) -> np.ndarray:
     """Monthly allowances: [rep, birth month, area, age month] yuan → cash [rep, month, area].
 
     A child's months before its claim is approved are paid at approval (arrears); months
-    after it when they fall due. Both go out at the line's next payment run.
+    after it when they fall due. Both go out at the line's next payment run. Children born
+    before `claims_open` (a month index) file their claim then, as if born in that month.
     """
     replicates, months, areas, ages = by_cohort.shape
     delay = np.arange(months)
     cohort = np.arange(months)
+    claimed = np.maximum(cohort, claims_open)  # month each cohort's claims arise
     # approval share by delay since birth: [area, cohort, delay]
     index = cohort[:, None] + delay[None, :]
     valid = index < months
-    by_delay = np.where(valid[None], profiles[:, cohort[:, None], np.minimum(index, months - 1)], 0.0)
+    by_delay = np.where(valid[None], profiles[:, claimed[:, None], np.minimum(index, months - 1)], 0.0)
     approved_by = np.cumsum(by_delay, axis=2)  # share approved at or before each delay
     earned_before = np.concatenate([np.zeros((*by_cohort.shape[:3], 1)), np.cumsum(by_cohort, axis=3)], axis=3)
     due = np.zeros((replicates, months, areas))

@@ -27,6 +27,7 @@ from model import __version__
 from model.areas import AREAS
 from model.engine import AGE_GROUP_LABELS
 from model.errors import InputError
+from model.lines import LINE_BY_ID
 from model.rng import BLOCK_SIZE
 from model.simulation import RunResult
 
@@ -127,14 +128,17 @@ def impact_table(result: RunResult) -> pd.DataFrame:
     """Births the policy induced and what each cost, by budget year and for the whole period.
 
     - induced_births: births drawn on top of the baseline rates by the fertility response;
-    - cost_per_induced_birth: all outlays ÷ induced births (yuan; undefined without any); the
-      mean column is mean outlays ÷ mean induced births, the quantiles are per replicate;
+    - cost_per_induced_birth: the outlays of the plan's own measures ÷ induced births (yuan;
+      undefined without any; the national subsidy and the continuing family-planning awards
+      induce no births here and are left out); the mean column is mean outlays ÷ mean induced
+      births, the quantiles are per replicate;
     - deadweight_share: share of the spending on birth-linked lines (NIPT, allowance, housing,
       maternity) that goes to births that would have happened anyway.
     Ratios are taken per replicate, then summarised over the replicates where they exist.
     """
     impact = result.impact
-    outlays = result.outlays(result.accrual).sum(axis=(2, 3))  # [rep, year]
+    plan = [LINE_BY_ID[line].kind == "outlay" and LINE_BY_ID[line].plan_measure for line in result.line_ids]
+    outlays = result.accrual[:, :, plan].sum(axis=(2, 3))  # [rep, year]
     columns = {
         "induced_births": (impact["induced_births"], None),
         "cost_per_induced_birth": (outlays, impact["induced_births"]),

@@ -258,6 +258,7 @@ class Centre(Strict):
 
 class CentresLine(LineSection):
     centres: list[Centre] = Field(description="schedule of public demonstration centres (fixed numbers)")
+    schedule_scale: Money = Field(description="multiplier of every amount in the schedule (its uncertainty)")
     pilots_per_year: num.path(0) = Field(description="institutions selected as demonstration pilots each year, "
                                                      "city-wide (split by residents)")
     pilot_construction_subsidy: Money = Field(description="one-off yuan per selected pilot institution")
@@ -295,6 +296,8 @@ class AwardScheme(Strict):
 class AwardsLine(LineSection, FundedFromAbove):
     schemes: dict[str, AwardScheme] = Field(
         description="schemes by id; their base-year recipients by age are the table family_planning_recipients")
+    recipients_scale: num.number(0, 10) = Field(
+        description="multiplier of the base-year recipients table (its uncertainty; 1 = the table as it is)")
 
 
 class HousingFundLine(LineSection):

@@ -177,26 +177,18 @@ def _check_line_inputs(prepared: Prepared) -> None:
             if calendar.base_year - k not in base.births_history:
                 raise InputError(base.files["births_history"], "year",
                                  f"needs births for {calendar.base_year - k} (earlier_births_qualify)")
-    # lines that count children by age need the births of the years before the base year
-    history_depth = {"childcare_slot_subsidy": 3, "iit_deduction_revenue": 3, "fee_waivers": 6}
-    for line_id, depth in history_depth.items():
-        if line_id not in prepared.line_ids:
+    for line in LINES:  # each line's own needs: births before the base year, its own checks
+        if line.id not in prepared.line_ids:
             continue
-        for k in range(1, depth + 1):
+        for k in range(1, line.births_history_years + 1):
             if calendar.base_year - k not in base.births_history:
                 raise InputError(base.files["births_history"], "year",
-                                 f"needs births for {calendar.base_year - k} ({line_id} counts children aged "
-                                 f"up to {depth - 1} from the base year on)")
-    if "national_childcare_subsidy" in prepared.line_ids:
-        national = scenario.lines.national_childcare_subsidy
-        first = calendar.month_index(national.start_year, national.start_month)
-        if first < national.months:
-            earliest = f"{calendar.base_year + national.months // 12}-{national.months % 12 + 1:02d}"
-            raise InputError(prepared.source_file("lines.national_childcare_subsidy.start"),
-                             "lines.national_childcare_subsidy.start",
-                             f"{national.start} is too early: children under {national.months} months then were born "
-                             f"before the base year {calendar.base_year}, which the model does not follow; "
-                             f"the start must be {earliest} or later")
+                                 f"needs births for {calendar.base_year - k} ({line.id} counts children born up to "
+                                 f"{line.births_history_years} years before the base year)")
+        problem = line.check(scenario, calendar) if line.check is not None else None
+        if problem is not None:
+            key, message = problem
+            raise InputError(prepared.source_file(key), key, message)
 
 
 def _extreme(value: float | Distribution, high: bool) -> float:
@@ -279,7 +271,7 @@ def cash_of(line_id: str, entitlement: Entitlement, prepared: Prepared) -> np.nd
     timing = getattr(prepared.scenario.disbursement, line_id)
     profiles = prepared.profiles[line_id]
     if entitlement.by_cohort is not None:
-        return allowance_cash(entitlement.by_cohort, profiles, timing)
+        return allowance_cash(entitlement.by_cohort, profiles, timing, entitlement.claims_open)
     return one_off_cash(entitlement.yuan, profiles, timing)
 
 

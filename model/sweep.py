@@ -38,6 +38,7 @@ from pydantic import BaseModel, ConfigDict, Field, ValidationError, model_valida
 from scipy.stats import qmc
 
 from model import __version__
+from model.areas import PAYERS
 from model.errors import InputError
 from model.scenario import LoadedScenario, Scenario, _explain, load_scenario
 
@@ -254,22 +255,39 @@ def collect(points: list[Point], out: Path, status: dict[int, tuple[str, str | N
             table = pd.read_parquet(cached)
             table.insert(0, "point", point.index)
             frames.append(table)
-            total = table[(table.basis == "accrual") & (table.line == "all") & (table.payer == "all")]
+            outlays = table[(table.basis == "accrual") & (table.line == "all")]
+            total = outlays[outlays.payer == "all"]
             row.update({"total_mean": total["mean"].sum(), "total_p05": total["p05"].sum(),
-                        "total_p95": total["p95"].sum()})
+                        "total_p95": total["p95"].sum(),
+                        # what Jingmen's own budgets bear (the province's and the central government's
+                        # shares of co-funded lines aside); equal to total_mean for the plan's own lines
+                        "jingmen_total_mean": outlays[outlays.payer.isin(PAYERS)]["mean"].sum()})
         rows.append(row)
     tidy = pd.concat(frames, ignore_index=True) if frames else pd.DataFrame()
     return tidy, pd.DataFrame(rows)
 
 
-def sensitivity(sweep: SweepSection, points: pd.DataFrame) -> pd.DataFrame:
-    """Parameters ranked by their effect on the budget-period total (accrual, all lines).
+def sensitivity(sweep: SweepSection, points: pd.DataFrame, measure: str = "jingmen_total_mean") -> pd.DataFrame:
+    """Parameters ranked by their effect on the budget-period outlays Jingmen's budgets bear
+    (accrual; for a sweep of the plan's own lines, the total of every payer).
 
     one_at_a_time: high minus low (a tornado). grid / latin_hypercube: the standardised
     regression coefficient of the total on the parameters (effect of one standard deviation
-    of the parameter, in yuan), with the Spearman correlation beside it.
+    of the parameter, in yuan), with the Spearman correlation beside it. `effect_all_payers`
+    is the same on the total including the province and the central government.
     """
-    done = points[points.status == "done"].dropna(subset=["total_mean"])
+    table = _effects(sweep, points, measure)
+    if table.empty:
+        return table
+    everyone = _effects(sweep, points, "total_mean")
+    table["effect_all_payers"] = everyone["effect"].to_numpy()
+    table["rank"] = table["effect"].abs().rank(ascending=False, method="min").astype(int)
+    return table.sort_values("rank").reset_index(drop=True)
+
+
+def _effects(sweep: SweepSection, points: pd.DataFrame, measure: str) -> pd.DataFrame:
+    done = points[points.status == "done"].dropna(subset=[measure]).rename(columns={measure: "_measure"})
+    done = done.drop(columns=["total_mean"], errors="ignore").rename(columns={"_measure": "total_mean"})
     rows = []
     if sweep.design == "one_at_a_time":
         base = done[done.point == 0]["total_mean"]
@@ -300,8 +318,4 @@ def sensitivity(sweep: SweepSection, points: pd.DataFrame) -> pd.DataFrame:
             rho = np.corrcoef(pd.Series(x[:, i]).rank(), ranks_y)[0, 1] if usable[i] and len(y) > 2 else np.nan
             rows.append({"parameter": key, "method": "standardised_regression", "effect": coefficients[i],
                          "spearman": rho})
-    table = pd.DataFrame(rows)
-    if table.empty:
-        return table
-    table["rank"] = table["effect"].abs().rank(ascending=False, method="min").astype(int)
-    return table.sort_values("rank").reset_index(drop=True)
+    return pd.DataFrame(rows)

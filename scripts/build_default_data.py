@@ -278,15 +278,25 @@ TABLE_SOURCES = [
 ]
 
 
+# The range of the assumed tables (derived tables carry the ranges of their inputs).
+TABLE_RANGES = {
+    "table:net_migration.csv": "each area's rate ±0.5 points a year",
+    "table:census_units.csv": "each share ±4 points",
+    "table:family_planning_recipients.csv": "0.5 – 1.5 × (lines.family_planning_awards.recipients_scale)",
+    "table:housing_destination.csv": "own district 0.6 – 0.9; county families in the districts 0.05 – 0.2",
+}
+SETTING = "a setting, not an estimate"
+
+
 def parameter_sources() -> list[tuple[str, str, str, str, str, str]]:
     """(parameter, unit, source, status, note, range) for every numeric default."""
     p, pr = DEMOG, PRICES
     plan = "荆门市优化生育政策实施方案 (docs/sources/plan_jingmen_2023.txt)"
     return [
-        ("scenario.start_year", "year", "first budget year of the medium-term plan", "assumption", "2025 budget onward", ""),
+        ("scenario.start_year", "year", "first budget year of the medium-term plan", "assumption", "2025 budget onward", SETTING),
         ("scenario.end_year", "year", f"{plan} 总体要求 (到2035年)", "read", "horizon of the plan", ""),
-        ("scenario.replicates", "count", "Monte Carlo replicates", "assumption", "1,000 gives stable 5-95% ranges", ""),
-        ("scenario.seed", "", "random seed", "assumption", "any fixed integer", ""),
+        ("scenario.replicates", "count", "Monte Carlo replicates", "assumption", "1,000 gives stable 5-95% ranges", SETTING),
+        ("scenario.seed", "", "random seed", "assumption", "any fixed integer", SETTING),
         ("scenario.policy_start", "year-month", f"{plan} (cites the 20th Party Congress, so issued 2023 or later)", "assumption", "effective date not in the text; assumed 2023-01", "2023-01 – 2024-01"),
         ("areas.zhanghe_share_of_dongbao_unit", "share", f"{p} §1 (漳河新区 counted under 东宝区 420802)", "assumption", "no population figure found for 漳河新区", "0.10 – 0.30"),
         ("areas.qujialing_share_of_jingshan_unit", "share", f"{p} §1 (屈家岭管理区 counted under 京山)", "assumption", "no population figure found for 屈家岭管理区", "0.08 – 0.16"),
@@ -324,7 +334,7 @@ def parameter_sources() -> list[tuple[str, str, str, str, str, str]]:
         ("lines.housing_subsidy.amount_second_child", "yuan", f"{plan} clause 14 (二孩家庭2万元)", "read", "", ""),
         ("lines.housing_subsidy.amount_third_child", "yuan", f"{plan} clause 14 (三孩家庭4万元)", "read", "", ""),
         ("lines.housing_subsidy.purchase_probability", "share of 2nd/3rd births", f"{pr} §6 (alternative driver)", "assumption", "a first or improved home bought within 5 years of the birth", "0.10 – 0.40"),
-        ("lines.housing_subsidy.purchase_profile", "share of purchases", f"{pr} §6", "assumption", "purchases 0-4 years after the birth: 30/25/20/15/10%", ""),
+        ("lines.housing_subsidy.purchase_profile", "share of purchases", f"{pr} §6", "assumption", "purchases 0-4 years after the birth: 30/25/20/15/10%", "spread over 3 to 7 years"),
         ("lines.maternity_insurance_subsidy.take_up", "share", f"{plan} clause 18", "assumption", "enterprises that apply", "0.5 – 1.0"),
         ("lines.maternity_insurance_subsidy.subsidy_rate", "share", f"{plan} clause 18 (给予50%的补贴)", "read", "", ""),
         ("lines.maternity_insurance_subsidy.enterprise_insured_share", "share of births", f"{pr} §3", "assumption", "mothers employed by enterprises with employee insurance", "0.20 – 0.45"),
@@ -348,7 +358,7 @@ def parameter_sources() -> list[tuple[str, str, str, str, str, str]]:
         ("indexation.cpi", "per year", "PBoC inflation objective ≈2% (China CPI was 0.2% in 2023-24)", "assumption",
          "used only when a scenario indexes a line's amounts", "0.0 – 0.03"),
         ("indexation.from_year", "year", "amounts as written in the plan", "assumption",
-         "indexed from the first budget year on", ""),
+         "indexed from the first budget year on", SETTING),
         *_timing_sources(),
     ]
 
@@ -369,6 +379,9 @@ def _other_line_sources(plan: str, pr: str) -> list[tuple[str, str, str, str, st
         (f"{nat}.local_share", "share", f"{pr} §4 (central ≈90% nationally; Hubei's tier not found) and gap 4", "assumption", "10% local; 20% in the sensitivity range", "0.05 – 0.20"),
         (f"{nat}.province_share_of_local", "share", f"{pr} §4 gap 4", "assumption", "province half, city and districts/counties the other half (the plan's pattern)", "0.3 – 0.7"),
         (f"{cen}.take_up", "share", f"{plan} clause 11", "assumption", "scheduled subsidies are paid in full", "0.8 – 1.0"),
+        (f"{nat}.start", "year-month", f"{pr} §4 (from 2025-01-01)", "read", "", ""),
+        (f"{cen}.schedule_scale", "ratio", f"{plan} clause 11 (no amounts published)", "assumption", "1 = the schedule as written", "0.5 – 2"),
+        (f"{awd}.recipients_scale", "ratio", "table:family_planning_recipients.csv", "assumption", "1 = the table as written", "0.5 – 1.5"),
         (f"{cen}.centres", "schedule", f"{plan} clause 7 (市、县分别建立公办的示范性托育服务中心, by end-2025); {pr} §7 (1万 per new inclusive slot, recalled)", "assumption",
          "one city centre (东宝区, paid by the city) and one per county (京山, 钟祥, 沙洋), opening 2025; construction 1万 per slot × 150 / 100 slots, operating 2,000 per slot-year; no amounts published", "construction 0.5 – 2 × ; operating 0.5 – 2 ×"),
         (f"{cen}.pilots_per_year", "institutions per year", f"{plan} clause 11 (省、市评选的示范试点机构)", "assumption", "three selected a year city-wide", "1 – 6"),
@@ -379,7 +392,7 @@ def _other_line_sources(plan: str, pr: str) -> list[tuple[str, str, str, str, st
         (f"{iit}.deduction_per_month", "yuan per child-month", f"{pr} §5 (国发〔2022〕8号 1,000; 国发〔2023〕13号 2,000 from 2023-01)", "read", "", ""),
         (f"{iit}.taxable_parent_share", "share of children under 3", f"{pr} §5", "assumption", "parents above the 5,000-a-month threshold in a prefecture city", "0.08 – 0.25"),
         (f"{iit}.marginal_rate", "rate", f"{pr} §5 (3% → 720, 10% → 2,400 yuan a child-year)", "assumption", "most taxpayers at 3%, some at 10%", "0.03 – 0.10"),
-        (f"{iit}.local_share", "share", f"{pr} §5 (所得税收入分享改革, 国发〔2001〕37号: central 60 / local 40, recalled)", "assumption", "recalled, not seen in a stored source: verify; a rule, so no range", ""),
+        (f"{iit}.local_share", "share", f"{pr} §5 (所得税收入分享改革, 国发〔2001〕37号: central 60 / local 40, recalled)", "assumption", "recalled, not seen in a stored source: verify", "0.40 (a national rule; 0.35 – 0.45 if it differs)"),
         (f"{iit}.province_share_of_local", "share", f"{pr} §5 gap", "assumption", "province 25% of the local 40% (10% of the total)", "0.15 – 0.50"),
         (f"{iit}.settlement_share", "share", f"{pr} §5", "assumption", "deductions declared only at the annual settlement (汇算清缴)", "0.1 – 0.6"),
         (f"{iit}.settlement_month", "month", "汇算清缴 runs March–June", "derived", "midpoint of the settlement season", "3 – 6"),
@@ -389,17 +402,17 @@ def _other_line_sources(plan: str, pr: str) -> list[tuple[str, str, str, str, st
         (f"{fee}.nursery_fee", "yuan per year", f"{pr} §7 (Hubei 普惠托育 fee est. 1,200 a month)", "assumption", "1,200 × 12", "9600 – 19200"),
         (f"{fee}.kindergarten_fee", "yuan per year", "public kindergarten 保教费 in a Hubei prefecture city", "assumption", "≈400 a month × 10 months; no Jingmen price list found", "2500 – 6000"),
         (f"{fee}.kindergarten_enrolment_rate", "share of children 3-5", "national 学前三年毛入园率 ≈ 90% (2023, recalled)", "assumption", "Hubei at the national level", "0.85 – 0.95"),
-        (f"{fee}.kindergarten_fee_years", "years", "国务院 2025-08: 免除公办幼儿园学前一年保育教育费 from the autumn 2025 term (recalled)", "assumption", "recalled policy, verify: 3 fee years before; 2025: 3 − 4/12 of the free final year; 2 from 2026", ""),
+        (f"{fee}.kindergarten_fee_years", "years", "国务院 2025-08: 免除公办幼儿园学前一年保育教育费 from the autumn 2025 term (recalled)", "assumption", "recalled policy, verify: 3 fee years before; 2025: 3 − 4/12 of the free final year; 2 from 2026", "2 – 3 from 2026"),
         (f"{awd}.take_up", "share", f"{plan} clauses 2 and 19", "assumption", "rosters are checked and paid in full", "0.95 – 1.0"),
         (f"{awd}.local_share", "share", scheme_doc, "assumption", "central 50% for central provinces (recalled, unverified)", "0.4 – 0.6"),
         (f"{awd}.province_share_of_local", "share", scheme_doc, "assumption", "province half of the local part", "0.3 – 0.7"),
-        (f"{awd}.schemes.rural_reward.entry_age", "years", scheme_doc, "assumption", "parents aged 60 and over (recalled: verify)", ""),
+        (f"{awd}.schemes.rural_reward.entry_age", "years", scheme_doc, "assumption", "parents aged 60 and over (recalled: verify)", "a scheme rule: 60 (verify)"),
         (f"{awd}.schemes.rural_reward.annual_amount", "yuan per person-year", scheme_doc, "assumption", "national 80 a month since 2012 (recalled); Hubei may pay more", "960 – 1440"),
         (f"{awd}.schemes.rural_reward.entrants_per_year", "persons per year", "table:family_planning_recipients.csv", "assumption", "rural cohorts turning 60 (≈15,000 a year) × 15% qualifying", "1200 – 3500"),
-        (f"{awd}.schemes.special_disabled.entry_age", "years", scheme_doc, "assumption", "the mother aged 49 and over (recalled: verify)", ""),
+        (f"{awd}.schemes.special_disabled.entry_age", "years", scheme_doc, "assumption", "the mother aged 49 and over (recalled: verify)", "a scheme rule: 49 (verify)"),
         (f"{awd}.schemes.special_disabled.annual_amount", "yuan per person-year", scheme_doc, "assumption", "350 a month (2016 urban standard, recalled)", "3240 – 7800"),
         (f"{awd}.schemes.special_disabled.entrants_per_year", "persons per year", "table:family_planning_recipients.csv", "assumption", "new 49-year-old parents of a disabled only child", "40 – 160"),
-        (f"{awd}.schemes.special_bereaved.entry_age", "years", scheme_doc, "assumption", "the mother aged 49 and over (recalled: verify)", ""),
+        (f"{awd}.schemes.special_bereaved.entry_age", "years", scheme_doc, "assumption", "the mother aged 49 and over (recalled: verify)", "a scheme rule: 49 (verify)"),
         (f"{awd}.schemes.special_bereaved.annual_amount", "yuan per person-year", scheme_doc, "assumption", "450 a month (2016 urban standard, recalled)", "4080 – 9600"),
         (f"{awd}.schemes.special_bereaved.entrants_per_year", "persons per year", "table:family_planning_recipients.csv", "assumption", "new 49-year-old parents who lost their only child", "40 – 160"),
         (f"{hpf}.take_up", "share", f"{plan} clause 14", "assumption", "eligible borrowers who use the raised limit", "0.8 – 1.0"),
@@ -407,7 +420,7 @@ def _other_line_sources(plan: str, pr: str) -> list[tuple[str, str, str, str, st
         (f"{hpf}.at_limit_share", "share of loans", f"{pr} §6", "assumption", "borrowers who would hit the standard limit", "0.3 – 0.7"),
         (f"{hpf}.loan_limit", "yuan", f"{pr} §6 (Jingmen HPF maximum not found)", "assumption", "typical prefecture-city maximum for a two-contributor family", "400000 – 700000"),
         (f"{hpf}.limit_multiplier", "ratio", f"{plan} clause 14 (最高可达到规定限额的1.2倍)", "read", "", ""),
-        (f"{hpf}.city_share", "share", f"{plan} clause 14 (责任单位: 荆门住房公积金中心)", "assumption", "a memo item of the city-level fund, shown under the city", ""),
+        (f"{hpf}.city_share", "share", f"{plan} clause 14 (责任单位: 荆门住房公积金中心)", "assumption", "a memo item of the city-level fund, shown under the city", "presentation: any payer"),
     ]
 
 
@@ -428,7 +441,8 @@ def _timing_sources() -> list[tuple[str, str, str, str, str, str]]:
     rows = []
     for line, reason in why.items():
         rows += [
-            (f"disbursement.{line}.application_lag", "share by month", "no published figures", "assumption", reason, ""),
+            (f"disbursement.{line}.application_lag", "share by month", "no published figures", "assumption", reason,
+             "half to twice the lags"),
             (f"disbursement.{line}.rejection_share", "share of claims", "no published figures", "assumption", reason,
              "0 – 0.10"),
         ]
@@ -455,7 +469,7 @@ def write_sources(table_values: dict[str, str]) -> None:
     rows = []
     for parameter, value, unit, source, status, note in TABLE_SOURCES:
         rows.append({"parameter": parameter, "value": table_values.get(parameter, value), "unit": unit,
-                     "source": source, "status": status, "note": note, "range": ""})
+                     "source": source, "status": status, "note": note, "range": TABLE_RANGES.get(parameter, "")})
     for parameter, unit, source, status, note, value_range in parameter_sources():
         if parameter not in flat:
             raise SystemExit(f"sources for {parameter} but no such default in defaults.toml")

@@ -39,6 +39,12 @@ def test_every_default_number_has_a_source_and_status():
             assert row["note"].strip(), f"{key}: a derived or assumed value must say how or why"
 
 
+def test_every_assumption_has_a_range():
+    """An estimate without a range cannot be swept or drawn: each says its range, or that it is a setting."""
+    missing = [key for key, row in _sources().items() if row["status"] == "assumption" and not row["range"].strip()]
+    assert not missing, f"assumptions without a range in sources.csv: {missing}"
+
+
 def test_every_table_file_has_a_source_row():
     sources = _sources()
     tables = sorted(p.name for p in DATA.glob("*.csv") if p.name != "sources.csv")

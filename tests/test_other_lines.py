@@ -370,7 +370,9 @@ def test_totals_never_mix_kinds(full_plan_result):
     impact = impact_table(result)
     induced = impact[(impact.measure == "induced_births") & (impact.year == "all")]["mean"].iloc[0]
     cost = impact[(impact.measure == "cost_per_induced_birth") & (impact.year == "all")]["mean"].iloc[0]
-    assert cost == pytest.approx(result.outlays(result.accrual).sum(axis=(1, 2, 3)).mean() / induced, rel=1e-9)
+    plan = [LINE_BY_ID[line].kind == "outlay" and LINE_BY_ID[line].plan_measure for line in result.line_ids]
+    assert sum(plan) == len(CORE_LINES) + 2  # the centres and the fee waivers; not the national subsidy, the awards
+    assert cost == pytest.approx(result.accrual[:, :, plan].sum(axis=(1, 2, 3)).mean() / induced, rel=1e-9)
 
 
 def test_payers_add_up_to_each_line_with_higher_levels(full_plan_result):
@@ -443,3 +445,147 @@ def test_bad_inputs_of_the_new_lines_are_refused_before_work(write):
     result = cli("validate", bad)
     assert result.exit_code != 0 and "area" in result.output and "dongbao" in result.output
     assert not (early.parent / "out1").exists() and not (short.parent / "out2").exists()
+
+
+def test_top_up_follows_the_childs_age_and_needs_the_national_line(write):
+    """If the national subsidy covered only the first 12 months of age, the city would pay 200 a month
+    for those and the full 500 after; absorbing without pricing the national line is refused."""
+    write("births.csv", override_rows({(2026, "dongbao", 3): [12] + [0] * 11}, range(2022, 2036)))
+    path = write("s.toml", f"""
+        [scenario]
+        name = "top-up by age"
+        [demography]
+        births_override = "births.csv"
+        [data]
+        {_immortal_life_table(write)}
+        {ALL_ONE}
+        [lines.third_child_allowance]
+        take_up = 1.0
+        net_of_national_subsidy = true
+        [lines.national_childcare_subsidy]
+        enabled = true
+        take_up = 1.0
+        months = 12
+        """)
+    result = run_file(path, replicates=3)
+    city = line_by_year_payer(result, "third_child_allowance")
+    # born January 2026: ages 0-11 in 2026 (200 a month), 12-23 in 2027 and 24-35 in 2028 (500 a month)
+    assert sum(city[(2026, p)] for p in result.payer_ids) == pytest.approx(12 * 12 * 200, abs=1e-6)
+    assert sum(city[(2027, p)] for p in result.payer_ids) == pytest.approx(12 * 12 * 500, abs=1e-6)
+    alone = write("alone.toml", '[scenario]\nname = "absorbed alone"\n'
+                                "[lines.third_child_allowance]\nnet_of_national_subsidy = true\n")
+    refused = cli("run", alone, "--out", alone.parent / "out")
+    message = refused.output.replace("\n", "")  # the console wraps long lines
+    assert refused.exit_code != 0 and "net_of_national_subsidy" in message
+    assert "[lines.national_childcare_subsidy] enabled = true" in message and not (alone.parent / "out").exists()
+
+
+def test_national_claims_open_at_the_start(write):
+    """Children born before 2025 claim when the subsidy opens: no cash before 2025, and the
+    claims queue's lag counts from January 2025."""
+    write("births.csv", override_rows({(2023, "dongbao", 1): [10] * 12}, range(2022, 2036)))
+    path = write("s.toml", f"""
+        [scenario]
+        name = "claims open"
+        start_year = 2024
+        [demography]
+        births_override = "births.csv"
+        [data]
+        {_immortal_life_table(write)}
+        {ALL_ONE}
+        [lines.national_childcare_subsidy]
+        enabled = true
+        take_up = 1.0
+        [disbursement.national_childcare_subsidy]
+        application_lag = [0.0, 0.0, 0.0, 1.0]
+        payment = "monthly"
+        """)
+    result = run_file(path, replicates=3)
+    i = result.line_ids.index("national_childcare_subsidy")
+    accrual, cash = result.accrual[:, :, i].sum(axis=-1).mean(axis=0), result.cash[:, :, i].sum(axis=-1).mean(axis=0)
+    assert accrual[0] == 0 and cash[0] == 0  # 2024: nothing yet
+    # 2025: the 120 children are under 3 all year (born 2023) → 120 × 3,600 accrue; claims filed in
+    # January are approved in April, with the arrears of January-March: all of 2025 is paid in 2025
+    assert accrual[1] == pytest.approx(120 * 3_600)
+    assert cash[1] == pytest.approx(accrual[1])
+    payables = result.payables[:, :, i].sum(axis=-1).mean(axis=0)
+    assert payables[0] == 0 and payables[1] == pytest.approx(0, abs=1e-6)
+
+
+def test_awards_split_between_city_and_districts_after_the_higher_levels(write):
+    """Local half (50%), the province half of it: Jingmen bears 25%, split by residents; in the
+    three districts half of that goes to the city."""
+    write("recipients.csv", "scheme,age,recipients\nrural_reward,70,1000\nspecial_disabled,60,0\n"
+                            "special_bereaved,60,0\n")
+    path = write("s.toml", f"""
+        [scenario]
+        name = "awards split"
+        [data]
+        family_planning_recipients = "recipients.csv"
+        {_immortal_life_table(write)}
+        [lines.family_planning_awards]
+        enabled = true
+        take_up = 1.0
+        local_share = 0.5
+        province_share_of_local = 0.5
+        [lines.family_planning_awards.schemes.rural_reward]
+        entrants_per_year = 0
+        [lines.family_planning_awards.schemes.special_disabled]
+        entrants_per_year = 0
+        [lines.family_planning_awards.schemes.special_bereaved]
+        entrants_per_year = 0
+        """)
+    result = run_file(path, replicates=3)
+    cost = line_by_year_payer(result, "family_planning_awards")
+    jingmen = 0.25 * 1_000 * 960
+    districts = sum(result_share(result, a) for a in ("dongbao", "duodao", "zhanghe"))
+    assert cost[(2025, "city")] == pytest.approx(jingmen * districts / 2)
+    assert cost[(2025, "zhongxiang")] == pytest.approx(jingmen * result_share(result, "zhongxiang"))
+    assert cost[(2025, "dongbao")] == pytest.approx(jingmen * result_share(result, "dongbao") / 2)
+
+
+def test_a_centre_paid_by_its_district_is_not_shared(write):
+    path = write("s.toml", """
+        [scenario]
+        name = "district centre"
+        [lines.demonstration_centres]
+        enabled = true
+        take_up = 1.0
+        pilots_per_year = 0
+        [[lines.demonstration_centres.centres]]
+        name = "东宝区 centre"
+        area = "dongbao"
+        opens = 2026
+        construction_subsidy = 800000
+        operating_subsidy = 100000
+        paid_by = "area"
+        """)
+    result = run_file(path, replicates=3)
+    cost = line_by_year_payer(result, "demonstration_centres")
+    assert cost[(2026, "dongbao")] == pytest.approx(900_000) and cost[(2026, "city")] == 0
+    i = result.line_ids.index("demonstration_centres")
+    cash = result.cash[:, :, i].mean(axis=0)  # paid in June of the next year, by 东宝区 alone
+    assert cash[2027 - 2025, result.payer_ids.index("dongbao")] == pytest.approx(900_000)
+    assert cash[:, result.payer_ids.index("city")].sum() == 0
+
+
+def test_sweep_ranks_by_what_jingmen_pays(write, tmp_path):
+    """Moving the national subsidy's local share moves money between levels: the sweep sees it in
+    Jingmen's budgets, while the total of every payer stays put."""
+    sweep = write("sweep.toml", f"""
+        [sweep]
+        name = "local share"
+        base = "{REPO / "scenarios" / "full_plan.toml"}"
+        design = "one_at_a_time"
+        [[sweep.parameter]]
+        key = "lines.national_childcare_subsidy.local_share"
+        low = 0.05
+        high = 0.20
+        """)
+    result = cli("sweep", sweep, "--out", tmp_path / "sweep", "--replicates", "4", "--workers", "1")
+    assert result.exit_code == 0, result.output
+    ranking = pd.read_csv(tmp_path / "sweep" / "sensitivity.csv")
+    row = ranking.iloc[0]
+    assert row.effect > 0 and abs(row.effect_all_payers) < 1e-6 * row.effect
+    points = pd.read_csv(tmp_path / "sweep" / "points.csv")
+    assert (points.jingmen_total_mean < points.total_mean).all()

@@ -92,6 +92,7 @@ class Entitlement:
     yuan: np.ndarray  # [rep, month, area]
     claims: np.ndarray  # [rep, month, area] claims arising (cases an office reviews)
     by_cohort: np.ndarray | None = None  # [rep, birth month, area, age month] yuan, for monthly allowances
+    claims_open: int = 0  # month index from which claims can be filed (earlier cohorts claim then)
     # Parts of `yuan` whose payer is fixed whatever the area's rule: "city" (paid by the city in
     # full) or "area" (paid by the area itself in full), e.g. the city's own childcare centre.
     fixed_payer: dict[str, np.ndarray] | None = None
@@ -107,6 +108,12 @@ class Line:
     accrual: Callable[[LineContext, LineSection], Entitlement]
     benefit_per_birth: BenefitFunction | None = None  # None: not a per-birth benefit
     birth_linked: bool = False  # spending follows births one for one (deadweight is measured)
+    # a measure of the city's plan (its cost counts in the cost per induced birth); False for
+    # the national subsidy and the continuing family-planning awards, which induce no births here
+    plan_measure: bool = True
+    births_history_years: int = 0  # years of births before the base year the line counts children from
+    # checks of the scenario before any work: (dotted key, what is wrong) or None
+    check: Callable[[Scenario, Calendar], tuple[str, str] | None] | None = None
     # When the money moves, for lines without a claims queue (revenue forgone, memo items):
     # entitlement [rep, month, area] → cash [rep, month, area]. None: the disbursement stage.
     cash: Callable[[LineContext, LineSection, np.ndarray], np.ndarray] | None = None

@@ -64,4 +64,5 @@ def accrual(ctx: LineContext, line: ChildcareLine) -> Entitlement:
     return Entitlement(yuan=yuan, claims=ctx.from_policy_start(ctx.spread_over_year(claimed.astype(float))))
 
 
-LINE = Line("childcare_slot_subsidy", "普惠托位补贴", "Childcare slot subsidy", "11", "outlay", accrual)
+LINE = Line("childcare_slot_subsidy", "普惠托位补贴", "Childcare slot subsidy", "11", "outlay", accrual,
+            births_history_years=3)

@@ -61,7 +61,7 @@ def accrual(ctx: LineContext, line: CentresLine) -> Entitlement:
     yuan, claims = monthly(pilot_yuan * scale), monthly(pilot_count)
     fixed: dict[str, np.ndarray] = {}
     for rule, (centre_yuan, centre_count) in centres_by_rule(ctx, line).items():
-        part = monthly(centre_yuan * scale)
+        part = monthly(centre_yuan * ctx.value(line.schedule_scale) * scale)
         yuan, claims = yuan + part, claims + monthly(centre_count)
         if rule != "rule":
             fixed[rule] = part

@@ -25,23 +25,25 @@ KEY = "lines.family_planning_awards"
 
 
 def recipients(ctx: LineContext, scheme_id: str, line: AwardsLine) -> np.ndarray:
-    """[rep, year, age 0..100] recipients of one scheme at mid-year."""
+    """[rep, year, age 0..100] recipients of one scheme at mid-year: those alive at the start of
+    the year less half of those who die during it (deaths fall evenly over the year)."""
     scheme = line.schemes[scheme_id]
-    base_stock = ctx.base.award_recipients[scheme_id]  # [age]
+    base_stock = ctx.base.award_recipients[scheme_id] * ctx.value(line.recipients_scale)  # [age] or [rep, age]
     q = ctx.base.q_both_all_ages  # [age]
-    ages, years = len(base_stock), ctx.calendar.n_years
+    ages, years = base_stock.shape[-1], ctx.calendar.n_years
     entrants = np.broadcast_to(ctx.yearly(scheme.entrants_per_year, f"{KEY}.schemes.{scheme_id}.entrants_per_year"),
                                (ctx.replicates, years, 1))[:, :, 0]
-    current = np.broadcast_to(np.round(base_stock).astype(np.int64), (ctx.replicates, ages)).copy()
+    current = np.broadcast_to(np.round(np.reshape(base_stock, (-1, ages))).astype(np.int64),
+                              (ctx.replicates, ages)).copy()
     out = np.zeros((ctx.replicates, years, ages))
-    out[:, 0] = current
-    for y in range(1, years):
+    for y in range(years):
         deaths = draw.binomial(ctx.streams(f"family_planning_awards:{scheme_id}:deaths", y), current, q[None, :])
+        out[:, y] = current - 0.5 * deaths
         survivors = current - deaths
         current = np.zeros_like(survivors)
         current[:, 1:] = survivors[:, :-1]  # a year older; the life table ends everyone at its last age
-        current[:, scheme.entry_age] += np.round(entrants[:, y]).astype(np.int64)
-        out[:, y] = current
+        if y + 1 < years:
+            current[:, scheme.entry_age] += np.round(entrants[:, y + 1]).astype(np.int64)
     return out
 
 
@@ -63,4 +65,4 @@ def accrual(ctx: LineContext, line: AwardsLine) -> Entitlement:
 
 
 LINE = Line("family_planning_awards", "计划生育奖励扶助和特别扶助", "Family-planning reward and special assistance",
-            "2, 19", "outlay", accrual)
+            "2, 19", "outlay", accrual, plan_measure=False)

@@ -38,4 +38,5 @@ def accrual(ctx: LineContext, line: FeeWaiverLine) -> Entitlement:
     return Entitlement(yuan=yuan, claims=claims)
 
 
-LINE = Line("fee_waivers", "困难家庭入托入园费用减免", "Nursery and kindergarten fee waivers", "13", "outlay", accrual)
+LINE = Line("fee_waivers", "困难家庭入托入园费用减免", "Nursery and kindergarten fee waivers", "13", "outlay", accrual,
+            births_history_years=6)

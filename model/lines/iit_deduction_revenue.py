@@ -42,4 +42,4 @@ def cash(ctx: LineContext, line: IncomeTaxLine, yuan: np.ndarray) -> np.ndarray:
 
 
 LINE = Line("iit_deduction_revenue", "个税婴幼儿照护扣除（减收）", "Income-tax childcare deduction (revenue forgone)",
-            "13", "revenue_forgone", accrual, cash=cash)
+            "13", "revenue_forgone", accrual, cash=cash, births_history_years=3)

@@ -18,9 +18,10 @@ from __future__ import annotations
 import numpy as np
 
 from model import sampling as draw
+from model.calendar import Calendar
 from model.lines.base import Entitlement, Line, LineContext, ParameterContext, birth_months
 from model.lines.under_three import at_calendar_month, by_calendar_month, recipients_alive
-from model.scenario import NationalSubsidyLine
+from model.scenario import NationalSubsidyLine, Scenario
 
 CITY_HUKOU = [1]
 KEY = "lines.national_childcare_subsidy"
@@ -50,9 +51,25 @@ def accrual(ctx: LineContext, line: NationalSubsidyLine) -> Entitlement:
                               ctx.monthly(line.take_up, f"{KEY}.take_up"))
     alive = recipients_alive(claimants, line.months, ctx.base.q_child, ctx.streams, event="national_childcare_subsidy")
     by_cohort = at_calendar_month(alive, monthly_amount(ctx, line)[:, :, 0])
-    return Entitlement(yuan=by_calendar_month(by_cohort, ctx.calendar.n_months), claims=claimants.astype(float),
-                       by_cohort=by_cohort)
+    # children born before the start claim when the subsidy opens (their claims queue then)
+    start = ctx.calendar.month_index(line.start_year, line.start_month)
+    claims = claimants.astype(float)
+    claims[:, start] += claims[:, :start].sum(axis=1)
+    claims[:, :start] = 0.0
+    return Entitlement(yuan=by_calendar_month(by_cohort, ctx.calendar.n_months), claims=claims,
+                       by_cohort=by_cohort, claims_open=start)
+
+
+def check(scenario: Scenario, calendar: Calendar) -> tuple[str, str] | None:
+    """Children under `months` at the start must have been born in the simulation."""
+    line = scenario.lines.national_childcare_subsidy
+    if calendar.month_index(line.start_year, line.start_month) < line.months:
+        earliest = f"{calendar.base_year + line.months // 12}-{line.months % 12 + 1:02d}"
+        return (f"{KEY}.start", f"{line.start} is too early: children under {line.months} months then were born "
+                f"before the base year {calendar.base_year}, which the model does not follow; the start must be "
+                f"{earliest} or later")
+    return None
 
 
 LINE = Line("national_childcare_subsidy", "国家育儿补贴", "National childcare subsidy", "national (2025)",
-            "outlay", accrual)
+            "outlay", accrual, plan_measure=False, check=check)

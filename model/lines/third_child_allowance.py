@@ -17,6 +17,7 @@ from __future__ import annotations
 import numpy as np
 
 from model import sampling as draw
+from model.calendar import Calendar
 from model.lines import national_childcare_subsidy as national
 from model.lines.base import (
     Entitlement,
@@ -27,18 +28,27 @@ from model.lines.base import (
     transitions_of,
 )
 from model.lines.under_three import at_calendar_month, by_calendar_month, recipients_alive
-from model.scenario import AllowanceLine
+from model.scenario import AllowanceLine, Scenario
 
 CITY_HUKOU = [1]
 KEY = "lines.third_child_allowance"
 
 
 def monthly_amount(ctx: ParameterContext, line: AllowanceLine) -> np.ndarray:
-    """[rep or 1, month, 1] yuan the city pays per child-month."""
-    amount = ctx.monthly(line.monthly_amount, f"{KEY}.monthly_amount") * ctx.index_monthly(line_id=LINE.id)
-    if line.net_of_national_subsidy:
-        amount = np.maximum(amount - national.monthly_amount(ctx, ctx.scenario.lines.national_childcare_subsidy), 0.0)
-    return amount
+    return ctx.monthly(line.monthly_amount, f"{KEY}.monthly_amount") * ctx.index_monthly(line_id=LINE.id)
+
+
+def top_up(ctx: ParameterContext, line: AllowanceLine) -> np.ndarray:
+    """[rep or 1, birth month, age month] yuan the city pays per child-month when it only tops up:
+    its amount minus the national subsidy of that calendar month, while the child is young
+    enough for the national subsidy, never below 0."""
+    months = ctx.calendar.n_months
+    national_line = ctx.scenario.lines.national_childcare_subsidy
+    calendar_month = np.minimum(np.arange(months)[:, None] + np.arange(line.months)[None, :], months - 1)
+    covered = np.arange(line.months) < national_line.months
+    city = monthly_amount(ctx, line)[:, :, 0]
+    paid_nationally = national.monthly_amount(ctx, national_line)[:, :, 0]
+    return np.maximum(city[:, calendar_month] - paid_nationally[:, calendar_month] * covered, 0.0)
 
 
 def accrual(ctx: LineContext, line: AllowanceLine) -> Entitlement:
@@ -46,7 +56,10 @@ def accrual(ctx: LineContext, line: AllowanceLine) -> Entitlement:
     claim_share = ctx.monthly(line.take_up, f"{KEY}.take_up") * ctx.value(ctx.scenario.eligibility.in_city_hospital_share)
     recipients = draw.binomial(ctx.streams("third_child_allowance:claims"), eligible, claim_share)
     alive = recipients_alive(recipients, line.months, ctx.base.q_child, ctx.streams)
-    by_cohort = at_calendar_month(alive, monthly_amount(ctx, line)[:, :, 0])  # [rep, birth month, area, age]
+    if line.net_of_national_subsidy:
+        by_cohort = alive * top_up(ctx, line)[:, :, None, :]  # [rep, birth month, area, age]
+    else:
+        by_cohort = at_calendar_month(alive, monthly_amount(ctx, line)[:, :, 0])
     return Entitlement(yuan=by_calendar_month(by_cohort, ctx.calendar.n_months), claims=recipients.astype(float),
                        by_cohort=by_cohort)
 
@@ -54,12 +67,35 @@ def accrual(ctx: LineContext, line: AllowanceLine) -> Entitlement:
 def benefit_per_birth(ctx: ParameterContext, line: AllowanceLine) -> np.ndarray:
     claim_share = ctx.yearly(line.take_up, f"{KEY}.take_up") * ctx.value(ctx.scenario.eligibility.in_city_hospital_share)
     monthly = ctx.yearly(line.monthly_amount, f"{KEY}.monthly_amount") * ctx.index(LINE.id)
-    if line.net_of_national_subsidy:  # the top-up in force in the birth year
-        monthly = np.maximum(monthly - national.yearly_monthly_amount(ctx, ctx.scenario.lines.national_childcare_subsidy), 0.0)
-    per_birth = monthly * line.months * claim_share
+    if line.net_of_national_subsidy:
+        per_birth = yearly_top_up(ctx, line, monthly) * claim_share
+    else:
+        per_birth = monthly * line.months * claim_share
     orders = np.array([order in line.birth_orders for order in (1, 2, 3)], dtype=float)
     return per_birth[..., None] * orders  # [rep or 1, year, 1, order]
 
 
+def yearly_top_up(ctx: ParameterContext, line: AllowanceLine, monthly: np.ndarray) -> np.ndarray:
+    """[rep or 1, year, 1] top-up over a child's `months` for a birth at mid-year: month k of its
+    life falls in the year (6 + k) // 12 later, with that year's national amount."""
+    national_line = ctx.scenario.lines.national_childcare_subsidy
+    paid_nationally = national.yearly_monthly_amount(ctx, national_line)[:, :, 0]  # [rep or 1, year]
+    years = ctx.calendar.n_years
+    ages = np.arange(line.months)
+    year_of = np.minimum(np.arange(years)[:, None] + (6 + ages[None, :]) // 12, years - 1)  # [year, age]
+    deduction = paid_nationally[:, year_of] * (ages < national_line.months)  # [rep or 1, year, age]
+    return np.maximum(monthly - deduction, 0.0).sum(axis=2, keepdims=True)
+
+
+def check(scenario: Scenario, calendar: Calendar) -> tuple[str, str] | None:
+    """The top-up is measured against the national subsidy the model prices."""
+    if scenario.lines.third_child_allowance.net_of_national_subsidy and \
+            not scenario.lines.national_childcare_subsidy.enabled:
+        return (f"{KEY}.net_of_national_subsidy", "true needs [lines.national_childcare_subsidy] enabled = true: the "
+                "allowance is reduced by what that line pays, so price it too (its city and district shares "
+                "show what Jingmen pays of it)")
+    return None
+
+
 LINE = Line("third_child_allowance", "三孩育儿补贴", "Third-child allowance", "13", "outlay", accrual,
-            benefit_per_birth, birth_linked=True)
+            benefit_per_birth, birth_linked=True, check=check)

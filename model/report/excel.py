@@ -113,7 +113,8 @@ def write_appendix(run: RunFolder, path: Path, lang: str = "zh") -> None:
             labels.append(["合计" if payer == "all" else payer_name(payer, "zh"),
                            "小计" if line == "all" else line_name(line, "zh")])
     sheets.table("分承担主体", f"附表2 分承担主体支出（权责发生制） {run.name}",
-                 "单位：万元（均值）。东宝区、荆门高新区·掇刀区、漳河新区由市、区财政各承担50%。",
+                 "单位：万元（均值）。本方案项目在东宝区、荆门高新区·掇刀区、漳河新区由市、区财政各承担50%"
+                 "（示范中心按排期所列承担主体）；共同事权项目先由中央、省级承担其份额，余下按同一规则。",
                  [("", ["承担主体"]), ("", ["项目"]), ("年度", years), ("", [f"{period}合计"])],
                  _money_rows(run, keys, labels), 2)
     if (run.budget.basis == "cash").any():
