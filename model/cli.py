@@ -201,7 +201,9 @@ def compare(
     """Difference B − A by year, line and payer, and the scenario keys that differ."""
     from rich.table import Table
 
+    from model.areas import HIGHER_LEVELS, PAYERS
     from model.compare import compare_runs, period_totals
+    from model.lines import LINE_BY_ID
     from model.summary import WAN
 
     try:
@@ -222,13 +224,22 @@ def compare(
     out.print("Same seed and replicates: differences are paired (common random numbers)." if paired else
               "Different seeds or replicate counts: only the difference of the means is meaningful.")
     years = table.year.min(), table.year.max()
-    view = Table(title=f"Total {years[0]}–{years[1]} by line, {basis} basis, 万元", title_justify="left")
+    view = Table(title=f"Total {years[0]}–{years[1]} by line, {basis} basis, 万元 (the --out table is in yuan)",
+                 title_justify="left")
     for column in ("line", "A", "B", "B − A", *(["p05", "p95"] if paired else [])):
         view.add_column(column, justify="left" if column == "line" else "right")
+    def wan(value: float) -> str:
+        return f"{round(value / WAN, 1) + 0.0:,.1f}"  # + 0.0: no "-0.0"
+
     for row in totals.itertuples(index=False):
         cells = [row.mean_a, row.mean_b, row.difference] + ([row.difference_p05, row.difference_p95] if paired else [])
-        label = "all outlays" if row.line == "all" else row.line + ("" if row.kind == "outlay" else f" ({row.kind})")
-        view.add_row(label, *(f"{value / WAN:,.1f}" for value in cells))
+        label = "合计（支出） all outlays" if row.line == "all" else f"{LINE_BY_ID[row.line].name_zh} {row.line}"
+        view.add_row(label, *(wan(value) for value in cells), style="bold" if row.line == "all" else None)
+    if set(table.payer) & set(HIGHER_LEVELS):  # money from above in the total: show Jingmen's own part
+        own = table[(table.line == "all") & table.payer.isin(PAYERS)]
+        a, b = own.mean_a.sum(), own.mean_b.sum()
+        view.add_row("其中荆门本地财政 of which Jingmen's budgets", wan(a), wan(b), wan(b - a),
+                     *([""] * 2 if paired else []), style="italic")
     out.print(view)
     if out_file is not None:
         table.round(2).to_csv(out_file, index=False, lineterminator="\n", float_format="%.2f")
@@ -276,20 +287,29 @@ def mtfp(
     path = run_dir / f"mtfp_{budget_year}.csv"
     table.round(2).to_csv(path, index=False, lineterminator="\n", float_format="%.2f")
     years = [budget_year, budget_year + 1, budget_year + 2]
-    view = Table(title=f"中期财政规划 {years[0]}–{years[2]} (cash, 万元, mean and 5–95% range)", title_justify="left")
-    for column in ("payer 承担主体", "line 项目", "payables in 结转应付", *(str(y) for y in years)):
-        view.add_column(column, justify="left" if column[0].isalpha() and not column[0].isdigit() else "right")
-    for _, row in table.iterrows():
-        if row.line != "all" and row.payer == "all":
+    titles = {"outlay": f"中期财政规划 {years[0]}–{years[2]} (cash, 万元, mean and 5–95% range)",
+              "other": f"减收与备忘项目（不计入支出） revenue forgone and memo items {years[0]}–{years[2]} (万元)"}
+    for part, title in titles.items():
+        rows = table[(table.kind == "outlay") == (part == "outlay")]
+        if rows.empty:
             continue
-        if row.line != "all" and not any(row[f"{y}_mean"] for y in years) and not row.payables_carried_in:
-            continue  # a payer with no share in the line (the CSV keeps the row)
-        payer = "合计 all" if row.payer == "all" else f"{PAYER_NAMES_ZH[row.payer]}"
-        line = "小计 all (outlays)" if row.line == "all" else LINE_BY_ID[row.line].name_zh  # names mark 减收/备忘
-        cells = [f"{row[f'{y}_mean']:,.1f} ({row[f'{y}_p05']:,.0f}–{row[f'{y}_p95']:,.0f})" for y in years]
-        view.add_row(payer, line, f"{row.payables_carried_in:,.1f}", *cells,
-                     style="bold" if row.line == "all" else None)
-    out.print(view)
+        view = Table(title=title, title_justify="left")
+        view.add_column("payer 承担主体", no_wrap=True)
+        view.add_column("line 项目", no_wrap=True)
+        view.add_column("payables in 结转应付" if part == "outlay" else "owed in 结转", justify="right")
+        for year in years:
+            view.add_column(str(year), justify="right", no_wrap=True)
+        for _, row in rows.iterrows():
+            if row.line != "all" and row.payer == "all":
+                continue
+            if row.line != "all" and not any(row[f"{y}_mean"] for y in years) and not row.payables_carried_in:
+                continue  # a payer with no share in the line (the CSV keeps the row)
+            payer = "合计 all" if row.payer == "all" else f"{PAYER_NAMES_ZH[row.payer]}"
+            line = "小计 all (outlays)" if row.line == "all" else LINE_BY_ID[row.line].name_zh
+            cells = [f"{row[f'{y}_mean']:,.1f} ({row[f'{y}_p05']:,.0f}–{row[f'{y}_p95']:,.0f})" for y in years]
+            view.add_row(payer, line, f"{row.payables_carried_in:,.1f}", *cells,
+                         style="bold" if row.line == "all" else None)
+        out.print(view)
     out.print(f"wrote {path}", soft_wrap=True)
 
 

@@ -19,9 +19,9 @@ WAN = 10_000.0  # yuan per 万元
 KIND_TITLES = {"revenue_forgone": "revenue forgone 减收（不计入支出）", "memo": "memo 备忘（不计入支出）"}
 
 
-def _name(key: str, kind: str) -> str:
+def _name(key: str, kind: str, upper: bool = False) -> str:
     if key == ALL:
-        return "合计 total"
+        return "合计（含中央、省级） total incl. central and province" if upper else "合计 total"
     if kind == "line":
         return f"{LINE_BY_ID[key].name_zh} {key}"
     return f"{PAYER_NAMES_ZH[key]} {key}"
@@ -52,12 +52,13 @@ def print_summary(result: RunResult, console: Console) -> None:
     scenario = result.loaded.scenario.scenario
     console.print(f"[bold]{scenario.name}[/]: {scenario.replicates} replicates, seed {scenario.seed}, "
                   f"accrual basis, {years}, 万元 (10,000 yuan)", soft_wrap=True)
+    upper = any(level in result.payer_ids for level in HIGHER_LEVELS)
     for kind, title in (("line", "by line 分项目"), ("payer", "by payer 分承担主体")):
         table = _table(f"Outlays {years} {title}", kind)
         for row in totals_by(result, kind).itertuples(index=False):
             key = getattr(row, kind)
-            table.add_row(_name(key, kind), *_cells(row._asdict()), style="bold" if key == ALL else None)
-        if kind == "payer" and any(level in result.payer_ids for level in HIGHER_LEVELS):
+            table.add_row(_name(key, kind, upper), *_cells(row._asdict()), style="bold" if key == ALL else None)
+        if upper:
             table.add_row("其中荆门本地财政 of which Jingmen's budgets", *_cells(_local_budgets(result)), style="italic")
         console.print(table)
     for kind, title in KIND_TITLES.items():

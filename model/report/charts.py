@@ -26,7 +26,15 @@ def _figure(title: str) -> tuple[Figure, plt.Axes]:
     axes.set_title(title, fontsize=14, loc="left", pad=12)
     axes.spines[["top", "right"]].set_visible(False)
     axes.grid(axis="y", alpha=0.3)
+    axes.yaxis.set_major_formatter(StrMethodFormatter("{x:,.0f}"))
     return figure, axes
+
+
+def _with_upper(run: RunFolder, title: str, lang: str) -> str:
+    """A total that holds the province's and the central government's money says so."""
+    if any(payer in HIGHER_LEVELS for payer in run.payers):
+        return title + TEXT[lang]["incl_upper"]
+    return title
 
 
 def _footer(figure: Figure, run: RunFolder, lang: str, key: str = "footer") -> None:
@@ -37,7 +45,7 @@ def _footer(figure: Figure, run: RunFolder, lang: str, key: str = "footer") -> N
 def cost_by_line(run: RunFolder, lang: str = "zh") -> Figure:
     """Annual cost by line, stacked (means), with the 5–95% range of the total."""
     text = TEXT[lang]
-    figure, axes = _figure(text["cost_by_line"])
+    figure, axes = _figure(_with_upper(run, text["cost_by_line"], lang))
     years = np.array(run.years)
     bottom = np.zeros(len(years))
     for i, line in enumerate(run.outlay_lines):  # revenue forgone and memo items are not spending
@@ -76,7 +84,8 @@ def payer_split(run: RunFolder, lang: str = "zh") -> Figure:
     by_year.set_ylabel(text["wan"])
     by_year.set_xlabel(text["year"])
     by_year.spines[["top", "right"]].set_visible(False)
-    by_year.legend(fontsize=8, frameon=False, ncol=4, loc="upper left", bbox_to_anchor=(0, -0.18))
+    by_year.yaxis.set_major_formatter(StrMethodFormatter("{x:,.0f}"))
+    by_year.legend(fontsize=8, frameon=False, ncol=4, loc="upper left", bbox_to_anchor=(0, -0.24))
     order = np.argsort(totals)
     cumulative.barh([payer_name(payers[i], lang) for i in order], [totals[i] for i in order],
                     color=[COLOURS[i % len(COLOURS)] for i in order])
@@ -95,7 +104,7 @@ def payer_split(run: RunFolder, lang: str = "zh") -> Figure:
 def fan(run: RunFolder, lang: str = "zh") -> Figure:
     """Fan chart of the annual total: median, 50% and 90% bands over the replicates."""
     text = TEXT[lang]
-    figure, axes = _figure(text["fan"])
+    figure, axes = _figure(_with_upper(run, text["fan"], lang))
     years = np.array(run.years)
     totals = run.outlays().sum(axis=(2, 3)) / WAN  # [rep, year]
     q05, q25, q50, q75, q95 = np.quantile(totals, [0.05, 0.25, 0.5, 0.75, 0.95], axis=0)

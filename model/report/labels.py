@@ -13,7 +13,7 @@ PAYER_EN = {"city": "City (市本级)", "dongbao": "Dongbao", "duodao": "Duodao 
 TEXT = {
     "zh": {
         "cost_by_line": "各项目年度支出（权责发生制）", "cost_by_line_total": "合计 5–95% 区间",
-        "payer_split": "市本级与各县市区承担", "payer_split_upper": "各级财政承担（含中央、省级）", "payer_cumulative": "累计承担 {start}–{end}",
+        "payer_split": "市本级与各县市区承担", "payer_split_upper": "各级财政承担（含中央、省级）", "incl_upper": "（含中央、省级资金）", "payer_cumulative": "累计承担 {start}–{end}",
         "fan": "年度总支出的不确定性", "median": "中位数", "band50": "50% 区间", "band90": "90% 区间",
         "births": "分孩次出生人数预测", "base_actual": "{year}年实际出生 {births:,.0f}人",
         "order": ["一孩", "二孩", "三孩及以上"], "induced": "政策引致出生", "induced_births": "引致出生人数",
@@ -24,7 +24,8 @@ TEXT = {
     "en": {
         "cost_by_line": "Annual cost by line (accrual basis)", "cost_by_line_total": "total, 5–95% range",
         "payer_split": "City and district / county shares",
-        "payer_split_upper": "Shares of every level of government (incl. central and province)", "payer_cumulative": "Cumulative {start}–{end}",
+        "payer_split_upper": "Shares of every level of government (incl. central and province)",
+        "incl_upper": " (incl. central and provincial funds)", "payer_cumulative": "Cumulative {start}–{end}",
         "fan": "Uncertainty of the annual total", "median": "median", "band50": "50% band", "band90": "90% band",
         "births": "Projected births by birth order", "base_actual": "{year} actual births {births:,.0f}",
         "order": ["first", "second", "third and later"], "induced": "Births induced by the policy",
