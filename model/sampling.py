@@ -34,8 +34,8 @@ def binomial_quantile(u: np.ndarray, n: np.ndarray, p: np.ndarray | float) -> np
     n = np.broadcast_to(np.asarray(n, dtype=np.int64), shape).reshape(-1)
     p = np.broadcast_to(np.asarray(p, dtype=np.float64), shape).reshape(-1)
     u = np.asarray(u, dtype=np.float64).reshape(-1)
-    if _fused_compiled is not None:
-        return _binomial_fused(u, n, p).reshape(shape)
+    if _fused_compiled is not None:  # contiguous inputs: one compiled (and cached) signature
+        return _binomial_fused(np.ascontiguousarray(u), np.ascontiguousarray(n), np.ascontiguousarray(p)).reshape(shape)
     out = np.zeros(u.shape, dtype=np.int64)
     live = np.flatnonzero((n > 0) & (p > 0))  # empty cells and zero chances give 0 at once
     if live.size == 0:
@@ -133,61 +133,55 @@ def _walk_one(u: float, n: float, ratio: float, pmf: float) -> int:
             return int(step)
 
 
-def _compile():  # noqa: ANN202 - a numba dispatcher or None
-    """The compiled walk, or None without numba (numpy then walks, with the same result)."""
+def _compile():  # noqa: ANN202 - (walk, fused) numba dispatchers, or (None, None) without numba
+    """The compiled kernels, cached on disk by numba (module-level functions only reference
+    other jitted functions, so the cache works and a new process does not compile again)."""
     try:
         import numba
     except ImportError:
-        return None
-    one = numba.njit(cache=True)(_walk_one)
-
-    @numba.njit(cache=True)
-    def walk(u, n, ratio, pmf0):  # noqa: ANN001, ANN202 - a numba kernel
-        out = np.zeros(u.shape[0], dtype=np.int64)
-        for i in range(u.shape[0]):
-            out[i] = one(u[i], n[i], ratio[i], pmf0[i])
-        return out
-
-    return walk
+        return None, None
+    return numba.njit(cache=True)(_walk_kernel), numba.njit(cache=True)(_fused_kernel)
 
 
-def _compile_fused():  # noqa: ANN202 - a numba dispatcher or None
+def _walk_kernel(u, n, ratio, pmf0):  # noqa: ANN001, ANN202 - compiled by numba
+    out = np.zeros(u.shape[0], dtype=np.int64)
+    for i in range(u.shape[0]):
+        out[i] = _walk_one_compiled(u[i], n[i], ratio[i], pmf0[i])
+    return out
+
+
+def _fused_kernel(u, n, p, chance, pmf0, normal_from):  # noqa: ANN001, ANN202 - compiled by numba
     """One pass over the cells: zero, exact walk (mirrored for p > ½), or set aside for the normal region."""
-    try:
-        import numba
-    except ImportError:
-        return None
-    one = numba.njit(cache=True)(_walk_one)
-
-    @numba.njit(cache=True)
-    def fused(u, n, p, chance, pmf0, normal_from):  # noqa: ANN001, ANN202 - a numba kernel
-        cells = u.shape[0]
-        out = np.zeros(cells, dtype=np.int64)
-        large = np.empty(cells, dtype=np.int64)
-        count = 0
-        for i in range(cells):
-            if n[i] <= 0 or not p[i] > 0:
-                continue
-            c = chance[i]
-            trials = float(n[i])
-            if trials * c * (1.0 - c) >= normal_from:
-                large[count] = i
-                count += 1
-                continue
-            if not c > 0:
-                out[i] = n[i]  # p = 1: every trial is an event (the mirror of a zero chance)
-                continue
-            flip = p[i] > 0.5
-            level = 1.0 - u[i] if flip else u[i]
-            k = one(level, trials, c / (1.0 - c), pmf0[i])
-            out[i] = n[i] - k if flip else k
-        return out, large, count
-
-    return fused
+    cells = u.shape[0]
+    out = np.zeros(cells, dtype=np.int64)
+    large = np.empty(cells, dtype=np.int64)
+    count = 0
+    for i in range(cells):
+        if n[i] <= 0 or not p[i] > 0:
+            continue
+        c = chance[i]
+        trials = float(n[i])
+        if trials * c * (1.0 - c) >= normal_from:
+            large[count] = i
+            count += 1
+            continue
+        if not c > 0:
+            out[i] = n[i]  # p = 1: every trial is an event (the mirror of a zero chance)
+            continue
+        flip = p[i] > 0.5
+        level = 1.0 - u[i] if flip else u[i]
+        k = _walk_one_compiled(level, trials, c / (1.0 - c), pmf0[i])
+        out[i] = n[i] - k if flip else k
+    return out, large, count
 
 
-_walk_compiled = _compile()
-_fused_compiled = _compile_fused()
+try:
+    import numba as _numba
+
+    _walk_one_compiled = _numba.njit(cache=True)(_walk_one)
+except ImportError:
+    _walk_one_compiled = None
+_walk_compiled, _fused_compiled = _compile()
 
 
 def multinomial_sequential(rng: np.random.Generator, n: np.ndarray, probabilities: np.ndarray) -> np.ndarray:
