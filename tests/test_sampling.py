@@ -92,3 +92,19 @@ def test_fused_kernel_gives_the_numpy_path_counts(monkeypatch):
     monkeypatch.setattr(sampling, "_fused_compiled", None)
     assert np.array_equal(fused, sampling.binomial_quantile(u, n, p))
     assert (fused[p == 1.0] == n[p == 1.0]).all() and (fused[(p == 0) | (n == 0)] == 0).all()
+
+
+def test_triangular_draws_equal_scipy_without_importing_it():
+    """The triangular inverse CDF is scipy.stats.triang.ppf's formula, written out so a run with
+    triangular ranges never pays for importing scipy.stats: the draws are the same numbers."""
+    from scipy import stats
+
+    from model.uncertainty import Distribution
+
+    rng = np.random.default_rng(3)
+    for low, mode, high in [(0, 0.02, 0.06), (600, 800, 1500), (0.85, 0.95, 1.0), (960, 960, 1440), (1, 3, 3)]:
+        u = rng.random(50_000)
+        u[0] = 0.0
+        ours = Distribution(dist="triangular", low=low, mode=mode, high=high).quantile(u, (-np.inf, np.inf))
+        theirs = stats.triang.ppf(u, (mode - low) / (high - low), loc=low, scale=high - low)
+        assert np.array_equal(ours, theirs)
