@@ -254,12 +254,11 @@ def result_share(result, area: str) -> float:
     return float((base.unit_share_of_area[None] * split)[0, AREA_INDEX[area]])
 
 
-def test_family_planning_awards_age_enter_and_die(write):
-    """1,000 rural-reward recipients aged 70 and 50 aged 99 in 2022, 100 new at 60 each year, no
-    deaths before 100: in 2025 the 99-year-olds are gone (100 in 2023, the table's end) and
-    1,000 + 3 × 100 remain at 960 yuan: 1,248,000; central 50%, province 25%, Jingmen 25%."""
-    write("recipients.csv", "scheme,age,recipients\nrural_reward,70,1000\nrural_reward,99,50\n"
-                            "special_disabled,60,0\nspecial_bereaved,60,0\n")
+def _awards_run(write, roster: str, rural_entrants: int):
+    """The awards line alone, with this roster of rural-reward recipients (``age,recipients`` rows),
+    no deaths before 100, half local (half of it the province's), and only rural entrants."""
+    rows = "".join(f"rural_reward,{row}\n" for row in roster.split())
+    write("recipients.csv", "scheme,age,recipients\n" + rows + "special_disabled,60,0\nspecial_bereaved,60,0\n")
     path = write("s.toml", f"""
         [scenario]
         name = "awards hand case"
@@ -272,13 +271,20 @@ def test_family_planning_awards_age_enter_and_die(write):
         local_share = 0.5
         province_share_of_local = 0.5
         [lines.family_planning_awards.schemes.rural_reward]
-        entrants_per_year = 100
+        entrants_per_year = {rural_entrants}
         [lines.family_planning_awards.schemes.special_disabled]
         entrants_per_year = 0
         [lines.family_planning_awards.schemes.special_bereaved]
         entrants_per_year = 0
         """)
-    result = run_file(path, replicates=5)
+    return run_file(path, replicates=5)
+
+
+def test_family_planning_awards_age_enter_and_die(write):
+    """1,000 rural-reward recipients aged 70 and 50 aged 99 in 2022, 100 new at 60 each year, no
+    deaths before 100: in 2025 the 99-year-olds are gone (100 in 2023, the table's end) and
+    1,000 + 3 × 100 remain at 960 yuan: 1,248,000; central 50%, province 25%, Jingmen 25%."""
+    result = _awards_run(write, "70,1000 99,50", rural_entrants=100)
     cost = line_by_year_payer(result, "family_planning_awards")
     total = sum(cost[(2025, payer)] for payer in result.payer_ids)
     assert total == pytest.approx(1_300 * 960)
@@ -515,27 +521,7 @@ def test_national_claims_open_at_the_start(write):
 def test_awards_split_between_city_and_districts_after_the_higher_levels(write):
     """Local half (50%), the province half of it: Jingmen bears 25%, split by residents; in the
     three districts half of that goes to the city."""
-    write("recipients.csv", "scheme,age,recipients\nrural_reward,70,1000\nspecial_disabled,60,0\n"
-                            "special_bereaved,60,0\n")
-    path = write("s.toml", f"""
-        [scenario]
-        name = "awards split"
-        [data]
-        family_planning_recipients = "recipients.csv"
-        {_immortal_life_table(write)}
-        [lines.family_planning_awards]
-        enabled = true
-        take_up = 1.0
-        local_share = 0.5
-        province_share_of_local = 0.5
-        [lines.family_planning_awards.schemes.rural_reward]
-        entrants_per_year = 0
-        [lines.family_planning_awards.schemes.special_disabled]
-        entrants_per_year = 0
-        [lines.family_planning_awards.schemes.special_bereaved]
-        entrants_per_year = 0
-        """)
-    result = run_file(path, replicates=3)
+    result = _awards_run(write, "70,1000", rural_entrants=0)
     cost = line_by_year_payer(result, "family_planning_awards")
     jingmen = 0.25 * 1_000 * 960
     districts = sum(result_share(result, a) for a in ("dongbao", "duodao", "zhanghe"))
