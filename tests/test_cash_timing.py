@@ -99,7 +99,7 @@ def test_november_third_child_is_first_paid_with_arrears(write):
     assert payables[1] == pytest.approx(10_000, rel=0.01) and payables[2] == pytest.approx(15_000, rel=0.01)
 
 
-@pytest.mark.parametrize("scenario", ["baseline", "slow_review"])
+@pytest.mark.parametrize("scenario", ["baseline", "slow_review", "full_plan"])
 def test_cash_never_runs_ahead_and_payables_are_the_gap(scenario):
     result = run_file(REPO / "scenarios" / f"{scenario}.toml", replicates=10)
     first_budget = 1 if result.payables.shape[1] == result.accrual.shape[1] + 1 else 0

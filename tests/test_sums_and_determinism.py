@@ -7,7 +7,7 @@ import pandas as pd
 import pytest
 
 from model.results import births_table, births_total_table, budget_table
-from tests.conftest import BASELINE, cli, run_file
+from tests.conftest import BASELINE, REPO, cli, run_file
 
 
 @pytest.fixture(scope="module")
@@ -90,6 +90,9 @@ def test_results_do_not_depend_on_processes_or_on_the_replicate_count():
     assert np.array_equal(one.accrual, two.accrual) and np.array_equal(one.births, two.births)
     fewer = run_file(BASELINE, replicates=70)  # replicate r draws the same numbers in any run
     assert np.array_equal(fewer.accrual, one.accrual[:70])
+    full_one = run_file(REPO / "scenarios" / "full_plan.toml", replicates=60, workers=1)
+    full_two = run_file(REPO / "scenarios" / "full_plan.toml", replicates=60, workers=2)
+    assert np.array_equal(full_one.accrual, full_two.accrual) and np.array_equal(full_one.cash, full_two.cash)
 
 
 def test_a_different_seed_gives_different_draws():
