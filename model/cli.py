@@ -140,7 +140,7 @@ def sweep(
     for row in failed.itertuples(index=False):
         err.print(f"[red]point {row.point} failed:[/] {escape(str(row.error))}", soft_wrap=True, highlight=False)
     if not ranking.empty:
-        out.print("Sensitivity of the budget-period total (rank, parameter, effect in 万元):")
+        out.print("Sensitivity of the budget-period outlays Jingmen's budgets bear (rank, parameter, effect in 万元):")
         for row in ranking.itertuples(index=False):
             out.print(f"  {row.rank}. {row.parameter}: {row.effect / 10_000:,.1f}", soft_wrap=True)
     out.print(f"wrote {out_dir} ({len(points) - len(failed)} of {len(points)} points) in "
