@@ -12,6 +12,7 @@ from matplotlib.figure import Figure
 from matplotlib.ticker import MaxNLocator, StrMethodFormatter
 
 from model.areas import HIGHER_LEVELS
+from model.lines import LINE_IDS
 from model.report.labels import TEXT, line_name, payer_name
 from model.report.run_folder import RunFolder
 
@@ -19,6 +20,16 @@ WAN = 10_000.0
 BASE_YEAR_BIRTHS = 11_679  # 《荆门统计年鉴2024》, the calibration anchor (model/data/sources.csv)
 COLOURS = ["#1f5a96", "#e07b39", "#3a9a5b", "#c0392b", "#8e6bb8", "#7f8c8d", "#d4a017", "#2e86ab", "#8d5524",
            "#e377c2", "#17becf", "#bcbd22"]
+# Payers get their own palette (muted, by level: the city dark, districts blue-green, counties
+# warm, the province and the central government greys), so no colour means a line in one chart
+# and a payer in another; each line and each payer keeps its colour in every run.
+PAYER_COLOURS = {"city": "#0b3c5d", "dongbao": "#328cc1", "duodao": "#1d9a8a", "zhanghe": "#8fc1e3",
+                 "jingshan": "#d9a441", "zhongxiang": "#b5651d", "shayang": "#e3b778", "qujialing": "#a0522d",
+                 "province": "#9e9e9e", "central": "#cfcfcf"}
+
+
+def line_colour(line: str) -> str:
+    return COLOURS[LINE_IDS.index(line) % len(COLOURS)]
 
 
 def _figure(title: str) -> tuple[Figure, plt.Axes]:
@@ -48,9 +59,9 @@ def cost_by_line(run: RunFolder, lang: str = "zh") -> Figure:
     figure, axes = _figure(_with_upper(run, text["cost_by_line"], lang))
     years = np.array(run.years)
     bottom = np.zeros(len(years))
-    for i, line in enumerate(run.outlay_lines):  # revenue forgone and memo items are not spending
+    for line in run.outlay_lines:  # revenue forgone and memo items are not spending
         values = run.accrual(line).loc[years, "mean"].to_numpy() / WAN
-        axes.bar(years, values, bottom=bottom, color=COLOURS[i % len(COLOURS)], label=line_name(line, lang), width=0.7)
+        axes.bar(years, values, bottom=bottom, color=line_colour(line), label=line_name(line, lang), width=0.7)
         bottom += values
     total = run.accrual()
     low, high = total.loc[years, "p05"] / WAN, total.loc[years, "p95"] / WAN
@@ -74,9 +85,9 @@ def payer_split(run: RunFolder, lang: str = "zh") -> Figure:
     years = np.array(run.years)
     bottom = np.zeros(len(years))
     totals = []
-    for i, payer in enumerate(payers):
+    for payer in payers:
         values = run.accrual("all", payer).loc[years, "mean"].to_numpy() / WAN
-        by_year.bar(years, values, bottom=bottom, color=COLOURS[i % len(COLOURS)], label=payer_name(payer, lang), width=0.7)
+        by_year.bar(years, values, bottom=bottom, color=PAYER_COLOURS[payer], label=payer_name(payer, lang), width=0.7)
         bottom += values
         totals.append(values.sum())
     by_year.set_xticks(years)
@@ -88,7 +99,7 @@ def payer_split(run: RunFolder, lang: str = "zh") -> Figure:
     by_year.legend(fontsize=8, frameon=False, ncol=4, loc="upper left", bbox_to_anchor=(0, -0.24))
     order = np.argsort(totals)
     cumulative.barh([payer_name(payers[i], lang) for i in order], [totals[i] for i in order],
-                    color=[COLOURS[i % len(COLOURS)] for i in order])
+                    color=[PAYER_COLOURS[payers[i]] for i in order])
     cumulative.set_title(text["payer_cumulative"].format(start=years[0], end=years[-1]), fontsize=11, loc="left")
     cumulative.set_xlabel(text["wan"])
     cumulative.spines[["top", "right"]].set_visible(False)
