@@ -403,7 +403,12 @@ def test_full_plan_report_mtfp_and_compare(tmp_path):
     names = [row[0] for row in summary]
     assert "个税婴幼儿照护扣除（减收）" not in names and "公积金贷款额度上浮（备忘）" not in names
     total = next(row for row in summary if row[0] == "合计")
-    assert total[-1] == pytest.approx(sum(row[-1] for row in summary if row[0] != "合计"), rel=1e-9)
+    lines = [row for row in summary if row[0] not in ("合计", "其中：荆门本地财政")]
+    assert total[-1] == pytest.approx(sum(row[-1] for row in lines), rel=1e-9)
+    local = next(row for row in summary if row[0] == "其中：荆门本地财政")  # Jingmen's own part of the total
+    budget = pd.read_csv(out / "budget.csv")
+    own = budget[(budget.basis == "accrual") & (budget.line == "all") & ~budget.payer.isin(["all", "province", "central"])]
+    assert local[-1] == pytest.approx(own["mean"].sum() / 10_000, rel=1e-9) and local[-1] < total[-1]
     mtfp = cli("mtfp", out, "--budget-year", "2027")
     assert mtfp.exit_code == 0, mtfp.output
     plan = pd.read_csv(out / "mtfp_2027.csv")

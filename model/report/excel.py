@@ -13,7 +13,7 @@ from pathlib import Path
 import pandas as pd
 import xlsxwriter
 
-from model.areas import AREAS, HIGHER_LEVELS
+from model.areas import AREAS, HIGHER_LEVELS, PAYERS
 from model.report.labels import area_name, line_name, payer_name
 from model.report.run_folder import RunFolder
 
@@ -89,6 +89,13 @@ def _money_rows(run: RunFolder, keys: list[tuple[str, str]], labels: list[list[s
     return rows
 
 
+def _local_row(run: RunFolder) -> list[object]:
+    """其中荆门本地财政: the outlays of the city, districts and counties (means add up)."""
+    rows = _money_rows(run, [("all", payer) for payer in PAYERS], [[payer] for payer in PAYERS])
+    yearly = [sum(row[1 + i] for row in rows) for i in range(len(run.years))]
+    return ["其中：荆门本地财政", *yearly, sum(yearly)]
+
+
 def write_appendix(run: RunFolder, path: Path, lang: str = "zh") -> None:
     sheets = Sheets(path)
     years = [str(y) for y in run.years]
@@ -105,7 +112,8 @@ def write_appendix(run: RunFolder, path: Path, lang: str = "zh") -> None:
     sheets.table("汇总", f"附表1 各项目年度支出（权责发生制） {run.name}",
                  "单位：万元（均值）；合计行为各支出项目之和（不含减收与备忘项目）。" + upper_note,
                  [("", ["项目"]), ("年度", years), ("", [f"{period}合计"])],
-                 _money_rows(run, [(line, "all") for line in lines], [[line_label(line)] for line in lines]), 1)
+                 _money_rows(run, [(line, "all") for line in lines], [[line_label(line)] for line in lines])
+                 + ([_local_row(run)] if upper else []), 1)
     keys, labels = [], []
     for payer in [*payers, "all"]:
         for line in lines:
