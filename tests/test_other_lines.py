@@ -8,6 +8,9 @@ life table without deaths where a line follows people, so every figure is arithm
 
 from __future__ import annotations
 
+import textwrap
+from pathlib import Path
+
 import numpy as np
 import pandas as pd
 import pytest
@@ -40,6 +43,19 @@ def _no_history(write) -> str:
     return 'births_history = "history.csv"'
 
 
+def _override_case(write, name: str, births: dict, body: str, data: str, all_one: bool = True,
+                   scenario: str = "", file: str = "s.toml") -> Path:
+    """A hand case's scenario file: births from an override file (these monthly cells, zero
+    elsewhere), the `data` table replaced ("immortal": no deaths before 100; "no_history": no
+    births before the base year), every birth eligible unless `all_one` is False, then `body`."""
+    write("births.csv", override_rows(births, range(2022, 2036)))
+    replaced = _immortal_life_table(write) if data == "immortal" else _no_history(write)
+    parts = [f'[scenario]\nname = "{name}"', textwrap.dedent(scenario).strip(),
+             '[demography]\nbirths_override = "births.csv"', f"[data]\n{replaced}",
+             ALL_ONE.strip() if all_one else "", textwrap.dedent(body).strip()]
+    return write(file, "\n".join(part for part in parts if part) + "\n")
+
+
 def test_new_lines_are_registered_with_their_kind():
     assert {line.id for line in LINES} >= set(NEW_LINES)
     assert LINE_BY_ID["iit_deduction_revenue"].kind == "revenue_forgone"
@@ -53,21 +69,13 @@ def test_national_subsidy_pays_3600_a_year_pro_rata_and_splits_by_level(write):
     children: 78 child-months in 2026, 144 in 2027 and 2028, 66 in 2029. Central 90%, province
     5% (half of the 10% local share), city and 东宝区 2.5% each."""
     births = {(2026, "dongbao", 1): [1] * 12, (2023, "dongbao", 1): [0] * 6 + [1] + [0] * 5}
-    write("births.csv", override_rows(births, range(2022, 2036)))
-    path = write("s.toml", f"""
-        [scenario]
-        name = "national hand case"
-        [demography]
-        births_override = "births.csv"
-        [data]
-        {_immortal_life_table(write)}
-        {ALL_ONE}
+    path = _override_case(write, "national hand case", births, """
         [lines.national_childcare_subsidy]
         enabled = true
         take_up = 1.0
         local_share = 0.10
         province_share_of_local = 0.5
-        """)
+        """, data="immortal")
     result = run_file(path, replicates=5)
     cost = line_by_year_payer(result, "national_childcare_subsidy")
     expected = {2025: 12 * 300, 2026: (6 + 78) * 300, 2027: 144 * 300, 2028: 144 * 300, 2029: 66 * 300, 2030: 0}
@@ -84,23 +92,15 @@ def test_absorption_leaves_the_city_2400_a_year_for_a_child_born_in_2026(write):
     """With the national subsidy absorbing the allowance, the city tops up to 6,000 a year:
     6,000 − 3,600 = 2,400 a year (200 a month) for a third child born in 2026; the national line
     carries the 3,600. Without absorption the city pays the full 6,000."""
-    write("births.csv", override_rows({(2026, "dongbao", 3): [1] * 12}, range(2022, 2036)))
-    def scenario(name: str, absorb: bool) -> str:
-        return write(name, f"""
-            [scenario]
-            name = "absorption hand case"
-            [demography]
-            births_override = "births.csv"
-            [data]
-            {_immortal_life_table(write)}
-            {ALL_ONE}
+    def scenario(name: str, absorb: bool) -> Path:
+        return _override_case(write, "absorption hand case", {(2026, "dongbao", 3): [1] * 12}, f"""
             [lines.third_child_allowance]
             take_up = 1.0
             net_of_national_subsidy = {str(absorb).lower()}
             [lines.national_childcare_subsidy]
             enabled = true
             take_up = 1.0
-            """)
+            """, data="immortal", file=name)
 
     absorbed = run_file(scenario("a.toml", True), replicates=5)
     full = run_file(scenario("b.toml", False), replicates=5)
@@ -135,14 +135,7 @@ def test_income_tax_deduction_is_revenue_forgone_shared_60_40(write):
     child-month. Children under 3 are counted at mid-year: 6 in 2026, 12 in 2027 → 2027: 144
     child-months → 28,800: central 60%, province 10% (25% of the local 40%), city and 东宝区 15%
     each. Cash: half at withholding, half at next May's settlement (of 2026's 14,400)."""
-    write("births.csv", override_rows({(2026, "dongbao", 1): [1] * 12}, range(2022, 2036)))
-    path = write("s.toml", f"""
-        [scenario]
-        name = "iit hand case"
-        [demography]
-        births_override = "births.csv"
-        [data]
-        {_no_history(write)}
+    path = _override_case(write, "iit hand case", {(2026, "dongbao", 1): [1] * 12}, """
         [lines.iit_deduction_revenue]
         enabled = true
         take_up = 1.0
@@ -152,7 +145,7 @@ def test_income_tax_deduction_is_revenue_forgone_shared_60_40(write):
         province_share_of_local = 0.25
         settlement_share = 0.5
         settlement_month = 5
-        """)
+        """, data="no_history", all_one=False)
     result = run_file(path, replicates=5)
     cost = line_by_year_payer(result, "iit_deduction_revenue")
     assert cost[(2027, "central")] == pytest.approx(0.60 * 28_800, abs=1e-6)
@@ -172,14 +165,7 @@ def test_fee_waivers_for_nursery_and_kindergarten_children(write):
     in hardship, half the fee waived: nursery 10,000 a year → 2026: 120 × 5,000 = 600,000;
     kindergarten 4,000 a year with 2 of 3 years still charged from 2026 → 2029: 120 × 4,000 × ⅔ × ½
     = 160,000. 京山市 is a county: it pays all."""
-    write("births.csv", override_rows({(2025, "jingshan", 1): [10] * 12}, range(2022, 2036)))
-    path = write("s.toml", f"""
-        [scenario]
-        name = "fee waiver hand case"
-        [demography]
-        births_override = "births.csv"
-        [data]
-        {_no_history(write)}
+    path = _override_case(write, "fee waiver hand case", {(2025, "jingshan", 1): [10] * 12}, """
         [lines.childcare_slot_subsidy]
         enrolment_rate = 1.0
         [lines.fee_waivers]
@@ -190,7 +176,7 @@ def test_fee_waivers_for_nursery_and_kindergarten_children(write):
         nursery_fee = 10000
         kindergarten_fee = 4000
         kindergarten_enrolment_rate = 1.0
-        """)
+        """, data="no_history", all_one=False)
     cost = line_by_year_payer(run_file(path, replicates=5), "fee_waivers")
     assert cost[(2025, "jingshan")] == pytest.approx(60 * 5_000)
     assert cost[(2026, "jingshan")] == pytest.approx(600_000)
@@ -461,15 +447,7 @@ def test_bad_inputs_of_the_new_lines_are_refused_before_work(write):
 def test_top_up_follows_the_childs_age_and_needs_the_national_line(write):
     """If the national subsidy covered only the first 12 months of age, the city would pay 200 a month
     for those and the full 500 after; absorbing without pricing the national line is refused."""
-    write("births.csv", override_rows({(2026, "dongbao", 3): [12] + [0] * 11}, range(2022, 2036)))
-    path = write("s.toml", f"""
-        [scenario]
-        name = "top-up by age"
-        [demography]
-        births_override = "births.csv"
-        [data]
-        {_immortal_life_table(write)}
-        {ALL_ONE}
+    path = _override_case(write, "top-up by age", {(2026, "dongbao", 3): [12] + [0] * 11}, """
         [lines.third_child_allowance]
         take_up = 1.0
         net_of_national_subsidy = true
@@ -477,7 +455,7 @@ def test_top_up_follows_the_childs_age_and_needs_the_national_line(write):
         enabled = true
         take_up = 1.0
         months = 12
-        """)
+        """, data="immortal")
     result = run_file(path, replicates=3)
     city = line_by_year_payer(result, "third_child_allowance")
     # born January 2026: ages 0-11 in 2026 (200 a month), 12-23 in 2027 and 24-35 in 2028 (500 a month)
@@ -494,23 +472,14 @@ def test_top_up_follows_the_childs_age_and_needs_the_national_line(write):
 def test_national_claims_open_at_the_start(write):
     """Children born before 2025 claim when the subsidy opens: no cash before 2025, and the
     claims queue's lag counts from January 2025."""
-    write("births.csv", override_rows({(2023, "dongbao", 1): [10] * 12}, range(2022, 2036)))
-    path = write("s.toml", f"""
-        [scenario]
-        name = "claims open"
-        start_year = 2024
-        [demography]
-        births_override = "births.csv"
-        [data]
-        {_immortal_life_table(write)}
-        {ALL_ONE}
+    path = _override_case(write, "claims open", {(2023, "dongbao", 1): [10] * 12}, """
         [lines.national_childcare_subsidy]
         enabled = true
         take_up = 1.0
         [disbursement.national_childcare_subsidy]
         application_lag = [0.0, 0.0, 0.0, 1.0]
         payment = "monthly"
-        """)
+        """, data="immortal", scenario="start_year = 2024")
     result = run_file(path, replicates=3)
     i = result.line_ids.index("national_childcare_subsidy")
     accrual, cash = result.accrual[:, :, i].sum(axis=-1).mean(axis=0), result.cash[:, :, i].sum(axis=-1).mean(axis=0)

@@ -27,7 +27,12 @@ from model.lines.base import (
     birth_months,
     transitions_of,
 )
-from model.lines.under_three import at_calendar_month, by_calendar_month, recipients_alive
+from model.lines.under_three import (
+    at_calendar_month,
+    by_calendar_month,
+    calendar_months,
+    recipients_alive,
+)
 from model.scenario import AllowanceLine, Scenario
 
 CITY_HUKOU = [1]
@@ -42,9 +47,8 @@ def top_up(ctx: ParameterContext, line: AllowanceLine) -> np.ndarray:
     """[rep or 1, birth month, age month] yuan the city pays per child-month when it only tops up:
     its amount minus the national subsidy of that calendar month, while the child is young
     enough for the national subsidy, never below 0."""
-    months = ctx.calendar.n_months
     national_line = ctx.scenario.lines.national_childcare_subsidy
-    calendar_month = np.minimum(np.arange(months)[:, None] + np.arange(line.months)[None, :], months - 1)
+    calendar_month = calendar_months(ctx.calendar.n_months, line.months)
     covered = np.arange(line.months) < national_line.months
     city = monthly_amount(ctx, line)[:, :, 0]
     paid_nationally = national.monthly_amount(ctx, national_line)[:, :, 0]

@@ -40,7 +40,12 @@ def at_calendar_month(alive: np.ndarray, amount: np.ndarray) -> np.ndarray:
 
     alive [rep, birth month, area, age month]; amount [rep or 1, month] (yuan per child-month).
     """
-    months, ages = alive.shape[1], alive.shape[3]
-    # months past the calendar are never summed or paid; they repeat the last month's amount
-    calendar_month = np.minimum(np.arange(months)[:, None] + np.arange(ages)[None, :], months - 1)
-    return alive * amount[:, calendar_month][:, :, None, :]
+    return alive * amount[:, calendar_months(alive.shape[1], alive.shape[3])][:, :, None, :]
+
+
+def calendar_months(months: int, ages: int) -> np.ndarray:
+    """[birth month, age month] → the calendar month (index) in which that month of age falls.
+
+    Months past the calendar are never summed or paid; they repeat the last month's index.
+    """
+    return np.minimum(np.arange(months)[:, None] + np.arange(ages)[None, :], months - 1)
