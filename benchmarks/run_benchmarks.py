@@ -67,13 +67,17 @@ def engine_against_floor(replicates: int = 1000) -> dict[str, float]:
     from model.simulation import block_inputs, prepare
 
     prepared = prepare(load_scenario(BASELINE, replicates=replicates))
-    recorded: list[tuple[np.ndarray, np.ndarray]] = []
-    original = sampling.binomial_quantile
+    recorded: list[tuple[np.ndarray, np.ndarray]] = []  # binomials: (n, p); multinomials: (n, probabilities)
+    original, original_multinomial = sampling.binomial_quantile, sampling.multinomial_sequential
 
     def recording(u, n, p):
         recorded.append((np.broadcast_to(np.asarray(n), np.shape(u)).copy(),
                          np.broadcast_to(np.asarray(p, dtype=float), np.shape(u)).copy()))
         return original(u, n, p)
+
+    def recording_multinomial(rng, n, probabilities):
+        recorded.append((np.asarray(n).copy(), probabilities))
+        return original_multinomial(rng, n, probabilities)
 
     engine_seconds, draws = 0.0, 0
     for block, (first, stop) in enumerate(block_bounds(replicates)):
@@ -86,18 +90,21 @@ def engine_against_floor(replicates: int = 1000) -> dict[str, float]:
                                   prepared.source_file)
         inputs = block_inputs(prepared, realised, params, stop - first)
         if block == 0:
-            sampling.binomial_quantile = recording
+            sampling.binomial_quantile, sampling.multinomial_sequential = recording, recording_multinomial
             simulate_block(inputs, prepared.calendar, streams, stop - first)
-            sampling.binomial_quantile = original
+            sampling.binomial_quantile, sampling.multinomial_sequential = original, original_multinomial
         start = time.perf_counter()
         simulate_block(inputs, prepared.calendar, streams, stop - first)
         engine_seconds += time.perf_counter() - start
     rng = np.random.default_rng(1)
     start = time.perf_counter()
     for n, p in recorded:
-        rng.binomial(n, np.clip(p, 0, 1))
+        if p.shape == n.shape:
+            rng.binomial(n, np.clip(p, 0, 1))
+        else:  # numpy's multinomial draws the same conditional binomials, one per category but the last
+            rng.multinomial(n, p)
     floor_block = time.perf_counter() - start
-    draws = sum(n.size for n, _ in recorded)
+    draws = sum(n.size if p.shape == n.shape else n.size * (p.shape[-1] - 1) for n, p in recorded)
     blocks = len(block_bounds(replicates))
     return {"engine_seconds": engine_seconds, "floor_seconds": floor_block * blocks,
             "draws": draws * blocks, "ratio": engine_seconds / (floor_block * blocks)}

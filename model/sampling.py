@@ -10,14 +10,17 @@ the strong sense: a 1% policy change gives a low-noise difference).
 Exact inversion where the variance n·p·(1−p) is below 25 (a CDF walk); above it, the normal
 quantile with the Cornish–Fisher skewness correction, whose error in probability is far below
 the Monte Carlo error of any budget figure (tests/test_sampling.py checks both against scipy).
-With numba installed, one compiled pass does the masks, the mirror image and the walk; the
-counts are identical to the numpy path's (tested), which runs without numba.
+This module's numpy code is the reference, and the fallback without numba; with numba, the
+kernels of model/sampling_compiled.py do the same cell by cell in one compiled pass, and give
+the same counts (tested; see that module for the one way they could differ).
 """
 
 from __future__ import annotations
 
 import numpy as np
 from scipy import special
+
+from model.sampling_compiled import compile_kernels
 
 NORMAL_FROM_VARIANCE = 25.0
 
@@ -34,8 +37,11 @@ def binomial_quantile(u: np.ndarray, n: np.ndarray, p: np.ndarray | float) -> np
     n = np.broadcast_to(np.asarray(n, dtype=np.int64), shape).reshape(-1)
     p = np.broadcast_to(np.asarray(p, dtype=np.float64), shape).reshape(-1)
     u = np.asarray(u, dtype=np.float64).reshape(-1)
-    if _fused_compiled is not None:  # contiguous inputs: one compiled (and cached) signature
-        return _binomial_fused(np.ascontiguousarray(u), np.ascontiguousarray(n), np.ascontiguousarray(p)).reshape(shape)
+    if _binomial_compiled is not None:  # contiguous inputs: one compiled (and cached) signature
+        n, p = np.ascontiguousarray(n), np.ascontiguousarray(p)
+        with np.errstate(divide="ignore", invalid="ignore", over="ignore"):
+            pmf0 = np.exp(n * np.log1p(-np.minimum(p, 1.0 - p)))  # P(0) of the walk's chance, as _exact_quantile
+        return _binomial_compiled(np.ascontiguousarray(u), n, p, pmf0, NORMAL_FROM_VARIANCE).reshape(shape)
     out = np.zeros(u.shape, dtype=np.int64)
     live = np.flatnonzero((n > 0) & (p > 0))  # empty cells and zero chances give 0 at once
     if live.size == 0:
@@ -56,27 +62,6 @@ def binomial_quantile(u: np.ndarray, n: np.ndarray, p: np.ndarray | float) -> np
     return out.reshape(shape)
 
 
-def _binomial_fused(u: np.ndarray, n: np.ndarray, p: np.ndarray) -> np.ndarray:
-    """binomial_quantile in one compiled pass over the cells, the normal region aside.
-
-    numpy computes what needs exp and log (P(0) of every cell) and the normal quantiles (scipy's
-    ndtri), so every count equals the numpy path's; the kernel does the masks, the mirror
-    image for p > ½ and the CDF walk, which are only IEEE additions, multiplications and
-    divisions, without the temporary arrays the numpy path needs.
-    """
-    chance = np.where(p > 0.5, 1.0 - p, p)
-    with np.errstate(divide="ignore", invalid="ignore", over="ignore"):
-        pmf0 = np.exp(n * np.log1p(-chance))
-    out, large, count = _fused_compiled(u, n, p, chance, pmf0, NORMAL_FROM_VARIANCE)
-    if count:
-        cells = large[:count]
-        flip = p[cells] > 0.5
-        level = np.where(flip, 1.0 - u[cells], u[cells])
-        counts = _normal_quantile(level, n[cells], chance[cells])
-        out[cells] = np.where(flip, n[cells] - counts, counts)
-    return out
-
-
 def _normal_quantile(u: np.ndarray, n: np.ndarray, p: np.ndarray) -> np.ndarray:
     sd = np.sqrt(n * p * (1.0 - p))
     z = special.ndtri(np.clip(u, 1e-300, 1 - 1e-16))
@@ -86,14 +71,8 @@ def _normal_quantile(u: np.ndarray, n: np.ndarray, p: np.ndarray) -> np.ndarray:
 
 
 def _exact_quantile(u: np.ndarray, n: np.ndarray, p: np.ndarray) -> np.ndarray:
-    """Walk the CDF from 0 to each cell's u: compiled when numba is installed, numpy otherwise.
-
-    Both do the same additions and multiplications in the same order from the same P(0)
-    (computed by numpy here, so no library's exp can differ), so they give identical counts.
-    """
+    """Walk the CDF from 0 to each cell's u."""
     pmf0 = np.exp(n * np.log1p(-p))  # P(0); variance < 25 with p ≤ ½ keeps it far from underflow
-    if _walk_compiled is not None:
-        return _walk_compiled(u, n.astype(np.float64), p / (1.0 - p), pmf0)
     return _walk_numpy(u, n, p, pmf0)
 
 
@@ -119,69 +98,7 @@ def _walk_numpy(u: np.ndarray, n: np.ndarray, p: np.ndarray, pmf0: np.ndarray) -
     return k
 
 
-def _walk_one(u: float, n: float, ratio: float, pmf: float) -> int:
-    """One cell's walk: exactly the operations of _walk_numpy, in the same order."""
-    cdf = pmf
-    if not u > cdf:
-        return 0
-    step = 0.0
-    while True:
-        pmf = pmf * ((n - step) / (step + 1.0) * ratio)
-        cdf = cdf + pmf
-        step += 1.0
-        if not (u > cdf and n > step):
-            return int(step)
-
-
-def _compile():  # noqa: ANN202 - (walk, fused) numba dispatchers, or (None, None) without numba
-    """The compiled kernels, cached on disk by numba (module-level functions only reference
-    other jitted functions, so the cache works and a new process does not compile again)."""
-    try:
-        import numba
-    except ImportError:
-        return None, None
-    return numba.njit(cache=True)(_walk_kernel), numba.njit(cache=True)(_fused_kernel)
-
-
-def _walk_kernel(u, n, ratio, pmf0):  # noqa: ANN001, ANN202 - compiled by numba
-    out = np.zeros(u.shape[0], dtype=np.int64)
-    for i in range(u.shape[0]):
-        out[i] = _walk_one_compiled(u[i], n[i], ratio[i], pmf0[i])
-    return out
-
-
-def _fused_kernel(u, n, p, chance, pmf0, normal_from):  # noqa: ANN001, ANN202 - compiled by numba
-    """One pass over the cells: zero, exact walk (mirrored for p > ½), or set aside for the normal region."""
-    cells = u.shape[0]
-    out = np.zeros(cells, dtype=np.int64)
-    large = np.empty(cells, dtype=np.int64)
-    count = 0
-    for i in range(cells):
-        if n[i] <= 0 or not p[i] > 0:
-            continue
-        c = chance[i]
-        trials = float(n[i])
-        if trials * c * (1.0 - c) >= normal_from:
-            large[count] = i
-            count += 1
-            continue
-        if not c > 0:
-            out[i] = n[i]  # p = 1: every trial is an event (the mirror of a zero chance)
-            continue
-        flip = p[i] > 0.5
-        level = 1.0 - u[i] if flip else u[i]
-        k = _walk_one_compiled(level, trials, c / (1.0 - c), pmf0[i])
-        out[i] = n[i] - k if flip else k
-    return out, large, count
-
-
-try:
-    import numba as _numba
-
-    _walk_one_compiled = _numba.njit(cache=True)(_walk_one)
-except ImportError:
-    _walk_one_compiled = None
-_walk_compiled, _fused_compiled = _compile()
+_binomial_compiled, _multinomial_compiled = compile_kernels()
 
 
 def multinomial_sequential(rng: np.random.Generator, n: np.ndarray, probabilities: np.ndarray) -> np.ndarray:
@@ -190,6 +107,12 @@ def multinomial_sequential(rng: np.random.Generator, n: np.ndarray, probabilitie
     categories = probabilities.shape[-1]
     shape = np.broadcast_shapes(np.shape(n), probabilities.shape[:-1])
     uniforms = rng.random((*shape, categories - 1))
+    if _multinomial_compiled is not None:
+        return _multinomial_compiled(uniforms.reshape(-1, categories - 1),
+                                     np.ascontiguousarray(np.broadcast_to(np.asarray(n, dtype=np.int64), shape)).reshape(-1),
+                                     np.ascontiguousarray(np.broadcast_to(probabilities, (*shape, categories)),
+                                                          dtype=np.float64).reshape(-1, categories),
+                                     NORMAL_FROM_VARIANCE).reshape(*shape, categories)
     remaining = np.broadcast_to(np.asarray(n, dtype=np.int64), shape).copy()
     left = np.ones(shape)
     out = np.zeros((*shape, categories), dtype=np.int64)

@@ -57,41 +57,60 @@ def test_multinomial_sequential_sums_and_shares():
     np.testing.assert_allclose(draws.mean(axis=0) / 30, probabilities, atol=0.003)
 
 
-def test_compiled_walk_gives_the_numpy_counts():
-    """numba only speeds up the walk: the counts are identical to numpy's, cell by cell."""
+def test_compiled_kernel_gives_the_numpy_path_counts(monkeypatch):
+    """The one-pass compiled kernel gives exactly the counts of the numpy path, on cells of every
+    kind: empty, zero and certain chances, p above ½, the walk and the normal region."""
     import model.sampling as sampling
 
-    if sampling._walk_compiled is None:
-        pytest.skip("numba is not installed: the numpy walk is the only one")
-    rng = np.random.default_rng(5)
-    n = rng.integers(1, 300, size=300_000)
-    p = rng.uniform(0, 0.5, size=n.size) ** 2
-    keep = n * p * (1 - p) < 25
-    n, p, u = n[keep], p[keep], rng.random(keep.sum())
-    pmf0 = np.exp(n * np.log1p(-p))
-    numpy_counts = sampling._walk_numpy(u, n, p, pmf0)
-    compiled = sampling._walk_compiled(u, n.astype(np.float64), p / (1 - p), pmf0)
-    assert np.array_equal(numpy_counts, compiled)
-
-
-def test_fused_kernel_gives_the_numpy_path_counts(monkeypatch):
-    """The one-pass compiled kernel (masks, mirror image, walk) gives exactly the counts of the
-    numpy path, on cells of every kind: empty, zero and certain chances, p above ½, the normal region."""
-    import model.sampling as sampling
-
-    if sampling._fused_compiled is None:
+    if sampling._binomial_compiled is None:
         pytest.skip("numba is not installed: the numpy path is the only one")
     rng = np.random.default_rng(8)
-    size = 400_000
+    size = 2_000_000
     n = rng.integers(0, rng.choice([3, 60, 2_000, 200_000], size=size))
     p = rng.random(size) ** rng.choice([1, 3, 8], size=size)
     p[rng.random(size) < 0.05] = 1.0
     p[rng.random(size) < 0.05] = 0.0
     u = rng.random(size)
-    fused = sampling.binomial_quantile(u, n, p)
-    monkeypatch.setattr(sampling, "_fused_compiled", None)
-    assert np.array_equal(fused, sampling.binomial_quantile(u, n, p))
-    assert (fused[p == 1.0] == n[p == 1.0]).all() and (fused[(p == 0) | (n == 0)] == 0).all()
+    compiled = sampling.binomial_quantile(u, n, p)
+    monkeypatch.setattr(sampling, "_binomial_compiled", None)
+    assert np.array_equal(compiled, sampling.binomial_quantile(u, n, p))
+    assert (compiled[p == 1.0] == n[p == 1.0]).all() and (compiled[(p == 0) | (n == 0)] == 0).all()
+
+
+def test_compiled_multinomial_gives_the_numpy_path_counts(monkeypatch):
+    """Birth months and housing outcomes: the compiled conditional binomials equal numpy's, cell by
+    cell, with shared and per-cell probabilities (a zero share included)."""
+    import model.sampling as sampling
+
+    if sampling._multinomial_compiled is None:
+        pytest.skip("numba is not installed: the numpy path is the only one")
+    rng = np.random.default_rng(9)
+    n = rng.integers(0, rng.choice([5, 400, 20_000], size=(3_000, 7)))
+    shared = np.full(12, 1 / 12)
+    per_cell = rng.dirichlet(np.ones(5), size=(3_000, 7))
+    per_cell[:100, :, 2] = 0.0
+    per_cell /= per_cell.sum(axis=-1, keepdims=True)
+    for probabilities in (shared, per_cell):
+        compiled = sampling.multinomial_sequential(np.random.default_rng(10), n, probabilities)
+        with monkeypatch.context() as patch:
+            patch.setattr(sampling, "_multinomial_compiled", None)
+            patch.setattr(sampling, "_binomial_compiled", None)
+            reference = sampling.multinomial_sequential(np.random.default_rng(10), n, probabilities)
+        assert np.array_equal(compiled, reference)
+        assert (compiled.sum(axis=-1) == n).all()
+
+
+def test_the_kernels_normal_quantile_is_scipys():
+    """AS241 (the kernel's normal quantile) against scipy's ndtri, centre and both tails: within
+    a few ulps, so the rounded counts of the normal region agree."""
+    from scipy import special
+
+    from model.sampling_compiled import ndtri
+
+    rng = np.random.default_rng(11)
+    y = np.concatenate([rng.random(20_000), 10.0 ** -rng.uniform(0, 300, 5_000), 1 - 10.0 ** -rng.uniform(1, 16, 5_000)])
+    ours = np.array([getattr(ndtri, "py_func", ndtri)(v) for v in y])
+    np.testing.assert_allclose(ours, special.ndtri(y), rtol=4e-15, atol=4e-15)
 
 
 def test_triangular_draws_equal_scipy_without_importing_it():
