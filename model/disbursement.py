@@ -24,6 +24,7 @@ from collections import deque
 import numpy as np
 import simpy
 
+from model.jit import compiled
 from model.scenario import LineTiming
 
 
@@ -119,21 +120,57 @@ def allowance_cash(by_cohort: np.ndarray, profiles: np.ndarray, timing: LineTimi
     valid = index < months
     by_delay = np.where(valid[None], profiles[:, claimed[:, None], np.minimum(index, months - 1)], 0.0)
     approved_by = np.cumsum(by_delay, axis=2)  # share approved at or before each delay
+    if _allowance_due_compiled is not None:
+        due = _allowance_due_compiled(np.ascontiguousarray(by_cohort, dtype=np.float64), by_delay, approved_by)
+    else:
+        due = _allowance_due(by_cohort, by_delay, approved_by)
+    return pay(due, timing)
+
+
+def _allowance_due(by_cohort: np.ndarray, by_delay: np.ndarray, approved_by: np.ndarray) -> np.ndarray:
+    """[rep, month due, area]: arrears at approval, then each later month of age when it falls due.
+
+    by_delay [area, cohort, delay]: share of the cohort's claims approved that many months after
+    its birth; approved_by: its running sum.
+    """
+    replicates, months, areas, ages = by_cohort.shape
     earned_before = np.concatenate([np.zeros((*by_cohort.shape[:3], 1)), np.cumsum(by_cohort, axis=3)], axis=3)
     due = np.zeros((replicates, months, areas))
     for d in range(months):  # arrears: all earned up to the approval month, paid at approval
         stop = months - d
-        if stop <= 0:
-            break
         earned = earned_before[:, :stop, :, min(d + 1, ages)]  # [rep, cohort, area]
         share = by_delay[:, :stop, d].T[None]  # [1, cohort, area]
         due[:, d:d + stop] += earned * share
-    for age in range(ages):  # months that fall due after approval, in their own month
+    for age in range(min(ages, months)):  # months that fall due after approval, in their own month
         stop = months - age
-        if stop <= 0:
-            break
         # children approved before this age month are paid it when it falls due (those approved
         # in it had it with their arrears)
         share_before = (approved_by[:, :stop, age] - by_delay[:, :stop, age]).T[None]
         due[:, age:age + stop] += by_cohort[:, :stop, :, age] * share_before
-    return pay(due, timing)
+    return due
+
+
+def _allowance_due_kernel(by_cohort, by_delay, approved_by):  # noqa: ANN001, ANN202 - compiled by numba
+    """_allowance_due month by month, adding the same terms in the same order (same figures to the bit)."""
+    replicates, months, areas, ages = by_cohort.shape
+    due = np.zeros((replicates, months, areas))
+    earned_before = np.zeros((months, areas, ages + 1))
+    for r in range(replicates):
+        for c in range(months):
+            for a in range(areas):
+                total = 0.0
+                for m in range(ages):
+                    total += by_cohort[r, c, a, m]
+                    earned_before[c, a, m + 1] = total
+        for t in range(months):
+            for a in range(areas):
+                total = 0.0
+                for d in range(t + 1):  # arrears of cohort t − d, approved d months after its birth
+                    total += earned_before[t - d, a, min(d + 1, ages)] * by_delay[a, t - d, d]
+                for m in range(min(ages, t + 1)):  # month of age m of cohort t − m, approved before it
+                    total += by_cohort[r, t - m, a, m] * (approved_by[a, t - m, m] - by_delay[a, t - m, m])
+                due[r, t, a] = total
+    return due
+
+
+_allowance_due_compiled = compiled(_allowance_due_kernel)

@@ -19,6 +19,8 @@ import math
 
 import numpy as np
 
+from model.jit import compiled, numba
+
 
 def ndtri(y: float) -> float:
     """The standard normal quantile: Wichura (1988), Algorithm AS241 (PPND16), Applied
@@ -132,15 +134,11 @@ def compile_kernels() -> tuple:
     """(binomial, multinomial) compiled and cached on disk, or (None, None) without numba.
 
     The helpers are compiled first and bound to this module's names, so the kernels call
-    compiled code; numba's default error model stays off (numpy's: no ZeroDivisionError checks)
-    and so does fastmath, which would reorder the arithmetic.
+    compiled code (see model/jit.py for the settings).
     """
-    try:
-        import numba
-    except ImportError:
+    if numba is None:
         return None, None
-    jit = numba.njit(cache=True, error_model="numpy")
     module = globals()
     for name in ("ndtri", "normal_count", "walk", "quantile"):
-        module[name] = jit(module[name])
-    return jit(binomial_kernel), jit(multinomial_kernel)
+        module[name] = compiled(module[name])
+    return compiled(binomial_kernel), compiled(multinomial_kernel)

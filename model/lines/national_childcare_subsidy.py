@@ -20,7 +20,7 @@ import numpy as np
 from model import sampling as draw
 from model.calendar import Calendar
 from model.lines.base import Entitlement, Line, LineContext, ParameterContext, birth_months
-from model.lines.under_three import at_calendar_month, by_calendar_month, recipients_alive
+from model.lines.under_three import allowance_by_cohort, per_child_month
 from model.scenario import NationalSubsidyLine, Scenario
 
 CITY_HUKOU = [1]
@@ -49,14 +49,15 @@ def accrual(ctx: LineContext, line: NationalSubsidyLine) -> Entitlement:
     births = birth_months(ctx, slice(None), CITY_HUKOU)  # every birth order
     claimants = draw.binomial(ctx.streams("national_childcare_subsidy:claims"), births,
                               ctx.monthly(line.take_up, f"{KEY}.take_up"))
-    alive = recipients_alive(claimants, line.months, ctx.base.q_child, ctx.streams, event="national_childcare_subsidy")
-    by_cohort = at_calendar_month(alive, monthly_amount(ctx, line)[:, :, 0])
+    by_cohort, yuan = allowance_by_cohort(claimants, line.months, ctx.base.q_child, ctx.streams,
+                                          per_child_month(monthly_amount(ctx, line)[:, :, 0], line.months),
+                                          ctx.calendar.n_months, event="national_childcare_subsidy")
     # children born before the start claim when the subsidy opens (their claims queue then)
     start = ctx.calendar.month_index(line.start_year, line.start_month)
     claims = claimants.astype(float)
     claims[:, start] += claims[:, :start].sum(axis=1)
     claims[:, :start] = 0.0
-    return Entitlement(yuan=by_calendar_month(by_cohort, ctx.calendar.n_months), claims=claims,
+    return Entitlement(yuan=yuan, claims=claims,
                        by_cohort=by_cohort, claims_open=start)
 
 

@@ -27,12 +27,7 @@ from model.lines.base import (
     birth_months,
     transitions_of,
 )
-from model.lines.under_three import (
-    at_calendar_month,
-    by_calendar_month,
-    calendar_months,
-    recipients_alive,
-)
+from model.lines.under_three import allowance_by_cohort, calendar_months, per_child_month
 from model.scenario import AllowanceLine, Scenario
 
 CITY_HUKOU = [1]
@@ -59,13 +54,11 @@ def accrual(ctx: LineContext, line: AllowanceLine) -> Entitlement:
     eligible = ctx.from_policy_start(birth_months(ctx, transitions_of(line.birth_orders), CITY_HUKOU))
     claim_share = ctx.monthly(line.take_up, f"{KEY}.take_up") * ctx.value(ctx.scenario.eligibility.in_city_hospital_share)
     recipients = draw.binomial(ctx.streams("third_child_allowance:claims"), eligible, claim_share)
-    alive = recipients_alive(recipients, line.months, ctx.base.q_child, ctx.streams)
-    if line.net_of_national_subsidy:
-        by_cohort = alive * top_up(ctx, line)[:, :, None, :]  # [rep, birth month, area, age]
-    else:
-        by_cohort = at_calendar_month(alive, monthly_amount(ctx, line)[:, :, 0])
-    return Entitlement(yuan=by_calendar_month(by_cohort, ctx.calendar.n_months), claims=recipients.astype(float),
-                       by_cohort=by_cohort)
+    amount = (top_up(ctx, line) if line.net_of_national_subsidy
+              else per_child_month(monthly_amount(ctx, line)[:, :, 0], line.months))  # [rep or 1, birth month, age]
+    by_cohort, yuan = allowance_by_cohort(recipients, line.months, ctx.base.q_child, ctx.streams, amount,
+                                          ctx.calendar.n_months, event="third_child_allowance")
+    return Entitlement(yuan=yuan, claims=recipients.astype(float), by_cohort=by_cohort)
 
 
 def benefit_per_birth(ctx: ParameterContext, line: AllowanceLine) -> np.ndarray:

@@ -1,0 +1,49 @@
+"""The numba kernels of the allowance lines give the numpy reference's figures, to the last bit.
+
+Each kernel adds the same terms in the same order as its numpy twin, so the comparison is
+exact equality, not a tolerance: a kernel that reorders a sum fails here.
+"""
+
+from __future__ import annotations
+
+import numpy as np
+import pytest
+
+from model import disbursement, jit
+from model.lines import under_three
+from model.rng import Streams
+from model.scenario import LineTiming
+
+pytestmark = pytest.mark.skipif(jit.numba is None, reason="numba is not installed: the numpy paths are the only ones")
+
+
+@pytest.mark.parametrize(("months", "shared_amount"), [(36, True), (36, False), (30, True)])
+def test_allowance_by_cohort_kernel_equals_numpy(monkeypatch, months, shared_amount):
+    rng = np.random.default_rng(1)
+    replicates, cohorts, areas = 6, 60, 3
+    recipients = rng.integers(0, 40, size=(replicates, cohorts, areas))
+    q_child = np.array([0.02, 0.004, 0.003])  # high, so deaths happen in a small test
+    amount = rng.uniform(100, 600, size=(1 if shared_amount else replicates, cohorts, months))
+    args = (recipients, months, q_child, Streams(7, 0), amount, cohorts, "allowance")
+    compiled = under_three.allowance_by_cohort(*args)
+    monkeypatch.setattr(under_three, "_by_cohort_compiled", None)
+    reference = under_three.allowance_by_cohort(*args)
+    for ours, theirs in zip(compiled, reference, strict=True):
+        assert np.array_equal(ours, theirs)
+    assert compiled[1].sum() > 0
+
+
+@pytest.mark.parametrize("claims_open", [0, 13])
+def test_allowance_cash_kernel_equals_numpy(monkeypatch, claims_open):
+    rng = np.random.default_rng(2)
+    replicates, months, areas, ages = 4, 50, 3, 36
+    by_cohort = rng.uniform(0, 500, size=(replicates, months, areas, ages))
+    claims = rng.uniform(5, 30, size=months)
+    timing = LineTiming(application_lag=[0.5, 0.3, 0.2], review_capacity=15.0, rejection_share=0.1,
+                        payment="quarterly")
+    profiles = np.stack([disbursement.approval_profile(claims * (a + 1), timing) for a in range(areas)])
+    compiled = disbursement.allowance_cash(by_cohort, profiles, timing, claims_open)
+    monkeypatch.setattr(disbursement, "_allowance_due_compiled", None)
+    reference = disbursement.allowance_cash(by_cohort, profiles, timing, claims_open)
+    assert np.array_equal(compiled, reference)
+    assert 0 < compiled.sum() <= by_cohort.sum()
