@@ -47,27 +47,25 @@ def allowance_by_cohort(recipients: np.ndarray, months: int, q_child: np.ndarray
 
 
 def _by_cohort_kernel(survivors, deaths, amount, n_months):  # noqa: ANN001, ANN202 - compiled by numba
-    """survivors, deaths: [age year, rep, birth month, area]; the operations of the numpy path, in its order."""
+    """survivors, deaths: [age year, rep, birth month, area]; the operations of the numpy path, in its order
+    (cohorts run backwards so each calendar month adds its ages from 0 up, as by_calendar_month does)."""
     _, replicates, cohorts, areas = survivors.shape
     ages = amount.shape[2]
-    shared = amount.shape[0] == 1
+    within = np.empty(ages)
+    for m in range(ages):
+        within[m] = (m - 12 * (m // 12) + 0.5) / 12.0
     by_cohort = np.empty((replicates, cohorts, areas, ages))
+    yuan = np.zeros((replicates, n_months, areas))
     for r in range(replicates):
-        ra = 0 if shared else r
-        for c in range(cohorts):
-            for a in range(areas):
+        ra = 0 if amount.shape[0] == 1 else r
+        for a in range(areas):
+            for c in range(cohorts - 1, -1, -1):
                 for m in range(ages):
                     y = m // 12
-                    within = (m - 12 * y + 0.5) / 12.0
-                    by_cohort[r, c, a, m] = (survivors[y, r, c, a] - deaths[y, r, c, a] * within) * amount[ra, c, m]
-    yuan = np.zeros((replicates, n_months, areas))
-    for r in range(replicates):  # by calendar month, adding the ages in by_calendar_month's order
-        for t in range(n_months):
-            for a in range(areas):
-                total = 0.0
-                for m in range(min(ages, t + 1)):
-                    total += by_cohort[r, t - m, a, m]
-                yuan[r, t, a] = total
+                    value = (survivors[y, r, c, a] - deaths[y, r, c, a] * within[m]) * amount[ra, c, m]
+                    by_cohort[r, c, a, m] = value
+                    if c + m < n_months:
+                        yuan[r, c + m, a] += value
     return by_cohort, yuan
 
 
