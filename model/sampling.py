@@ -18,7 +18,6 @@ the same counts (tested; see that module for the one way they could differ).
 from __future__ import annotations
 
 import numpy as np
-from scipy import special
 
 from model.sampling_compiled import compile_kernels
 
@@ -63,6 +62,8 @@ def binomial_quantile(u: np.ndarray, n: np.ndarray, p: np.ndarray | float) -> np
 
 
 def _normal_quantile(u: np.ndarray, n: np.ndarray, p: np.ndarray) -> np.ndarray:
+    from scipy import special  # only the numpy path needs it (a tenth of a second to import)
+
     sd = np.sqrt(n * p * (1.0 - p))
     z = special.ndtri(np.clip(u, 1e-300, 1 - 1e-16))
     skew = (1.0 - 2.0 * p) / sd
