@@ -16,6 +16,7 @@ import numpy as np
 
 from model import sampling as draw
 from model.calendar import Calendar
+from model.engine_kernels import birth_chances, move_mothers
 from model.inputs import AGES, FERTILE
 from model.overrides import UNSPECIFIED_AGE, BirthsOverride
 from model.rng import Streams
@@ -72,18 +73,15 @@ def simulate_block(inputs: EngineInputs, calendar: Calendar, streams: Streams, r
         # Births by (area, age, parity, group): [rep, area, age, transition, group]. The
         # order-k rate per woman becomes a hazard for the women at parity k-1 in the cell.
         at_risk = women[:, :, FERTILE]
-        women_in_cell = _over_parities(at_risk)
-        expected = inputs.rates[:, y, None, FERTILE] * women_in_cell
-        hazard = _hazard(expected, at_risk)
-        limited += float(np.maximum(expected - at_risk, 0).sum())
-        hazard = np.minimum(hazard, 1.0)  # cannot exceed the women at risk; reported in the manifest
+        hazard, extra_chance, capped = birth_chances(inputs.rates[:, y], women,
+                                                     None if inputs.response is None else inputs.response[:, y],
+                                                     FERTILE.start)
+        limited += capped
         cell_births = draw.binomial(streams("births", year), at_risk, hazard)
         month_births = draw.multinomial_sequential(streams("birth_months", year), _over_ages(cell_births), uniform_months)  # [rep, area, transition, group, month]
         if induced is not None:
             # The response adds births among the women who would not have given birth anyway:
             # P(birth) = h·m = h + (1 − h)·q, so extra births ~ Binomial(n − births, q).
-            raised = np.minimum(hazard * inputs.response[:, y][:, :, None], 1.0)
-            extra_chance = np.divide(raised - hazard, 1 - hazard, out=np.zeros(hazard.shape), where=hazard < 1)
             extra = draw.binomial(streams("induced_births", year), at_risk - cell_births, extra_chance)
             extra_months = draw.multinomial_sequential(streams("induced_birth_months", year), _over_ages(extra), uniform_months)
             induced[:, y * 12:(y + 1) * 12] = extra_months.transpose(0, 4, 1, 2, 3)
@@ -96,15 +94,9 @@ def simulate_block(inputs: EngineInputs, calendar: Calendar, streams: Streams, r
                     if o_year == year:
                         induced[:, y * 12:(y + 1) * 12, area] = 0
 
-        # Mothers move to the next parity (the 3+ group stays 3+).
-        moved = np.minimum(cell_births, at_risk)
-        women[:, :, FERTILE, :3] -= moved[..., :3, :]
-        women[:, :, FERTILE, 1:] += moved[..., :3, :]
-
+        # Mothers move to the next parity (the 3+ group stays 3+); births by order and mother's age.
+        move_mothers(women, cell_births, FERTILE.start, births_by_age[:, y])
         births[:, y * 12:(y + 1) * 12] = month_births.transpose(0, 4, 1, 2, 3)
-        by_group = (cell_births[..., 0] + cell_births[..., 1]).reshape(replicates, n_areas, AGE_GROUPS, 5, 4).sum(axis=3)
-        births_by_age[:, y, :, :2] = by_group[..., :2].transpose(0, 1, 3, 2)  # transitions 1st, 2nd: orders 1, 2
-        births_by_age[:, y, :, 2] = by_group[..., 2] + by_group[..., 3]  # 3rd and 4th+: order 3
 
         # Deaths and net out-migration, then net in-migration.
         women -= draw.binomial(streams("leavers", year), women, leave_rate[None, :, :, None, None])
@@ -121,22 +113,11 @@ def simulate_block(inputs: EngineInputs, calendar: Calendar, streams: Streams, r
                       women_fertile=women_fertile, capped_births=limited)
 
 
-# Whole-number sums written out: numpy's reduction over a short middle axis is several times
-# slower than these adds, and integer sums are exact in any order.
-def _over_parities(women: np.ndarray) -> np.ndarray:
-    """[rep, area, age, parity, group] → the same with parity summed (kept as an axis of 1)."""
-    return women[..., 0:1, :] + women[..., 1:2, :] + women[..., 2:3, :] + women[..., 3:4, :]
-
-
+# Whole-number sum written out: numpy's reduction over a short middle axis is several times
+# slower, and integer sums are exact in any order.
 def _over_ages(births: np.ndarray) -> np.ndarray:
     """[rep, area, age, transition, group] → [rep, area, transition, group]."""
     return np.einsum("rkatg->rktg", births)
-
-
-def _hazard(expected: np.ndarray, at_risk: np.ndarray) -> np.ndarray:
-    """Births expected in a cell per woman at risk (0 where nobody is at risk)."""
-    return np.divide(expected, at_risk, out=np.zeros(np.broadcast_shapes(expected.shape, at_risk.shape)),
-                     where=at_risk > 0)
 
 
 def _apply_override(override: BirthsOverride, year: int, at_risk: np.ndarray, hazard: np.ndarray,

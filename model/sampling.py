@@ -33,14 +33,20 @@ def binomial(rng: np.random.Generator, n: np.ndarray, p: np.ndarray | float) -> 
 def binomial_quantile(u: np.ndarray, n: np.ndarray, p: np.ndarray | float) -> np.ndarray:
     """The smallest k with P(Binomial(n, p) ≤ k) ≥ u, elementwise."""
     shape = np.shape(u)
+    if _binomial_compiled is not None:  # contiguous inputs: one compiled (and cached) signature
+        n, p = np.asarray(n, dtype=np.int64), np.asarray(p, dtype=np.float64)
+        with np.errstate(divide="ignore", invalid="ignore", over="ignore"):
+            # P(0) of the walk's chance, as _exact_quantile; the log on the chances before they are
+            # broadcast (often one per area and age for a hundred times as many cells)
+            pmf0 = np.exp(np.broadcast_to(n, shape) * np.log1p(-np.minimum(p, 1.0 - p)))
+        return _binomial_compiled(np.ascontiguousarray(u, dtype=np.float64).reshape(-1),
+                                  np.ascontiguousarray(np.broadcast_to(n, shape)).reshape(-1),
+                                  np.ascontiguousarray(np.broadcast_to(p, shape)).reshape(-1),
+                                  np.ascontiguousarray(np.broadcast_to(pmf0, shape)).reshape(-1),
+                                  NORMAL_FROM_VARIANCE).reshape(shape)
     n = np.broadcast_to(np.asarray(n, dtype=np.int64), shape).reshape(-1)
     p = np.broadcast_to(np.asarray(p, dtype=np.float64), shape).reshape(-1)
     u = np.asarray(u, dtype=np.float64).reshape(-1)
-    if _binomial_compiled is not None:  # contiguous inputs: one compiled (and cached) signature
-        n, p = np.ascontiguousarray(n), np.ascontiguousarray(p)
-        with np.errstate(divide="ignore", invalid="ignore", over="ignore"):
-            pmf0 = np.exp(n * np.log1p(-np.minimum(p, 1.0 - p)))  # P(0) of the walk's chance, as _exact_quantile
-        return _binomial_compiled(np.ascontiguousarray(u), n, p, pmf0, NORMAL_FROM_VARIANCE).reshape(shape)
     out = np.zeros(u.shape, dtype=np.int64)
     live = np.flatnonzero((n > 0) & (p > 0))  # empty cells and zero chances give 0 at once
     if live.size == 0:

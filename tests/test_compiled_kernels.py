@@ -47,3 +47,42 @@ def test_allowance_cash_kernel_equals_numpy(monkeypatch, claims_open):
     reference = disbursement.allowance_cash(by_cohort, profiles, timing, claims_open)
     assert np.array_equal(compiled, reference)
     assert 0 < compiled.sum() <= by_cohort.sum()
+
+
+@pytest.mark.parametrize("with_response", [True, False])
+def test_birth_chances_kernel_equals_numpy(monkeypatch, with_response):
+    """Hazards and extra chances to the bit, empty cells and rates above one woman's included;
+    the capped-births diagnostic (a float sum in another order) to rounding."""
+    from model import engine_kernels
+
+    rng = np.random.default_rng(3)
+    women = rng.integers(0, 60, size=(4, 3, 50, 4, 2))
+    women[:, :, 20:23, 2:] = 0
+    rates = rng.uniform(0, 0.4, size=(1, 50, 4, 2))
+    rates[0, 30, 3] = 2.5  # asks for more births than there are women at parity 3
+    response = rng.uniform(1, 1.3, size=(4, 3, 4, 2)) if with_response else None
+    compiled = engine_kernels.birth_chances(rates, women, response, 15)
+    monkeypatch.setattr(engine_kernels, "_birth_chances_compiled", None)
+    reference = engine_kernels.birth_chances(rates, women, response, 15)
+    assert np.array_equal(compiled[0], reference[0])
+    assert (compiled[1] is None) == (not with_response)
+    if with_response:
+        assert np.array_equal(compiled[1], reference[1])
+    assert compiled[2] == pytest.approx(reference[2], rel=1e-12) and compiled[2] > 0
+
+
+def test_move_mothers_kernel_equals_numpy(monkeypatch):
+    """Parities after births (more births than women in some cells) and births by order and age group."""
+    from model import engine_kernels
+
+    rng = np.random.default_rng(4)
+    women = rng.integers(0, 30, size=(3, 2, 50, 4, 2))
+    births = rng.integers(0, 12, size=(3, 2, 35, 4, 2))
+    by_age = np.full((3, 2, 6, 3, 7), -1)  # a strided year slice, as the engine passes it
+    engine_kernels.move_mothers(women_compiled := women.copy(), births, 15, by_age[:, :, 2])
+    expected_by_age = np.full_like(by_age, -1)
+    monkeypatch.setattr(engine_kernels, "_move_mothers_compiled", None)
+    engine_kernels.move_mothers(women_reference := women.copy(), births, 15, expected_by_age[:, :, 2])
+    assert np.array_equal(women_compiled, women_reference)
+    assert np.array_equal(by_age, expected_by_age)
+    assert (women_compiled >= 0).all() and women_compiled.sum() == women.sum()
