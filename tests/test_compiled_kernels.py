@@ -1,4 +1,4 @@
-"""The numba kernels of the allowance lines give the numpy reference's figures, to the last bit.
+"""The numba kernels give the numpy reference's figures, to the last bit (and the allocator setting).
 
 Each kernel adds the same terms in the same order as its numpy twin, so the comparison is
 exact equality, not a tolerance: a kernel that reorders a sum fails here.
@@ -86,3 +86,14 @@ def test_move_mothers_kernel_equals_numpy(monkeypatch):
     assert np.array_equal(women_compiled, women_reference)
     assert np.array_equal(by_age, expected_by_age)
     assert (women_compiled >= 0).all() and women_compiled.sum() == women.sum()
+
+
+def test_allocator_setting_takes_effect_on_glibc():
+    """The command line's malloc setting (model/allocator.py) reports whether glibc accepted it."""
+    import platform
+    import sys
+
+    from model.allocator import keep_freed_memory
+
+    on_glibc = sys.platform.startswith("linux") and platform.libc_ver()[0] == "glibc"
+    assert keep_freed_memory() is on_glibc
