@@ -99,8 +99,34 @@ def pay(due: np.ndarray, timing: LineTiming) -> np.ndarray:
 
 def one_off_cash(yuan: np.ndarray, profiles: np.ndarray, timing: LineTiming) -> np.ndarray:
     """[rep, month, area] entitlements → cash, each area with its own approval profile [area, t, m]."""
-    due = np.einsum("rta,atm->rma", yuan, profiles)
+    if _approved_compiled is not None:
+        due = _approved_compiled(np.ascontiguousarray(yuan, dtype=np.float64), np.ascontiguousarray(profiles))
+    else:
+        due = np.einsum("rta,atm->rma", yuan, profiles)
     return pay(due, timing)
+
+
+def _approved_kernel(yuan, profiles):  # noqa: ANN001, ANN202 - compiled by numba
+    """The einsum above over the months each profile row approves in (a few of the calendar's)."""
+    replicates, months, areas = yuan.shape
+    due = np.zeros((replicates, profiles.shape[2], areas))
+    for a in range(areas):
+        for t in range(months):
+            first, last = -1, -1
+            for m in range(profiles.shape[2]):
+                if profiles[a, t, m] != 0:
+                    last = m
+                    if first < 0:
+                        first = m
+            if first < 0:
+                continue
+            for r in range(replicates):
+                for m in range(first, last + 1):
+                    due[r, m, a] += yuan[r, t, a] * profiles[a, t, m]
+    return due
+
+
+_approved_compiled = compiled(_approved_kernel)
 
 
 def allowance_cash(by_cohort: np.ndarray, profiles: np.ndarray, timing: LineTiming,

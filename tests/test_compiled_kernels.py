@@ -97,3 +97,21 @@ def test_allocator_setting_takes_effect_on_glibc():
 
     on_glibc = sys.platform.startswith("linux") and platform.libc_ver()[0] == "glibc"
     assert keep_freed_memory() is on_glibc
+
+
+@pytest.mark.parametrize("capacity", [None, 12.0])
+def test_one_off_cash_kernel_equals_numpy(monkeypatch, capacity):
+    """Approvals spread over several months (a review queue) or one: the einsum's figures, to rounding
+    (a sum over several months may be added in another order than einsum's)."""
+    rng = np.random.default_rng(5)
+    months, areas = 60, 3
+    timing = LineTiming(application_lag=[0.6, 0.4], review_capacity=capacity, rejection_share=0.05,
+                        payment="monthly")
+    profiles = np.stack([disbursement.approval_profile(rng.uniform(5, 25, size=months), timing)
+                         for _ in range(areas)])
+    yuan = rng.uniform(0, 1e5, size=(5, months, areas))
+    compiled = disbursement.one_off_cash(yuan, profiles, timing)
+    monkeypatch.setattr(disbursement, "_approved_compiled", None)
+    reference = disbursement.one_off_cash(yuan, profiles, timing)
+    np.testing.assert_allclose(compiled, reference, rtol=1e-13, atol=1e-6)
+    assert compiled.sum() > 0
