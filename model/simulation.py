@@ -254,17 +254,21 @@ def block_entitlements(prepared: Prepared, block: int, replicates: int) -> Block
 PILOT_REPLICATES = 20  # fixed: the expected claims need a few replicates, not the run's
 
 
-def approval_profiles(prepared: Prepared) -> dict[str, np.ndarray]:
+def approval_profiles(prepared: Prepared, block_zero: BlockEntitlements | None = None) -> dict[str, np.ndarray]:
     """Run the claims process (simpy) on the expected claims of a fixed pilot block.
 
     The pilot is the first PILOT_REPLICATES replicates of block 0 whatever the run's size, so
-    the profiles, and every cash figure, do not depend on --replicates or --workers.
+    the profiles, and every cash figure, do not depend on --replicates or --workers. When block 0
+    is drawn anyway with at least that many replicates, its first ones are the pilot (a
+    replicate's draws do not depend on how many the block holds), and nothing is drawn twice.
     """
-    pilot = block_entitlements(prepared, 0, PILOT_REPLICATES)
+    if block_zero is None or len(block_zero.demography.births) < PILOT_REPLICATES:
+        block_zero = block_entitlements(prepared, 0, PILOT_REPLICATES)
     timing = prepared.scenario.disbursement
-    return {line_id: np.stack([approval_profile(entitlement.claims[:, :, a].mean(axis=0), getattr(timing, line_id))
+    return {line_id: np.stack([approval_profile(entitlement.claims[:PILOT_REPLICATES, :, a].mean(axis=0),
+                                                getattr(timing, line_id))
                                for a in range(len(AREAS))])
-            for line_id, entitlement in pilot.entitlements.items() if LINE_BY_ID[line_id].cash is None}
+            for line_id, entitlement in block_zero.entitlements.items() if LINE_BY_ID[line_id].cash is None}
 
 
 def cash_of(line_id: str, entitlement: Entitlement, prepared: Prepared) -> np.ndarray:
@@ -286,10 +290,12 @@ def payer_parts(entitlement: Entitlement, matrix: np.ndarray,
                     for rule, yuan in entitlement.fixed_payer.items()]
 
 
-def run_block(prepared: Prepared, block: int, first: int, stop: int) -> BlockResult:
+def run_block(prepared: Prepared, block: int, first: int, stop: int,
+              drawn: BlockEntitlements | None = None) -> BlockResult:
+    """One block through lines, payers and cash; `drawn`: its events when already drawn (block 0)."""
     calendar = prepared.calendar
     replicates = stop - first
-    drawn = block_entitlements(prepared, block, replicates)
+    drawn = drawn if drawn is not None else block_entitlements(prepared, block, replicates)
     realised, demography, context = drawn.realised, drawn.demography, drawn.context
     budget = slice(calendar.start_year - calendar.base_year, calendar.end_year - calendar.base_year + 1)
     payable_years = slice(calendar.payable_years[0] - calendar.base_year, calendar.end_year - calendar.base_year + 1)
@@ -363,10 +369,6 @@ def _init_worker(prepared: Prepared) -> None:
     _WORKER_PREPARED = prepared
 
 
-def _run_block_job(args: tuple[Prepared, int, int, int]) -> BlockResult:
-    return run_block(*args)
-
-
 def _run_block_in_worker(args: tuple[int, int, int]) -> BlockResult:
     """A block in a pool worker: the prepared run came once, with the worker, not with each job."""
     assert _WORKER_PREPARED is not None
@@ -381,23 +383,29 @@ def run(loaded: LoadedScenario, workers: int = 1,
                  loaded.file_of("scenario.replicates"))
     prepared_at = time.perf_counter()
     bounds = block_bounds(loaded.scenario.scenario.replicates)
-    jobs = [(prepared, block, first, stop) for block, (first, stop) in enumerate(bounds)]
-    if loaded.scenario.disbursement.enabled:
-        prepared.profiles = approval_profiles(prepared)
-        jobs = [(prepared, block, first, stop) for block, (first, stop) in enumerate(bounds)]
+    block_zero = None
+    if loaded.scenario.disbursement.enabled:  # the claims queue needs a pilot; block 0 serves when large enough
+        if bounds[0][1] >= PILOT_REPLICATES:
+            block_zero = block_entitlements(prepared, 0, bounds[0][1])
+        prepared.profiles = approval_profiles(prepared, block_zero)
+    rest = [(block, first, stop) for block, (first, stop) in enumerate(bounds) if block > 0]
     results: list[BlockResult] = []
-    if workers > 1 and len(jobs) > 1:
-        with ProcessPoolExecutor(max_workers=min(workers, len(jobs)), initializer=_init_worker,
+    if workers > 1 and rest:
+        with ProcessPoolExecutor(max_workers=min(workers, len(rest)), initializer=_init_worker,
                                  initargs=(prepared,)) as pool:
-            for done, result in enumerate(pool.map(_run_block_in_worker, [job[1:] for job in jobs]), start=1):
+            later = pool.map(_run_block_in_worker, rest)  # the workers start on blocks 1…
+            results.append(run_block(prepared, 0, *bounds[0], drawn=block_zero))  # … while this process finishes 0
+            if progress:
+                progress(1, len(bounds))
+            for done, result in enumerate(later, start=2):
                 results.append(result)
                 if progress:
-                    progress(done, len(jobs))
+                    progress(done, len(bounds))
     else:
-        for done, job in enumerate(jobs, start=1):
-            results.append(_run_block_job(job))
+        for done, (block, first, stop) in enumerate([(0, *bounds[0]), *rest], start=1):
+            results.append(run_block(prepared, block, first, stop, drawn=block_zero if block == 0 else None))
             if progress:
-                progress(done, len(jobs))
+                progress(done, len(bounds))
     finished = time.perf_counter()
     return RunResult(
         loaded=loaded, prepared=prepared,

@@ -165,3 +165,17 @@ def test_mtfp_table_from_a_run(tmp_path):
     assert city_all["payables_carried_in"] == pytest.approx(carried / 10_000, abs=0.01)
     late = cli("mtfp", out, "--budget-year", "2035")
     assert late.exit_code == 2 and "--budget-year" in late.output and "2033" in late.output
+
+
+def test_block_zero_serves_as_the_claims_pilot():
+    """A run's block 0 (50 replicates) gives exactly the approval profiles of the 20-replicate pilot,
+    so a run draws its pilot only when it has fewer replicates than the pilot."""
+    from model.scenario import load_scenario
+    from model.simulation import approval_profiles, block_entitlements, prepare
+
+    prepared = prepare(load_scenario(REPO / "scenarios" / "slow_review.toml", replicates=50))
+    from_pilot = approval_profiles(prepared)
+    from_block = approval_profiles(prepared, block_entitlements(prepared, 0, 50))
+    assert from_pilot.keys() == from_block.keys() and from_pilot
+    for line_id, profile in from_pilot.items():
+        assert np.array_equal(profile, from_block[line_id]), line_id
