@@ -115,11 +115,11 @@ def multinomial_sequential(rng: np.random.Generator, n: np.ndarray, probabilitie
     shape = np.broadcast_shapes(np.shape(n), probabilities.shape[:-1])
     uniforms = rng.random((*shape, categories - 1))
     if _multinomial_compiled is not None:
+        rows = np.ascontiguousarray(probabilities, dtype=np.float64).reshape(-1, categories)  # before broadcasting
+        row_of_cell = np.broadcast_to(np.arange(len(rows)).reshape(probabilities.shape[:-1]), shape).reshape(-1)
         return _multinomial_compiled(uniforms.reshape(-1, categories - 1),
                                      np.ascontiguousarray(np.broadcast_to(np.asarray(n, dtype=np.int64), shape)).reshape(-1),
-                                     np.ascontiguousarray(np.broadcast_to(probabilities, (*shape, categories)),
-                                                          dtype=np.float64).reshape(-1, categories),
-                                     NORMAL_FROM_VARIANCE).reshape(*shape, categories)
+                                     rows, np.ascontiguousarray(row_of_cell), NORMAL_FROM_VARIANCE).reshape(*shape, categories)
     remaining = np.broadcast_to(np.asarray(n, dtype=np.int64), shape).copy()
     left = np.ones(shape)
     out = np.zeros((*shape, categories), dtype=np.int64)

@@ -112,20 +112,39 @@ def binomial_kernel(u, n, p, pmf0, normal_from):  # noqa: ANN001, ANN201 - compi
     return out
 
 
-def multinomial_kernel(uniforms, n, probabilities, normal_from):  # noqa: ANN001, ANN201 - compiled by numba
-    """Conditional binomials category by category, as sampling.multinomial_sequential's numpy path."""
-    cells, categories = probabilities.shape
-    out = np.empty((cells, categories), dtype=np.int64)
-    for i in range(cells):
-        remaining = n[i]
+def multinomial_kernel(uniforms, n, probabilities, row_of_cell, normal_from):  # noqa: ANN001, ANN201 - numba
+    """Conditional binomials category by category, as sampling.multinomial_sequential's numpy path.
+
+    probabilities: [rows, categories], the distinct sets of chances (one for birth months);
+    row_of_cell: each cell's row. Each row's conditional chances and the logs of their P(0)
+    factors are computed once, not per cell: the same operations on the same numbers, so the
+    same counts.
+    """
+    cells, categories = uniforms.shape[0], probabilities.shape[1]
+    chances = np.zeros(probabilities.shape)
+    log_q = np.zeros(probabilities.shape)
+    for row in range(probabilities.shape[0]):
         left = 1.0
         for j in range(categories - 1):
-            share = probabilities[i, j]
-            chance = share / left if left > 1e-15 else 0.0
-            drawn = quantile(uniforms[i, j], remaining, min(max(chance, 0.0), 1.0), -1.0, normal_from)
+            share = probabilities[row, j]
+            chance = min(max(share / left if left > 1e-15 else 0.0, 0.0), 1.0)
+            chances[row, j] = chance
+            log_q[row, j] = math.log1p(-(1.0 - chance if chance > 0.5 else chance))
+            left = left - share
+    out = np.empty((cells, categories), dtype=np.int64)
+    for i in range(cells):
+        row = row_of_cell[i]
+        remaining = n[i]
+        for j in range(categories - 1):
+            chance = chances[row, j]
+            mirrored = 1.0 - chance if chance > 0.5 else chance
+            trials = float(remaining)
+            pmf0 = -1.0  # needed in the walk region only (quantile's test)
+            if remaining > 0 and mirrored > 0 and trials * mirrored * (1.0 - mirrored) < normal_from:
+                pmf0 = math.exp(trials * log_q[row, j])
+            drawn = quantile(uniforms[i, j], remaining, chance, pmf0, normal_from)
             out[i, j] = drawn
             remaining -= drawn
-            left = left - share
         out[i, categories - 1] = remaining
     return out
 
