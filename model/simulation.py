@@ -391,16 +391,21 @@ def run(loaded: LoadedScenario, workers: int = 1,
     rest = [(block, first, stop) for block, (first, stop) in enumerate(bounds) if block > 0]
     results: list[BlockResult] = []
     if workers > 1 and rest:
-        with ProcessPoolExecutor(max_workers=min(workers, len(rest)), initializer=_init_worker,
-                                 initargs=(prepared,)) as pool:
-            later = pool.map(_run_block_in_worker, rest)  # the workers start on blocks 1…
-            results.append(run_block(prepared, 0, *bounds[0], drawn=block_zero))  # … while this process finishes 0
+        pool_size = min(workers, len(rest))
+        # This process finishes block 0 and takes the blocks the workers cannot share evenly (the
+        # last ones), so no worker runs a block alone at the end while a core stands idle.
+        own = rest[len(rest) - len(rest) % pool_size:]
+        with ProcessPoolExecutor(max_workers=pool_size, initializer=_init_worker, initargs=(prepared,)) as pool:
+            later = pool.map(_run_block_in_worker, rest[:len(rest) - len(own)])  # the workers start on blocks 1…
+            mine = [run_block(prepared, 0, *bounds[0], drawn=block_zero)]  # … while this process finishes 0
+            mine += [run_block(prepared, *job) for job in own]
             if progress:
-                progress(1, len(bounds))
-            for done, result in enumerate(later, start=2):
+                progress(len(mine), len(bounds))
+            for done, result in enumerate(later, start=len(mine) + 1):
                 results.append(result)
                 if progress:
                     progress(done, len(bounds))
+        results = [mine[0], *results, *mine[1:]]  # block order
     else:
         for done, (block, first, stop) in enumerate([(0, *bounds[0]), *rest], start=1):
             results.append(run_block(prepared, block, first, stop, drawn=block_zero if block == 0 else None))
