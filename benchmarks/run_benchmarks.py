@@ -31,6 +31,7 @@ import numpy as np
 REPO = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(REPO))
 BASELINE = REPO / "scenarios" / "baseline.toml"
+RUNS = 5  # repeats of each 1,000-replicate run (the median is reported)
 
 
 WRAPPER = ("import resource, subprocess, sys; subprocess.run(sys.argv[1:], check=True, stdout=subprocess.DEVNULL); "
@@ -53,6 +54,16 @@ def baseline_run(replicates: int, workers: int, extra: list[str] | None = None) 
     with tempfile.TemporaryDirectory() as folder:
         return cli_run(["run", str(BASELINE), "--out", f"{folder}/out", "--replicates", str(replicates),
                         "--workers", str(workers), "--quiet", *(extra or [])])
+
+
+def repeated(measure, times: int) -> tuple[str, float]:  # noqa: ANN001 - a () -> (wall, peak) callable
+    """'median (min–max)' of the wall time over `times` runs, and the largest peak memory.
+
+    A shared virtual machine's runs vary by ±10%: one run says little about a 5-second target."""
+    walls, peaks = zip(*(measure() for _ in range(times)), strict=True)
+    if times == 1:
+        return f"{walls[0]:.2f}", max(peaks)
+    return f"{float(np.median(walls)):.2f} ({min(walls):.2f}–{max(walls):.2f})", max(peaks)
 
 
 def engine_against_floor(replicates: int = 1000) -> dict[str, float]:
@@ -170,25 +181,27 @@ def main() -> None:
         print(text, flush=True)
         lines.append(text)
 
-    report("| run | replicates | processes | wall (s) | peak memory (MB) |")
+    report(f"| run | replicates | processes | wall (s): median of {RUNS} (range) | peak memory (MB) |")
     report("|---|---:|---:|---:|---:|")
     for replicates, workers in [(1_000, 1), (1_000, min(2, cores))] + ([] if args.quick else [(10_000, cores)]):
-        wall, peak = baseline_run(replicates, workers)
-        report(f"| baseline 2022→2035 | {replicates:,} | {workers} | {wall:.2f} | {peak:,.0f} |")
+        wall, peak = repeated(lambda r=replicates, w=workers: baseline_run(r, w), RUNS if replicates <= 1_000 else 3)
+        report(f"| baseline 2022→2035 | {replicates:,} | {workers} | {wall} | {peak:,.0f} |")
     no_cash = REPO / "benchmarks" / "no_cash_timing.toml"
     no_cash.write_text(f'[scenario]\nname = "baseline, no cash timing"\nextends = "{BASELINE}"\n'
                        "[disbursement]\nenabled = false\n", encoding="utf-8")
-    try:
+    def thousand(scenario: Path) -> tuple[float, float]:
         with tempfile.TemporaryDirectory() as folder:
-            wall, peak = cli_run(["run", str(no_cash), "--out", f"{folder}/o", "--replicates", "1000",
-                                  "--workers", str(min(2, cores)), "--quiet"])
+            return cli_run(["run", str(scenario), "--out", f"{folder}/o", "--replicates", "1000",
+                            "--workers", str(min(2, cores)), "--quiet"])
+
+    try:
+        wall, peak = repeated(lambda: thousand(no_cash), RUNS)
     finally:
         no_cash.unlink()
-    report(f"| baseline without cash timing | 1,000 | {min(2, cores)} | {wall:.2f} | {peak:,.0f} |")
-    with tempfile.TemporaryDirectory() as folder:  # every line of the plan and the national subsidy
-        wall, peak = cli_run(["run", str(REPO / "scenarios" / "full_plan.toml"), "--out", f"{folder}/o",
-                              "--replicates", "1000", "--workers", str(min(2, cores)), "--quiet"])
-    report(f"| full_plan (12 lines) | 1,000 | {min(2, cores)} | {wall:.2f} | {peak:,.0f} |")
+    report(f"| baseline without cash timing | 1,000 | {min(2, cores)} | {wall} | {peak:,.0f} |")
+    # every line of the plan and the national subsidy
+    wall, peak = repeated(lambda: thousand(REPO / "scenarios" / "full_plan.toml"), RUNS)
+    report(f"| full_plan (12 lines) | 1,000 | {min(2, cores)} | {wall} | {peak:,.0f} |")
     floor = engine_against_floor()
     people = cohort_against_people()
     throughput = {w: sweep_throughput(w) for w in (1, min(2, cores))}
@@ -207,8 +220,9 @@ def main() -> None:
         f"Measured {datetime.now().astimezone():%Y-%m-%d %H:%M %Z} by `python benchmarks/run_benchmarks.py`.",
         f"Machine: {machine()}.", "",
         "## Whole runs", "",
-        "Command-line runs (`birthbudget run scenarios/baseline.toml`), process start included; peak memory "
-        "is the largest single process.", "", *lines, "",
+        "Command-line runs (`birthbudget run scenarios/baseline.toml`), process start included, numba's "
+        "cache warm (the first run after installing compiles the kernels: about 4 s more); peak memory is the "
+        "largest single process.", "", *lines, "",
         "## Engine against the floor", "",
         f"The demography engine for 1,000 replicates (one process, lines excluded) takes "
         f"{floor['engine_seconds']:.2f} s for {floor['draws']:,.0f} cell draws; numpy's own binomial sampler "
