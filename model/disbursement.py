@@ -177,8 +177,17 @@ def _allowance_due(by_cohort: np.ndarray, by_delay: np.ndarray, approved_by: np.
 
 
 def _allowance_due_kernel(by_cohort, by_delay, approved_by):  # noqa: ANN001, ANN202 - compiled by numba
-    """_allowance_due month by month, adding the same terms in the same order (same figures to the bit)."""
+    """_allowance_due adding the same terms in the same order (same figures to the bit), but only
+    over the few delays in which each cohort's claims are approved (the other terms are +0.0)."""
     replicates, months, areas, ages = by_cohort.shape
+    first = np.full((areas, months), months)
+    last = np.full((areas, months), -1)
+    for a in range(areas):
+        for c in range(months):
+            for d in range(months):
+                if by_delay[a, c, d] != 0:
+                    first[a, c] = min(first[a, c], d)
+                    last[a, c] = d
     due = np.zeros((replicates, months, areas))
     earned_before = np.zeros((months, areas, ages + 1))
     for r in range(replicates):
@@ -188,14 +197,14 @@ def _allowance_due_kernel(by_cohort, by_delay, approved_by):  # noqa: ANN001, AN
                 for m in range(ages):
                     total += by_cohort[r, c, a, m]
                     earned_before[c, a, m + 1] = total
-        for t in range(months):
+        for a in range(areas):  # arrears: each month adds its cohorts by rising delay, as the reference
+            for c in range(months - 1, -1, -1):
+                for d in range(first[a, c], last[a, c] + 1):
+                    due[r, c + d, a] += earned_before[c, a, min(d + 1, ages)] * by_delay[a, c, d]
+        for t in range(months):  # then the months of age that fall due after approval
             for a in range(areas):
-                total = 0.0
-                for d in range(t + 1):  # arrears of cohort t − d, approved d months after its birth
-                    total += earned_before[t - d, a, min(d + 1, ages)] * by_delay[a, t - d, d]
-                for m in range(min(ages, t + 1)):  # month of age m of cohort t − m, approved before it
-                    total += by_cohort[r, t - m, a, m] * (approved_by[a, t - m, m] - by_delay[a, t - m, m])
-                due[r, t, a] = total
+                for m in range(min(ages, t + 1)):
+                    due[r, t, a] += by_cohort[r, t - m, a, m] * (approved_by[a, t - m, m] - by_delay[a, t - m, m])
     return due
 
 
