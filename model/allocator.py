@@ -4,18 +4,21 @@ A block allocates and frees the same large arrays again and again (tens of MB ea
 glibc's defaults each of them is mapped afresh and the kernel zeroes every page on first
 touch: about a tenth of a block's time. Raising the mmap and trim thresholds lets malloc
 reuse the freed memory. The process then keeps its peak working set until it exits, which
-is why only the command line (a process of its own) asks for it, before its workers start
-(they inherit the setting). Elsewhere (macOS, musl, Windows) nothing changes.
+is why only the command line asks for it (in the test suite, whose in-process command-line
+tests ask too, the runs are small). Forked workers inherit the setting; processes started
+afresh (spawn, forkserver) read it from the environment variables set here. Elsewhere
+(macOS, musl, Windows) nothing changes.
 """
 
 from __future__ import annotations
 
 import ctypes
+import os
 import sys
 
 M_TRIM_THRESHOLD = -1  # glibc's mallopt parameters (malloc.h)
 M_MMAP_THRESHOLD = -3
-THRESHOLD = 1 << 30  # larger than any array of a block
+THRESHOLDS = (1 << 30, 32 << 20)  # 1 GiB, above any array of a block; else glibc's documented 64-bit maximum
 
 
 def keep_freed_memory() -> bool:
@@ -27,4 +30,9 @@ def keep_freed_memory() -> bool:
     except (OSError, AttributeError):  # not glibc (musl has no mallopt)
         return False
     # both: a trim threshold alone would freeze the mmap threshold at its 128 KiB start
-    return bool(mallopt(M_MMAP_THRESHOLD, THRESHOLD)) and bool(mallopt(M_TRIM_THRESHOLD, THRESHOLD))
+    mmap = next((value for value in THRESHOLDS if mallopt(M_MMAP_THRESHOLD, value)), None)
+    if mmap is None or not mallopt(M_TRIM_THRESHOLD, THRESHOLDS[0]):
+        return False
+    os.environ.setdefault("MALLOC_MMAP_THRESHOLD_", str(mmap))
+    os.environ.setdefault("MALLOC_TRIM_THRESHOLD_", str(THRESHOLDS[0]))
+    return True

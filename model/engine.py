@@ -113,8 +113,8 @@ def simulate_block(inputs: EngineInputs, calendar: Calendar, streams: Streams, r
                       women_fertile=women_fertile, capped_births=limited)
 
 
-# Whole-number sum written out: numpy's reduction over a short middle axis is several times
-# slower, and integer sums are exact in any order.
+# einsum rather than .sum(axis=2): numpy's reduction over a middle axis of this shape is several
+# times slower, and whole-number sums are exact in any order.
 def _over_ages(births: np.ndarray) -> np.ndarray:
     """[rep, area, age, transition, group] → [rep, area, transition, group]."""
     return np.einsum("rkatg->rktg", births)

@@ -21,7 +21,7 @@ def birth_chances(rates: np.ndarray, women: np.ndarray, response: np.ndarray | N
     """(hazard, extra chance from the response or None, expected births beyond the women at risk).
 
     rates [rep or 1, age, transition, group] (this year, all ages); women [rep, area, age,
-    parity, group]; response [rep or 1, area, transition, group] rate multipliers or None.
+    parity, group], the fertile ages running from first_age to the last; response [rep or 1, area, transition, group] rate multipliers or None.
     Hazard and extra chance are [rep, area, fertile age, transition, group]: the order-k rate
     per woman of the cell as a chance for the women at parity k−1, at most 1, and the chance
     of an added birth among the women who would not give birth anyway (P = h + (1 − h)·q).
@@ -81,10 +81,13 @@ def move_mothers(women: np.ndarray, births: np.ndarray, first_age: int, by_age: 
 
     births [rep, area, fertile age, transition, group] (whole numbers).
     """
+    replicates, areas, fertile = births.shape[:3]
+    if fertile % by_age.shape[3] or first_age + fertile != women.shape[2]:
+        raise ValueError(f"fertile ages {first_age}-{first_age + fertile - 1} must run to the last age and "
+                         f"divide into {by_age.shape[3]} equal age groups")  # the kernel does not check bounds
     if _move_mothers_compiled is not None:
         _move_mothers_compiled(women, births, first_age, by_age)
         return
-    replicates, areas, fertile = births.shape[:3]
     moved = np.minimum(births, women[:, :, first_age:])
     women[:, :, first_age:, :3] -= moved[..., :3, :]
     women[:, :, first_age:, 1:] += moved[..., :3, :]

@@ -12,7 +12,7 @@ quantile with the Cornish–Fisher skewness correction, whose error in probabili
 the Monte Carlo error of any budget figure (tests/test_sampling.py checks both against scipy).
 This module's numpy code is the reference, and the fallback without numba; with numba, the
 kernels of model/sampling_compiled.py do the same cell by cell in one compiled pass, and give
-the same counts (tested; see that module for the one way they could differ).
+the same counts (tested; see that module for the two rounding-level ways they could differ).
 """
 
 from __future__ import annotations
@@ -114,7 +114,7 @@ def multinomial_sequential(rng: np.random.Generator, n: np.ndarray, probabilitie
     categories = probabilities.shape[-1]
     shape = np.broadcast_shapes(np.shape(n), probabilities.shape[:-1])
     uniforms = rng.random((*shape, categories - 1))
-    if _multinomial_compiled is not None:
+    if _multinomial_compiled is not None and categories > 1:
         rows = np.ascontiguousarray(probabilities, dtype=np.float64).reshape(-1, categories)  # before broadcasting
         row_of_cell = np.broadcast_to(np.arange(len(rows)).reshape(probabilities.shape[:-1]), shape).reshape(-1)
         return _multinomial_compiled(uniforms.reshape(-1, categories - 1),

@@ -3,10 +3,12 @@
 Each kernel does, cell by cell, what model/sampling.py's numpy path does with whole arrays:
 the same masks, the same mirror image for p > ½, the same CDF walk from P(0) and the same
 Cornish–Fisher normal quantile, with the operations in the same order. Two functions come
-from different libraries: exp/log1p (the C library here, numpy's own loops there) and the
-normal quantile (Wichura's AS241 here, scipy's Cephes ndtri there). Both are accurate to
-an ulp or two, so a count can differ only when a cell's uniform falls within ~1e-15 of a
-step of its CDF: about once in 10^14 cells (tests/test_sampling.py compares millions).
+from other libraries: the normal quantile (Wichura's AS241 here, scipy's Cephes ndtri there)
+and, in the multinomial kernel only, exp/log1p for P(0) (the C library's here, numpy's
+vectorised loops there; the binomial kernel takes P(0) from numpy). Both differ by an ulp or
+a few at most, so a count can differ only when a cell's uniform falls within about 1e-15 of
+a step of its CDF (scaled by the cell's standard deviation in the normal region): a share of
+draws far below anything a budget figure could show. Tests compare millions of cells.
 
 The scalar functions are plain Python too (numba compiles them), so they can be read and
 tested without numba. Every kernel is a module-level function that only references other
@@ -159,5 +161,6 @@ def compile_kernels() -> tuple:
         return None, None
     module = globals()
     for name in ("ndtri", "normal_count", "walk", "quantile"):
-        module[name] = compiled(module[name])
+        if not hasattr(module[name], "py_func"):  # compiled already (the module imported again)
+            module[name] = compiled(module[name])
     return compiled(binomial_kernel), compiled(multinomial_kernel)

@@ -379,8 +379,8 @@ def run(loaded: LoadedScenario, workers: int = 1,
         progress: Callable[[int, int], None] | None = None) -> RunResult:
     started = time.perf_counter()
     prepared = prepare(loaded)
-    check_memory(loaded.scenario.scenario.replicates, prepared.calendar, workers,
-                 loaded.file_of("scenario.replicates"))
+    check_memory(loaded.scenario.scenario.replicates, prepared.calendar, workers + 1 if workers > 1 else 1,
+                 loaded.file_of("scenario.replicates"))  # with a pool, this process runs blocks too
     prepared_at = time.perf_counter()
     bounds = block_bounds(loaded.scenario.scenario.replicates)
     block_zero = None
@@ -397,8 +397,13 @@ def run(loaded: LoadedScenario, workers: int = 1,
         own = rest[len(rest) - len(rest) % pool_size:]
         with ProcessPoolExecutor(max_workers=pool_size, initializer=_init_worker, initargs=(prepared,)) as pool:
             later = pool.map(_run_block_in_worker, rest[:len(rest) - len(own)])  # the workers start on blocks 1…
-            mine = [run_block(prepared, 0, *bounds[0], drawn=block_zero)]  # … while this process finishes 0
-            mine += [run_block(prepared, *job) for job in own]
+            try:
+                mine = [run_block(prepared, 0, *bounds[0], drawn=block_zero)]  # … while this process finishes 0
+                block_zero = None  # its events are no longer needed
+                mine += [run_block(prepared, *job) for job in own]
+            except BaseException:  # report at once, not after the workers' queued blocks
+                pool.shutdown(wait=False, cancel_futures=True)
+                raise
             if progress:
                 progress(len(mine), len(bounds))
             for done, result in enumerate(later, start=len(mine) + 1):
@@ -409,6 +414,7 @@ def run(loaded: LoadedScenario, workers: int = 1,
     else:
         for done, (block, first, stop) in enumerate([(0, *bounds[0]), *rest], start=1):
             results.append(run_block(prepared, block, first, stop, drawn=block_zero if block == 0 else None))
+            block_zero = None
             if progress:
                 progress(done, len(bounds))
     finished = time.perf_counter()

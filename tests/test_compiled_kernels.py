@@ -1,7 +1,9 @@
-"""The numba kernels give the numpy reference's figures, to the last bit (and the allocator setting).
+"""The numba kernels give the numpy reference's figures, to the last bit.
 
 Each kernel adds the same terms in the same order as its numpy twin, so the comparison is
-exact equality, not a tolerance: a kernel that reorders a sum fails here.
+exact equality, not a tolerance: a kernel that reorders a sum fails here. Two comparisons are
+to rounding: the one-off cash (its twin is an einsum, whose order of addition numpy does not
+fix) and the capped-births diagnostic (a float sum in another order).
 """
 
 from __future__ import annotations
@@ -17,7 +19,7 @@ from model.scenario import LineTiming
 pytestmark = pytest.mark.skipif(jit.numba is None, reason="numba is not installed: the numpy paths are the only ones")
 
 
-@pytest.mark.parametrize(("months", "shared_amount"), [(36, True), (36, False), (30, True)])
+@pytest.mark.parametrize(("months", "shared_amount"), [(36, True), (36, False), (30, True), (0, True)])
 def test_allowance_by_cohort_kernel_equals_numpy(monkeypatch, months, shared_amount):
     rng = np.random.default_rng(1)
     replicates, cohorts, areas = 6, 60, 3
@@ -30,7 +32,7 @@ def test_allowance_by_cohort_kernel_equals_numpy(monkeypatch, months, shared_amo
     reference = under_three.allowance_by_cohort(*args)
     for ours, theirs in zip(compiled, reference, strict=True):
         assert np.array_equal(ours, theirs)
-    assert compiled[1].sum() > 0
+    assert compiled[1].sum() > 0 or months == 0
 
 
 @pytest.mark.parametrize("claims_open", [0, 13])
@@ -49,18 +51,21 @@ def test_allowance_cash_kernel_equals_numpy(monkeypatch, claims_open):
     assert 0 < compiled.sum() <= by_cohort.sum()
 
 
-@pytest.mark.parametrize("with_response", [True, False])
-def test_birth_chances_kernel_equals_numpy(monkeypatch, with_response):
-    """Hazards and extra chances to the bit, empty cells and rates above one woman's included;
-    the capped-births diagnostic (a float sum in another order) to rounding."""
+@pytest.mark.parametrize(("with_response", "rates_per_replicate", "response_per_replicate"),
+                         [(True, False, True), (False, False, False), (True, True, False)])
+def test_birth_chances_kernel_equals_numpy(monkeypatch, with_response, rates_per_replicate, response_per_replicate):
+    """Hazards and extra chances to the bit, empty cells and rates above one woman's included, with
+    rates and response shared by every replicate or drawn per replicate; the capped-births
+    diagnostic (a float sum in another order) to rounding."""
     from model import engine_kernels
 
     rng = np.random.default_rng(3)
     women = rng.integers(0, 60, size=(4, 3, 50, 4, 2))
     women[:, :, 20:23, 2:] = 0
-    rates = rng.uniform(0, 0.4, size=(1, 50, 4, 2))
+    rates = rng.uniform(0, 0.4, size=(4 if rates_per_replicate else 1, 50, 4, 2))
     rates[0, 30, 3] = 2.5  # asks for more births than there are women at parity 3
-    response = rng.uniform(1, 1.3, size=(4, 3, 4, 2)) if with_response else None
+    response = (rng.uniform(1, 1.3, size=(4 if response_per_replicate else 1, 3, 4, 2)) if with_response
+                else None)
     compiled = engine_kernels.birth_chances(rates, women, response, 15)
     monkeypatch.setattr(engine_kernels, "_birth_chances_compiled", None)
     reference = engine_kernels.birth_chances(rates, women, response, 15)
@@ -86,17 +91,6 @@ def test_move_mothers_kernel_equals_numpy(monkeypatch):
     assert np.array_equal(women_compiled, women_reference)
     assert np.array_equal(by_age, expected_by_age)
     assert (women_compiled >= 0).all() and women_compiled.sum() == women.sum()
-
-
-def test_allocator_setting_takes_effect_on_glibc():
-    """The command line's malloc setting (model/allocator.py) reports whether glibc accepted it."""
-    import platform
-    import sys
-
-    from model.allocator import keep_freed_memory
-
-    on_glibc = sys.platform.startswith("linux") and platform.libc_ver()[0] == "glibc"
-    assert keep_freed_memory() is on_glibc
 
 
 @pytest.mark.parametrize("capacity", [None, 12.0])

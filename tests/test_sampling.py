@@ -90,7 +90,8 @@ def test_compiled_multinomial_gives_the_numpy_path_counts(monkeypatch):
     per_cell = rng.dirichlet(np.ones(5), size=(3_000, 7))
     per_cell[:100, :, 2] = 0.0
     per_cell /= per_cell.sum(axis=-1, keepdims=True)
-    for probabilities in (shared, per_cell):
+    per_column = rng.dirichlet(np.ones(9), size=7)  # one set per column, shared down the rows (housing)
+    for probabilities in (shared, per_cell, per_column):
         compiled = sampling.multinomial_sequential(np.random.default_rng(10), n, probabilities)
         with monkeypatch.context() as patch:
             patch.setattr(sampling, "_multinomial_compiled", None)

@@ -33,9 +33,10 @@ def allowance_by_cohort(recipients: np.ndarray, months: int, q_child: np.ndarray
     month [rep, month, area]: recipients_alive × amount, then by_calendar_month.
 
     amount: [rep or 1, birth month, age month] yuan per child-month. With numba one pass does
-    the three steps without the arrays between them; the figures are the same to the last bit.
+    the three steps without the arrays between them; the figures are the same to the last bit
+    (tests/test_compiled_kernels.py).
     """
-    if _by_cohort_compiled is None:
+    if _by_cohort_compiled is None or months == 0:  # (no month of age: nothing to draw or pay)
         by_cohort = recipients_alive(recipients, months, q_child, streams, event) * amount[:, :, None, :]
         return by_cohort, by_calendar_month(by_cohort, n_months)
     survivors, deaths = [recipients], []
