@@ -23,6 +23,7 @@ import subprocess
 import sys
 import tempfile
 import time
+from collections.abc import Callable
 from datetime import datetime
 from pathlib import Path
 
@@ -56,7 +57,7 @@ def baseline_run(replicates: int, workers: int, extra: list[str] | None = None) 
                         "--workers", str(workers), "--quiet", *(extra or [])])
 
 
-def repeated(measure, times: int) -> tuple[str, float]:  # noqa: ANN001 - a () -> (wall, peak) callable
+def repeated(measure: Callable[[], tuple[float, float]], times: int) -> tuple[str, float]:
     """'median (min–max)' of the wall time over `times` runs, and the largest peak memory.
 
     A shared virtual machine's runs vary by ±10%: one run says little about a 5-second target."""
