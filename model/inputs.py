@@ -83,10 +83,14 @@ def _central(value: object) -> float:
     return value.central() if isinstance(value, Distribution) else float(value)
 
 
-def _table(scenario: Scenario, name: str) -> tuple[pd.DataFrame, Path]:
-    user = getattr(scenario.data, name)
-    path = Path(user) if user else DATA_DIR / f"{name}.csv"
-    return read_table(path, SPECS[name]), path
+def table_paths(scenario: Scenario) -> dict[str, Path]:
+    """The tables `load_base_data` reads for this scenario, and the file behind each (the
+    bureau's own or the embedded default): what a run's manifest must checksum."""
+    names = [name for name in SPECS if name != "family_planning_recipients"
+             and name != ("women_by_age" if scenario.data.women_by_area_age else "women_by_area_age")]
+    if scenario.lines.family_planning_awards.enabled:
+        names.append("family_planning_recipients")
+    return {name: Path(getattr(scenario.data, name) or DATA_DIR / f"{name}.csv") for name in names}
 
 
 def _complete(frame: pd.DataFrame, path: Path, column: str, expected: range | tuple[str, ...]) -> None:
@@ -121,12 +125,10 @@ def area_split(zhanghe_share: float | np.ndarray, qujialing_share: float | np.nd
 
 
 def load_base_data(scenario: Scenario) -> BaseData:
-    files: dict[str, Path] = {}
+    files = table_paths(scenario)
 
     def table(name: str) -> pd.DataFrame:
-        frame, path = _table(scenario, name)
-        files[name] = path
-        return frame
+        return read_table(files[name], SPECS[name])
 
     units = table("census_units")
     unit_shares = unit_share_of_area(units, files["census_units"])

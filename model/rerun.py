@@ -12,7 +12,7 @@ from pathlib import Path
 from pydantic import ValidationError
 
 from model.errors import InputError
-from model.results import file_sha256
+from model.files import file_sha256
 from model.scenario import LoadedScenario, Scenario
 
 

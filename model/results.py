@@ -7,7 +7,6 @@ file is written with two decimals.
 
 from __future__ import annotations
 
-import hashlib
 import json
 import os
 import platform
@@ -28,7 +27,9 @@ from model import __version__
 from model.areas import AREAS
 from model.engine import AGE_GROUP_LABELS
 from model.errors import InputError
+from model.files import file_sha256
 from model.lines import LINE_BY_ID
+from model.provenance import code_fingerprint, input_checksums
 from model.rng import BLOCK_SIZE
 from model.simulation import RunResult
 
@@ -201,20 +202,10 @@ def totals_by(result: RunResult, axis: str, kind: str = "outlay") -> pd.DataFram
     return pd.DataFrame({axis: labels, **{k: v for k, v in stats.items()}})
 
 
-def file_sha256(path: Path) -> str:
-    digest = hashlib.sha256()
-    with open(path, "rb") as handle:
-        for chunk in iter(lambda: handle.read(1 << 20), b""):
-            digest.update(chunk)
-    return digest.hexdigest()
-
-
 def manifest(result: RunResult, started: datetime, wall_seconds: float, argv: list[str]) -> dict[str, Any]:
     loaded, prepared = result.loaded, result.prepared
     inputs = {str(p): file_sha256(p) for p in loaded.files}
-    inputs.update({str(p): file_sha256(p) for p in prepared.base.files.values()})
-    if prepared.override is not None:
-        inputs[str(prepared.override.path)] = file_sha256(prepared.override.path)
+    inputs.update(input_checksums(loaded.scenario))
     return {
         "scenario": loaded.scenario.model_dump(mode="json"),
         "scenario_file": str(loaded.files[0]),
@@ -223,6 +214,7 @@ def manifest(result: RunResult, started: datetime, wall_seconds: float, argv: li
         "replicates": loaded.scenario.scenario.replicates,
         "block_size": BLOCK_SIZE,
         "package_version": __version__,
+        "code_sha256": code_fingerprint(),
         "python": sys.version.split()[0],
         "numpy": np.__version__,
         "platform": platform.platform(),

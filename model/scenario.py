@@ -21,6 +21,7 @@ from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_valida
 from model import numbers as num
 from model.areas import AREAS
 from model.errors import InputError
+from model.files import SCENARIO_LIMIT, read_bytes
 from model.uncertainty import Distribution, check_within
 from model.yearpath import YearPath
 
@@ -498,12 +499,7 @@ def origin_file(origin: dict[str, str], dotted: str, default: str) -> str:
 def _read_toml(path: Path) -> dict[str, Any]:
     from model.tables import decode
 
-    try:
-        raw = path.read_bytes()
-    except FileNotFoundError:
-        raise InputError(path, None, "file not found") from None
-    except (IsADirectoryError, PermissionError) as error:
-        raise InputError(path, None, f"cannot read the scenario file ({error.strerror.lower()})") from None
+    raw = read_bytes(path, "scenario file", SCENARIO_LIMIT)
     try:
         return tomllib.loads(decode(raw, path))
     except tomllib.TOMLDecodeError as error:

@@ -141,8 +141,8 @@ def point_key(scenario: dict[str, Any], replicates: int, checksums: dict[str, st
 
 
 def _input_checksums(scenario: Scenario) -> dict[str, str]:
+    from model.files import file_sha256
     from model.inputs import DATA_DIR
-    from model.results import file_sha256
 
     files = [Path(v) for v in scenario.data.model_dump().values() if v]
     files += [DATA_DIR / f"{name}.csv" for name, value in scenario.data.model_dump().items() if not value]

@@ -17,6 +17,7 @@ import numpy as np
 import pandas as pd
 
 from model.errors import InputError
+from model.files import TABLE_LIMIT, read_bytes
 
 
 @dataclass(frozen=True)
@@ -57,11 +58,7 @@ def decode(raw: bytes, path: Path) -> str:
 
 def read_table(path: str | Path, spec: TableSpec) -> pd.DataFrame:
     path = Path(path)
-    try:
-        raw = path.read_bytes()
-    except FileNotFoundError:
-        raise InputError(path, None, f"{spec.name} file not found") from None
-    text = decode(raw, path)
+    text = decode(read_bytes(path, f"{spec.name} file", TABLE_LIMIT), path)
     _check_field_counts(text, path)
     try:
         frame = pd.read_csv(io.StringIO(text), dtype=str, keep_default_na=False, skipinitialspace=True,
