@@ -24,6 +24,7 @@ app = typer.Typer(add_completion=False, no_args_is_help=True,
 err = Console(stderr=True)
 out = Console(width=None if sys.stdout.isatty() else 150)  # tables stay readable in logs and pipes
 EXIT_INPUT = 2
+MAX_SEED = 2**63 - 1  # seeds are stored as 64-bit integers (manifest, replicates.npz)
 
 Debug = Annotated[bool, typer.Option("--debug", help="show the full traceback on errors")]
 Workers = Annotated[int | None, typer.Option(help="processes; default: all cores (results do not depend on it)",
@@ -44,14 +45,17 @@ def _run_and_write(load, out_dir: Path, force: bool, workers: int | None, debug:
     or None after a one-line error (all checks happen before any work)."""
     from model.allocator import keep_freed_memory
     from model.output import write_run
-    from model.results import check_output_folder
+    from model.results import estimate_output_bytes
+    from model.run_folder import check_output_folder
     from model.simulation import run as run_scenario
 
     keep_freed_memory()  # this process and its workers only; see model/allocator.py
     started, clock = datetime.now().astimezone(), time.perf_counter()
     try:
-        check_output_folder(out_dir, force)
-        result = run_scenario(load(), workers=workers or os.cpu_count() or 1)
+        check_output_folder(out_dir, force)  # before reading anything: a wrong --out fails at once
+        loaded = load()
+        check_output_folder(out_dir, force, need_bytes=estimate_output_bytes(loaded.scenario))
+        result = run_scenario(loaded, workers=workers or os.cpu_count() or 1)
         write_run(result, out_dir, force, started, time.perf_counter() - clock, ["birthbudget", *sys.argv[1:]])
     except InputError as error:
         _fail(error, debug)
@@ -64,7 +68,7 @@ def run(
     scenario: Annotated[Path, typer.Argument(help="scenario TOML file")],
     out_dir: Annotated[Path, typer.Option("--out", help="folder for the results")],
     replicates: Annotated[int | None, typer.Option(help="override [scenario] replicates", min=1)] = None,
-    seed: Annotated[int | None, typer.Option(help="override [scenario] seed", min=0)] = None,
+    seed: Annotated[int | None, typer.Option(help="override [scenario] seed", min=0, max=MAX_SEED)] = None,
     workers: Workers = None,
     force: Force = False,
     quiet: Annotated[bool, typer.Option("--quiet", help="do not print the summary")] = False,
@@ -163,10 +167,18 @@ def rerun(
     debug: Debug = False,
 ) -> None:
     """Repeat a run from its manifest (same resolved scenario, seed and replicates): identical files."""
-    from model.rerun import load_manifest
+    from model.rerun import code_differs, load_manifest
 
     clock = time.perf_counter()
-    if _run_and_write(lambda: load_manifest(manifest_file)[0], out_dir, force, workers, debug) is None:
+
+    def load():  # noqa: ANN202 - a LoadedScenario
+        loaded, manifest = load_manifest(manifest_file)
+        if code_differs(manifest):
+            err.print("[yellow]warning:[/] the model's code differs from the code of the run (code_sha256 in "
+                      "the manifest); figures may differ where the code changed", soft_wrap=True)
+        return loaded
+
+    if _run_and_write(load, out_dir, force, workers, debug) is None:
         return
     out.print(f"wrote {out_dir} in {time.perf_counter() - clock:.1f} s (re-run of {manifest_file})", soft_wrap=True)
 
@@ -247,7 +259,14 @@ def compare(
                      *([""] * 2 if paired else []), style="italic")
     out.print(view)
     if out_file is not None:
-        table.round(2).to_csv(out_file, index=False, lineterminator="\n", float_format="%.2f")
+        from model.compare import is_compare_table
+        from model.run_folder import write_file
+
+        try:
+            write_file(out_file, lambda path: table.round(2).to_csv(path, index=False, lineterminator="\n",
+                                                                    float_format="%.2f"), is_compare_table)
+        except InputError as error:
+            _fail(error, debug)
         out.print(f"wrote {out_file}", soft_wrap=True)
 
 
@@ -283,14 +302,16 @@ def mtfp(
     from model.areas import PAYER_NAMES_ZH
     from model.lines import LINE_BY_ID
     from model.mtfp import mtfp_table
+    from model.run_folder import add_files
 
+    name = f"mtfp_{budget_year}.csv"
     try:
         table = mtfp_table(run_dir, budget_year)
+        [path] = add_files(run_dir, {name: lambda target: table.round(2).to_csv(
+            target, index=False, lineterminator="\n", float_format="%.2f")})
     except InputError as error:
         _fail(error, debug)
         return
-    path = run_dir / f"mtfp_{budget_year}.csv"
-    table.round(2).to_csv(path, index=False, lineterminator="\n", float_format="%.2f")
     years = [budget_year, budget_year + 1, budget_year + 2]
     titles = {"outlay": f"中期财政规划 {years[0]}–{years[2]} (cash, 万元, mean and 5–95% range)",
               "other": f"减收与备忘项目（不计入支出） revenue forgone and memo items {years[0]}–{years[2]} (万元)"}

@@ -8,7 +8,6 @@ only the difference of the means is meaningful, and the range columns stay empty
 
 from __future__ import annotations
 
-import json
 from pathlib import Path
 from typing import Any
 
@@ -18,17 +17,20 @@ import pandas as pd
 from model.errors import InputError
 from model.lines import LINE_BY_ID
 from model.results import ALL, QUANTILES, with_outlay_total
+from model.run_folder import read_manifest, read_replicates, recover
 
 
 def _load(run: Path) -> tuple[dict[str, Any], dict[str, np.ndarray]]:
-    manifest_path, arrays_path = run / "manifest.json", run / "replicates.npz"
-    for path in (manifest_path, arrays_path):
-        if not path.is_file():
-            raise InputError(path, None, "not found: compare needs two folders written by `birthbudget run`")
-    manifest = json.loads(manifest_path.read_text(encoding="utf-8"))
-    with np.load(arrays_path) as npz:
-        arrays = {key: npz[key] for key in npz.files}
-    return manifest, arrays
+    run = Path(run)
+    recover(run)
+    if not run.is_dir():
+        raise InputError(run, None, "not found: compare needs two folders written by `birthbudget run`"
+                         if not run.exists() else "is not a folder: compare needs two run folders")
+    for name in ("manifest.json", "replicates.npz"):
+        if not (run / name).exists():
+            raise InputError(run / name, None, "not found: compare needs two folders written by `birthbudget run`")
+    manifest = read_manifest(run / "manifest.json")
+    return manifest, read_replicates(run / "replicates.npz", manifest["replicates"])
 
 
 def _flatten(tree: Any, prefix: str = "") -> dict[str, Any]:
@@ -73,14 +75,36 @@ def _check_basis(run: Path, arrays: dict[str, np.ndarray], basis: str) -> None:
         raise InputError(run, "--basis", f"the run has no {basis} figures (was [disbursement] enabled?)")
 
 
-def compare_runs(run_a: Path, run_b: Path, basis: str = "accrual") -> tuple[pd.DataFrame, list[tuple[str, Any, Any]], bool]:
-    """(difference table B − A, differing keys, paired) where paired means common random numbers."""
-    manifest_a, arrays_a = _load(run_a)
-    manifest_b, arrays_b = _load(run_b)
+TABLE_HEADER = "year,line,kind,payer,mean_a,mean_b,difference"
+
+
+def is_compare_table(path: Path) -> bool:
+    """A difference table that `compare --out` wrote (so it may be replaced)."""
+    try:
+        with open(path, encoding="utf-8") as handle:
+            return handle.readline(len(TABLE_HEADER) + 1).startswith(TABLE_HEADER)
+    except (OSError, UnicodeDecodeError):
+        return False
+
+
+def check_comparable(run_a: Path, arrays_a: dict[str, np.ndarray], run_b: Path, arrays_b: dict[str, np.ndarray],
+                     basis: str = "accrual") -> None:
+    """Two runs can be set against each other: both have the basis, over the same budget years."""
     _check_basis(run_a, arrays_a, basis)
     _check_basis(run_b, arrays_b, basis)
     if not np.array_equal(arrays_a["years"], arrays_b["years"]):
-        raise InputError(run_b, "scenario.start_year/end_year", "the two runs cover different budget years")
+        years = [f"{int(y[0])}-{int(y[-1])}" if len(y) else "none" for y in (arrays_a["years"], arrays_b["years"])]
+        raise InputError(run_b, "scenario.start_year/end_year",
+                         f"the two runs cover different budget years ({years[0]} and {years[1]}); "
+                         "compare runs of the same years")
+
+
+def compare_runs(run_a: Path, run_b: Path, basis: str = "accrual") -> tuple[pd.DataFrame, list[tuple[str, Any, Any]], bool]:
+    """(difference table B − A, differing keys, paired) where paired means common random numbers;
+    unpaired, the table has no range columns (only the difference of the means is meaningful)."""
+    manifest_a, arrays_a = _load(run_a)
+    manifest_b, arrays_b = _load(run_b)
+    check_comparable(run_a, arrays_a, run_b, arrays_b, basis)
     lines, payers = _union(arrays_a, arrays_b, "lines"), _union(arrays_a, arrays_b, "payers")
     cube_a, cube_b = _aligned(arrays_a, lines, payers, basis), _aligned(arrays_b, lines, payers, basis)
     paired = manifest_a["seed"] == manifest_b["seed"] and cube_a.shape[0] == cube_b.shape[0]
@@ -95,9 +119,6 @@ def compare_runs(run_a: Path, run_b: Path, basis: str = "accrual") -> tuple[pd.D
         quantiles = np.quantile(difference, list(QUANTILES.values()), axis=0)
         for i, name in enumerate(QUANTILES):
             table[f"difference_{name}"] = quantiles[i].reshape(-1)
-    else:
-        for name in QUANTILES:
-            table[f"difference_{name}"] = np.nan
     keys = differing_keys(manifest_a["scenario"], manifest_b["scenario"])
     table = table.reset_index()
     table.insert(2, "kind", table.line.map({**dict(zip(lines, _kinds(lines), strict=True)), ALL: "outlay"}))
@@ -108,6 +129,7 @@ def period_totals(run_a: Path, run_b: Path, basis: str = "accrual") -> pd.DataFr
     """Budget-period totals by line: A, B and B − A (with its range when paired)."""
     manifest_a, arrays_a = _load(run_a)
     manifest_b, arrays_b = _load(run_b)
+    check_comparable(run_a, arrays_a, run_b, arrays_b, basis)
     lines, payers = _union(arrays_a, arrays_b, "lines"), _union(arrays_a, arrays_b, "payers")
     outlay = np.array([kind == "outlay" for kind in _kinds(lines)])
 

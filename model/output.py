@@ -17,8 +17,8 @@ from model.results import (
     parquet_writers,
     payables_table,
     replicates_writer,
-    write_atomically,
 )
+from model.run_folder import write_new
 from model.simulation import RunResult
 
 
@@ -38,5 +38,5 @@ def write_run(result: RunResult, out_dir: str | Path, force: bool = False, start
     started = started or datetime.now().astimezone()
     wall = wall_seconds if wall_seconds is not None else sum(result.timing.values())
     writers["manifest.json"] = json_writer(manifest(result, started, wall, command or ["python API"]))
-    write_atomically(out_dir, writers, force)
+    write_new(out_dir, writers, force)
     return out_dir

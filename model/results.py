@@ -8,11 +8,8 @@ file is written with two decimals.
 from __future__ import annotations
 
 import json
-import os
 import platform
-import shutil
 import sys
-import tempfile
 import warnings
 import zipfile
 from collections.abc import Callable
@@ -24,13 +21,15 @@ import numpy as np
 import pandas as pd
 
 from model import __version__
-from model.areas import AREAS
+from model.areas import AREAS, HIGHER_LEVELS, PAYERS
 from model.engine import AGE_GROUP_LABELS
 from model.errors import InputError
 from model.files import file_sha256
 from model.lines import LINE_BY_ID
 from model.provenance import code_fingerprint, input_checksums
 from model.rng import BLOCK_SIZE
+from model.run_folder import DIGEST_KEY, manifest_digest
+from model.scenario import Scenario
 from model.simulation import RunResult
 
 QUANTILES = {"p05": 0.05, "p50": 0.50, "p95": 0.95}
@@ -136,7 +135,8 @@ def impact_table(result: RunResult) -> pd.DataFrame:
       births, the quantiles are per replicate;
     - deadweight_share: share of the spending on birth-linked lines (NIPT, allowance, housing,
       maternity) that goes to births that would have happened anyway.
-    Ratios are taken per replicate, then summarised over the replicates where they exist.
+    Ratios are taken per replicate, then summarised over the replicates where they exist; a
+    year where a ratio exists in no replicate has no row for it.
     """
     impact = result.impact
     plan = [LINE_BY_ID[line].kind == "outlay" and LINE_BY_ID[line].plan_measure for line in result.line_ids]
@@ -161,7 +161,9 @@ def impact_table(result: RunResult) -> pd.DataFrame:
             stats["mean"] = _ratio(numerator.mean(axis=0), denominator.mean(axis=0))
         for i, year in enumerate(years):
             rows.append({"year": year, "measure": measure, **{k: v[i] for k, v in stats.items()}})
-    return pd.DataFrame(rows)
+    frame = pd.DataFrame(rows)
+    # a ratio is undefined in a year without induced births (or birth-linked spending): no row, never NaN
+    return frame[np.isfinite(frame[["mean", *QUANTILES]].to_numpy(dtype=float)).all(axis=1)].reset_index(drop=True)
 
 
 def replicates_writer(result: RunResult) -> Callable[[Path], None]:
@@ -173,6 +175,10 @@ def replicates_writer(result: RunResult) -> Callable[[Path], None]:
                   "kinds": np.array(result.line_kinds), "payers": np.array(result.payer_ids),
                   "seed": np.array(result.loaded.scenario.scenario.seed),
                   **{f"impact_{k}": v for k, v in result.impact.items()}}
+        for name, array in arrays.items():
+            if array.dtype.kind == "f" and not np.isfinite(array).all():
+                raise InputError(path.name, name, "figures that are not finite (inf or NaN): an amount, count or "
+                                 "growth in the scenario is too large to price; nothing was written")
         write_npz(path, arrays)
     return write
 
@@ -203,10 +209,11 @@ def totals_by(result: RunResult, axis: str, kind: str = "outlay") -> pd.DataFram
 
 
 def manifest(result: RunResult, started: datetime, wall_seconds: float, argv: list[str]) -> dict[str, Any]:
+    """The run's record; its last key is the SHA-256 of the rest, so `rerun` sees any edit."""
     loaded, prepared = result.loaded, result.prepared
     inputs = {str(p): file_sha256(p) for p in loaded.files}
     inputs.update(input_checksums(loaded.scenario))
-    return {
+    document = {
         "scenario": loaded.scenario.model_dump(mode="json"),
         "scenario_file": str(loaded.files[0]),
         "value_origin": loaded.origin,
@@ -234,60 +241,35 @@ def manifest(result: RunResult, started: datetime, wall_seconds: float, argv: li
                         if result.cash is not None else "off"),
         "diagnostics": result.diagnostics,
     }
+    document[DIGEST_KEY] = manifest_digest(document)
+    return document
 
 
-def check_output_folder(out: Path, force: bool) -> None:
-    """Refuse to replace existing results unless asked; called before any work."""
-    if out.exists() and not force:
-        raise InputError(out, None, "output folder exists; use --force to replace it")
-    if out.exists() and not out.is_dir():
-        raise InputError(out, None, "exists and is not a folder")
+def estimate_output_bytes(scenario: Scenario) -> int:
+    """Disk space a run folder of `scenario` needs (replicates.npz dominates), with a margin."""
+    s = scenario.scenario
+    lines = sum(getattr(scenario.lines, name).enabled for name in type(scenario.lines).model_fields)
+    years, simulated = s.end_year - s.start_year + 2, s.end_year - scenario.demography.base_year + 1
+    payers = len(PAYERS) + len(HIGHER_LEVELS)
+    per_replicate = (3 * years * lines * payers + simulated * len(AREAS) * 3 + 3 * years) * 8
+    return int(1.2 * s.replicates * per_replicate) + 32 * 2**20  # + the tables, parquet copies, manifest
 
 
-def write_atomically(out: Path, writers: dict[str, Callable[[Path], None]], force: bool) -> None:
-    """Write every file into a temporary folder beside `out`, then move it into place.
-
-    A crash or Ctrl-C before the move leaves the previous results untouched and no
-    partial folder (the temporary one is removed on the way out).
-    """
-    out = out.resolve()
-    out.parent.mkdir(parents=True, exist_ok=True)
-    _remove_stale_staging(out)
-    staging = Path(tempfile.mkdtemp(prefix=f".{out.name}.partial-{os.getpid()}-", dir=out.parent))
-    umask = os.umask(0)
-    os.umask(umask)
-    staging.chmod(0o777 & ~umask)  # mkdtemp makes it private; results are for everyone who may read
-    try:
-        for name, write in writers.items():
-            write(staging / name)
-        if out.exists():
-            if not force:
-                raise InputError(out, None, "output folder exists; use --force to replace it")
-            retired = Path(tempfile.mkdtemp(prefix=f".{out.name}.old-", dir=out.parent))
-            os.replace(out, retired / "previous")
-            os.replace(staging, out)
-            shutil.rmtree(retired, ignore_errors=True)
-        else:
-            os.replace(staging, out)
-    finally:
-        if staging.exists():
-            shutil.rmtree(staging, ignore_errors=True)
-
-
-def _remove_stale_staging(out: Path) -> None:
-    """Remove temporary folders a killed run left beside `out` (their process is gone)."""
-    for folder in out.parent.glob(f".{out.name}.partial-*"):
-        try:
-            pid = int(folder.name.rsplit(".partial-", 1)[1].split("-")[0])
-            os.kill(pid, 0)  # still running: leave it alone
-        except ProcessLookupError:
-            shutil.rmtree(folder, ignore_errors=True)
-        except (ValueError, IndexError, PermissionError):
-            continue
+def _check_finite(frame: pd.DataFrame, path: Path) -> None:
+    """Never write inf or NaN: a figure that is not finite comes from an input too large to price."""
+    numbers = frame.select_dtypes("number")
+    bad = ~np.isfinite(numbers.to_numpy(dtype=float))
+    if bad.any():
+        row, column = (int(i[0]) for i in np.nonzero(bad))
+        where = ", ".join(f"{k}={frame.iloc[row][k]}" for k in frame.columns[:3])
+        raise InputError(path.name, f"column {numbers.columns[column]!r} ({where})",
+                         "the figure is not finite (inf or NaN): an amount, count or growth in the scenario is "
+                         "too large to price; nothing was written")
 
 
 def csv_writer(frame: pd.DataFrame, decimals: int = 2) -> Callable[[Path], None]:
     def write(path: Path) -> None:
+        _check_finite(frame, path)
         frame.round(decimals).to_csv(path, index=False, lineterminator="\n", float_format=f"%.{decimals}f")
     return write
 
@@ -304,5 +286,10 @@ def parquet_writers(frames: dict[str, pd.DataFrame]) -> dict[str, Callable[[Path
         import pyarrow  # noqa: F401
     except ImportError:
         return {}
-    return {name.replace(".csv", ".parquet"): (lambda f: lambda path: f.to_parquet(path, index=False))(frame)
-            for name, frame in frames.items()}
+    def writer(frame: pd.DataFrame) -> Callable[[Path], None]:
+        def write(path: Path) -> None:
+            _check_finite(frame, path)
+            frame.to_parquet(path, index=False)
+        return write
+
+    return {name.replace(".csv", ".parquet"): writer(frame) for name, frame in frames.items()}

@@ -58,7 +58,7 @@ totals.round(1)"""),
 payers.groupby("payer")["mean"].sum().div(WAN).sort_values(ascending=False).round(1)"""),
     new_markdown_cell("## The main chart\n\nWrite the run folder, then draw the appendix chart (Chinese labels)."),
     new_code_cell("""run_dir = model.write_run(result, WORK / "baseline")
-from model.report.run_folder import load_run
+from model.run_folder import load_run
 from model.report.fonts import use_cjk_font
 from model.report import charts
 
@@ -89,7 +89,7 @@ pd.DataFrame(totals).round(1)"""),
     new_code_cell("""from model.compare import period_totals
 
 period_totals(runs["baseline"], runs["allowance_second_child"]).set_index(["line", "kind"]).div(WAN).round(1)"""),
-    new_code_cell("""from model.report.run_folder import load_run
+    new_code_cell("""from model.run_folder import load_run
 from model.report.fonts import use_cjk_font
 from model.report import charts
 

@@ -89,8 +89,14 @@ def test_existing_output_is_kept_without_force(tmp_path):
     result = cli("run", BASELINE, "--out", out, "--replicates", "3")
     assert result.exit_code == 2 and "--force" in result.output
     assert (out / "keep.txt").exists()
-    assert cli("run", BASELINE, "--out", out, "--replicates", "3", "--force", "--quiet").exit_code == 0
-    assert not (out / "keep.txt").exists() and (out / "budget.csv").exists()
+    forced = cli("run", BASELINE, "--out", out, "--replicates", "3", "--force", "--quiet")
+    assert forced.exit_code == 2 and "not a run folder" in forced.output  # --force replaces run folders only
+    assert (out / "keep.txt").read_text() == "previous results"
+    (out / "keep.txt").unlink()
+    out.rmdir()
+    assert cli("run", BASELINE, "--out", out, "--replicates", "3", "--quiet").exit_code == 0
+    assert cli("run", BASELINE, "--out", out, "--replicates", "4", "--force", "--quiet").exit_code == 0
+    assert (out / "budget.csv").exists()
 
 
 def test_year_path_without_a_rule_for_early_years_is_refused(tmp_path, write):

@@ -3,18 +3,20 @@
 from __future__ import annotations
 
 import warnings
+from collections.abc import Callable
 from pathlib import Path
 
 import numpy as np
 from matplotlib import pyplot as plt
 from matplotlib.backends.backend_pdf import PdfPages
 
+from model.compare import check_comparable
 from model.errors import InputError
 from model.report import charts
 from model.report.excel import write_appendix
 from model.report.fonts import use_cjk_font
 from model.report.labels import line_name
-from model.report.run_folder import RunFolder, load_run
+from model.run_folder import RunFolder, add_files, load_run
 
 FORMATS = ("png", "svg", "pdf")
 
@@ -53,35 +55,35 @@ def build_report(run_dir: Path, lang: str = "zh", formats: tuple[str, ...] = ("p
     unknown = [f for f in formats if f not in FORMATS]
     if unknown:
         raise InputError(None, "--format", f"unknown format {unknown[0]!r}; allowed: {', '.join(FORMATS)}")
-    run = load_run(run_dir)
-    other = load_run(compare_dir) if compare_dir is not None else None
+    run = load_run(run_dir, "report")
+    other = load_run(compare_dir, "report --compare") if compare_dir is not None else None
+    if other is not None:
+        check_comparable(run.path, run.replicates, other.path, other.replicates)
     use_cjk_font()
-    out = run.path / "charts"
-    out.mkdir(exist_ok=True)
-    written: list[Path] = []
     figures = {name: draw(run, lang) for name, draw in charts.CHARTS.items()}
     if other is not None:
         figures["difference"] = charts.difference(run, other, lang)
     figures = {name: figure for name, figure in figures.items() if figure is not None}
     suffix = "" if lang == "zh" else "_en"
-    with warnings.catch_warnings():
-        warnings.filterwarnings("error", message="Glyph .* missing")  # a box instead of a character is a failure
-        for name, figure in figures.items():
-            for fmt in formats:
-                path = out / f"{name}{suffix}.{fmt}"
-                figure.savefig(path, dpi=150)
-                written.append(path)
-        pdf_path = run.path / f"appendix{suffix}.pdf"
-        with PdfPages(pdf_path) as pdf:
+    writers: dict[str, Callable[[Path], None]] = {}
+    for name, figure in figures.items():
+        for fmt in formats:
+            writers[f"charts/{name}{suffix}.{fmt}"] = lambda path, figure=figure: figure.savefig(path, dpi=150)
+
+    def write_pdf(path: Path) -> None:
+        with PdfPages(path) as pdf:
             summary = _summary_page(run, lang)
             pdf.savefig(summary)
             plt.close(summary)
             for figure in figures.values():
                 pdf.savefig(figure)
-        written.append(pdf_path)
-    for figure in figures.values():
-        plt.close(figure)
-    xlsx_path = run.path / "appendix.xlsx"
-    write_appendix(run, xlsx_path, lang)
-    written.append(xlsx_path)
-    return written
+
+    writers[f"appendix{suffix}.pdf"] = write_pdf
+    writers["appendix.xlsx"] = lambda path: write_appendix(run, path, lang)
+    try:
+        with warnings.catch_warnings():
+            warnings.filterwarnings("error", message="Glyph .* missing")  # a box instead of a character is a failure
+            return add_files(run.path, writers)  # all at once: the folder never holds half a report
+    finally:
+        for figure in figures.values():
+            plt.close(figure)

@@ -14,7 +14,7 @@ from matplotlib.ticker import MaxNLocator, StrMethodFormatter
 from model.areas import HIGHER_LEVELS
 from model.lines import LINE_IDS
 from model.report.labels import TEXT, line_name, payer_name
-from model.report.run_folder import RunFolder
+from model.run_folder import RunFolder
 
 WAN = 10_000.0
 BASE_YEAR_BIRTHS = 11_679  # 《荆门统计年鉴2024》, the calibration anchor (model/data/sources.csv)
@@ -174,10 +174,13 @@ def induced(run: RunFolder, lang: str = "zh") -> Figure | None:
     axes.set_xticks(counts.index)
     # the median: the mean of a ratio is pulled up by replicates with almost no induced births
     cost = impact[impact.measure == "cost_per_induced_birth"].set_index("year")["p50"] / WAN
+    if counts.empty or not counts["mean"].any():  # no fertility response: nothing to draw
+        plt.close(figure)
+        return None
     twin = axes.twinx()
     twin.plot(cost.index, cost, color=COLOURS[3], marker="o", label=text["cost_per_induced"])
     twin.set_ylabel(text["cost_per_induced"])
-    twin.set_ylim(0, cost.max() * 1.45)
+    twin.set_ylim(0, (cost.max() if len(cost) else 1) * 1.45)
     axes.set_ylim(0, axes.get_ylim()[1] * 1.3)
     twin.spines[["top"]].set_visible(False)
     handles = axes.get_legend_handles_labels()[0] + twin.get_legend_handles_labels()[0]

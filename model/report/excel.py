@@ -15,7 +15,7 @@ import xlsxwriter
 
 from model.areas import AREAS, HIGHER_LEVELS, PAYERS
 from model.report.labels import area_name, line_name, payer_name
-from model.report.run_folder import RunFolder
+from model.run_folder import RunFolder
 
 WAN = 10_000.0
 SOURCES = Path(__file__).resolve().parents[1] / "data" / "sources.csv"
