@@ -16,7 +16,16 @@ except ImportError:  # pragma: no cover - numba is a dependency; the numpy paths
 
 
 def compiled(kernel: Callable) -> Callable | None:
-    """numba.njit(cache=True) of `kernel`, or None when numba is not installed."""
+    """numba.njit(cache=True) of `kernel`, or None when numba is not installed.
+
+    Where numba finds no writable place for its cache (an install in a read-only folder, with
+    no writable home or NUMBA_CACHE_DIR), the kernel is compiled without the on-disk cache:
+    each process compiles it again (a few seconds), but every command works."""
     if numba is None:
         return None
-    return numba.njit(cache=True, error_model="numpy")(kernel)
+    try:
+        return numba.njit(cache=True, error_model="numpy")(kernel)
+    except RuntimeError as error:
+        if "no locator available" not in str(error):
+            raise
+        return numba.njit(cache=False, error_model="numpy")(kernel)

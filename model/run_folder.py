@@ -178,8 +178,9 @@ def _name_limit(folder: Path) -> int:
 
 def _existing_ancestor(path: Path) -> Path:
     for candidate in [path, *path.parents]:
-        if candidate.exists():
-            return candidate
+        with contextlib.suppress(OSError):  # a component too long is no ancestor
+            if candidate.exists():
+                return candidate
     return Path("/")
 
 
@@ -187,6 +188,18 @@ def check_output_folder(out: str | Path, force: bool, need_bytes: int = 0) -> No
     """Before any work: `out` may be written (a new folder, or with --force a run folder holding
     only what the tool wrote), its file system takes writes and has room for `need_bytes`."""
     out = Path(out).absolute()
+    try:
+        _check_output_folder(out, force, need_bytes)
+    except OSError as error:  # a name the file system refuses, a folder that cannot be listed, …
+        raise InputError(out, None, f"cannot use this output folder ({describe_os_error(error)})") from None
+
+
+def _check_output_folder(out: Path, force: bool, need_bytes: int) -> None:
+    parent = _existing_ancestor(out.parent)
+    staging_name = f".{out.name}.partial-{os.getpid()}-xxxxxxxx"
+    if len(os.fsencode(staging_name)) > _name_limit(parent):
+        raise InputError(out, None, f"the folder name is too long for the file system (at most "
+                         f"{_name_limit(parent) - 30} bytes for a result folder); choose a shorter --out")
     recover(out)
     if out.exists() or out.is_symlink():
         if not out.is_dir():
@@ -202,13 +215,8 @@ def check_output_folder(out: str | Path, force: bool, need_bytes: int = 0) -> No
             shown = ", ".join(foreign[:3]) + (f" and {len(foreign) - 3} more" if len(foreign) > 3 else "")
             raise InputError(out, None, f"holds files birthbudget did not write ({shown}); --force replaces only "
                              "what the tool wrote. Move them elsewhere or choose another --out")
-    parent = _existing_ancestor(out.parent)
     if not parent.is_dir():
         raise InputError(parent, None, f"is not a folder, so {out.name} cannot be written inside it")
-    staging_name = f".{out.name}.partial-{os.getpid()}-xxxxxxxx"
-    if len(os.fsencode(staging_name)) > _name_limit(parent):
-        raise InputError(out, None, f"the folder name is too long for the file system (at most "
-                         f"{_name_limit(parent) - 30} bytes for a result folder); choose a shorter --out")
     try:
         probe = tempfile.mkdtemp(prefix=".birthbudget-probe-", dir=parent)
         os.rmdir(probe)
@@ -286,9 +294,8 @@ def add_files(folder: str | Path, writers: dict[str, Writer]) -> list[Path]:
     return [folder / name for name in writers]
 
 
-def write_file(path: str | Path, write: Writer, recognise: Callable[[Path], bool]) -> None:
-    """Write one file the tool owns (a table given with --out), through a temporary file and a
-    rename. An existing file is replaced only if `recognise` says the tool wrote it."""
+def check_output_file(path: str | Path, recognise: Callable[[Path], bool]) -> None:
+    """Before any work: `path` is new, or a file the tool wrote (`recognise`), in a folder."""
     path = Path(path).absolute()
     if path.exists() or path.is_symlink():
         if not path.is_file():
@@ -299,6 +306,13 @@ def write_file(path: str | Path, write: Writer, recognise: Callable[[Path], bool
     parent = _existing_ancestor(path.parent)
     if not parent.is_dir():
         raise InputError(parent, None, f"is not a folder, so {path.name} cannot be written inside it")
+
+
+def write_file(path: str | Path, write: Writer, recognise: Callable[[Path], bool]) -> None:
+    """Write one file the tool owns (a table given with --out), through a temporary file and a
+    rename. An existing file is replaced only if `recognise` says the tool wrote it."""
+    path = Path(path).absolute()
+    check_output_file(path, recognise)
     temporary = None
     try:
         path.parent.mkdir(parents=True, exist_ok=True)

@@ -201,11 +201,15 @@ def difference(run: RunFolder, other: RunFolder, lang: str = "zh") -> Figure:
     names = [line_name(line, lang) for line in totals.line]
     values = totals.difference.to_numpy() / WAN
     colours = [COLOURS[0] if v >= 0 else COLOURS[3] for v in values]
-    axes.barh(names, values, color=colours)
+    rows = np.arange(len(names))[::-1]  # first line on top
+    axes.barh(rows, values, color=colours)
+    # named ticks: the money formatter _figure puts on the y axis would otherwise number the bars
+    axes.set_yticks(rows, names)
+    axes.xaxis.set_major_formatter(StrMethodFormatter("{x:,.0f}"))
     if "difference_p05" in totals:
         low, high = totals.difference_p05 / WAN, totals.difference_p95 / WAN
         # the mean may lie outside the 5-95% range (a skewed difference): whiskers never go negative
-        axes.errorbar(values, names, xerr=[np.clip(values - low, 0, None), np.clip(high - values, 0, None)],
+        axes.errorbar(values, rows, xerr=[np.clip(values - low, 0, None), np.clip(high - values, 0, None)],
                       fmt="none", ecolor="black", capsize=3)
     axes.axvline(0, color="black", linewidth=0.8)
     axes.set_xlabel(text["wan"])

@@ -27,4 +27,5 @@ def use_cjk_font() -> None:
         "axes.unicode_minus": False,  # the font's hyphen-minus, not U+2212
         "pdf.fonttype": 42,  # embed the font (TrueType/CFF) so the PDF shows Chinese everywhere
         "svg.fonttype": "none",
+        "text.parse_math": False,  # a "$" in a scenario name is text, not the start of a formula
     })

@@ -1,0 +1,398 @@
+"""A careless or hostile user's files and folders: nothing lost, nothing silently wrong.
+
+--force replaces only what the tool wrote; a replace killed at its worst moment leaves the old
+results or the new, never neither; damaged run folders, folders and FIFOs where files belong,
+full or read-only disks and names too long all end in one `error:` line with exit 2.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import errno
+import json
+import os
+import subprocess
+import sys
+import textwrap
+import zipfile
+from pathlib import Path
+
+import numpy as np
+import pytest
+
+from model.run_folder import LEDGER, add_files
+from tests.conftest import BASELINE, REPO, cli
+
+OVERRIDE_OK = "year,area,birth_order,births\n2025,dongbao,1,500\n2025,dongbao,2,400\n2025,dongbao,3,60\n"
+
+
+def _one_line_error(result) -> str:  # noqa: ANN001 - click's Result
+    message = " ".join(result.output.split())
+    assert result.exit_code == 2, result.output
+    assert message.startswith("error:") and "Traceback" not in result.output, result.output
+    return message
+
+
+def _run(out: Path, *extra: str, scenario: Path = BASELINE) -> None:
+    result = cli("run", scenario, "--out", out, "--replicates", "3", "--quiet", *extra)
+    assert result.exit_code == 0, result.output
+
+
+@pytest.fixture(scope="module")
+def two_runs(tmp_path_factory) -> tuple[Path, Path]:
+    base = tmp_path_factory.mktemp("runs")
+    _run(base / "a")
+    _run(base / "b", scenario=REPO / "scenarios" / "high_uptake.toml")
+    return base / "a", base / "b"
+
+
+# ---------------------------------------------------------------- --force never deletes the user's files
+
+def test_force_refuses_the_scenarios_own_folder(tmp_path, write):
+    scenario = write("s.toml", '[scenario]\nname = "mine"\n')
+    (tmp_path / "notes.txt").write_text("my notes")
+    before = sorted(p.name for p in tmp_path.iterdir())
+    for out in (tmp_path, Path(".")):
+        result = cli("run", scenario, "--out", out, "--force", "--replicates", "3")
+        assert "not a run folder" in _one_line_error(result)
+    assert sorted(p.name for p in tmp_path.iterdir()) == before
+    assert (tmp_path / "notes.txt").read_text() == "my notes"
+
+
+def test_force_refuses_a_run_folder_holding_the_users_files(tmp_path):
+    out = tmp_path / "out"
+    _run(out)
+    (out / "charts").mkdir()
+    (out / "charts" / "my_plot.png").write_bytes(b"mine")
+    message = _one_line_error(cli("run", BASELINE, "--out", out, "--force", "--replicates", "3"))
+    assert "did not write" in message and "charts/my_plot.png" in message
+    assert (out / "charts" / "my_plot.png").read_bytes() == b"mine"
+
+
+def test_force_replaces_a_run_folder_and_its_report(tmp_path):
+    out = tmp_path / "out"
+    _run(out)
+    assert cli("report", out).exit_code == 0
+    assert cli("mtfp", out, "--budget-year", "2026").exit_code == 0
+    written = json.loads((out / LEDGER).read_text())["files"]
+    assert "charts/cost_by_line.png" in written and "mtfp_2026.csv" in written and "appendix.xlsx" in written
+    _run(out, "--force")  # everything in it was the tool's
+    assert not (out / "charts").exists() and (out / "budget.csv").exists()
+
+
+def test_force_replaces_a_run_folder_of_an_earlier_version(tmp_path):
+    out = tmp_path / "out"
+    _run(out)
+    (out / LEDGER).unlink()  # folders written before the ledger existed
+    _run(out, "--force")
+    assert (out / LEDGER).exists()
+
+
+def test_an_output_path_that_is_a_file_is_refused(tmp_path):
+    (tmp_path / "out").write_text("a file")
+    assert "not a folder" in _one_line_error(cli("run", BASELINE, "--out", tmp_path / "out", "--force"))
+    assert (tmp_path / "out").read_text() == "a file"
+
+
+# ---------------------------------------------------------------- a replace killed at its worst moment
+
+KILLER = """
+import os, sys
+import model.run_folder as rf
+where = sys.argv[1]
+real_exchange, real_replace = rf._exchange, os.replace
+if where == "before_exchange":
+    rf._exchange = lambda a, b: os._exit(9)
+elif where == "after_exchange":
+    def exchange(a, b):
+        real_exchange(a, b)
+        os._exit(9)
+    rf._exchange = exchange
+else:  # no exchange on this system: killed between setting the old folder aside and moving the new in
+    rf._exchange = lambda a, b: False
+    def replace(a, b):
+        real_replace(a, b)
+        if ".old-" in str(b):
+            os._exit(9)
+    rf.os.replace = replace
+from model.cli import main
+sys.argv = ["birthbudget", "run", sys.argv[2], "--out", sys.argv[3], "--force", "--replicates", "7", "--quiet"]
+main()
+"""
+
+
+@pytest.mark.parametrize("where", ["before_exchange", "after_exchange", "between_renames"])
+def test_a_replace_killed_at_its_worst_moment_leaves_old_or_new(tmp_path, where):
+    out = tmp_path / "out"
+    _run(out)
+    old = (out / "budget.csv").read_bytes()
+    done = subprocess.run([sys.executable, "-c", KILLER, where, str(BASELINE), str(out)], cwd=REPO,
+                          capture_output=True, text=True, timeout=300)
+    assert done.returncode == 9, done.stderr
+    if where == "between_renames":  # the one window without an exchange: the next command restores
+        assert not out.exists()
+        assert cli("compare", out, out).exit_code == 0
+    budget = (out / "budget.csv").read_bytes()
+    assert budget == old if where != "after_exchange" else budget != old
+    assert json.loads((out / "manifest.json").read_text())["replicates"] == (7 if where == "after_exchange" else 3)
+    _run(out, "--force")  # and whatever the killed run left beside it is cleaned up
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["out"]
+
+
+def test_a_report_that_fails_leaves_the_run_folder_as_it_was(tmp_path, monkeypatch):
+    out = tmp_path / "out"
+    _run(out)
+    before = sorted(p.name for p in out.iterdir())
+
+    def full_disk(*args, **kwargs):  # noqa: ANN002, ANN003
+        raise OSError(errno.ENOSPC, "No space left on device")
+
+    monkeypatch.setattr("model.report.build.write_appendix", full_disk)
+    message = _one_line_error(cli("report", out))
+    assert "no space left" in message and "nothing was changed" in message
+    assert sorted(p.name for p in out.iterdir()) == before  # no charts/, no appendix.pdf
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["out"]
+
+
+def test_files_added_to_a_run_folder_never_change_the_old_files_through_links(tmp_path):
+    out = tmp_path / "out"
+    _run(out)
+    (tmp_path / "keep").mkdir()
+    os.link(out / "budget.csv", tmp_path / "keep" / "budget.csv")  # someone's hard link to the old file
+    old = (out / "budget.csv").read_bytes()
+    add_files(out, {"budget.csv": lambda path: path.write_text("new")})
+    assert (tmp_path / "keep" / "budget.csv").read_bytes() == old
+    assert (out / "budget.csv").read_text() == "new"
+
+
+# ---------------------------------------------------------------- disks and names
+
+def _mount(path: Path, options: str) -> bool:
+    path.mkdir()
+    done = subprocess.run(["mount", "-t", "tmpfs", "-o", options, "tmpfs", str(path)], capture_output=True)
+    return done.returncode == 0
+
+
+@contextlib.contextmanager
+def mounted(path: Path, options: str):  # noqa: ANN201
+    if not _mount(path, options):
+        pytest.skip("mounting a small file system needs root (CI and the developers' machines run as root)")
+    try:
+        yield path
+    finally:
+        subprocess.run(["umount", str(path)], capture_output=True)
+
+
+def test_a_full_disk_is_refused_before_the_simulation(tmp_path):
+    with mounted(tmp_path / "small", "size=2m") as small:
+        message = _one_line_error(cli("run", BASELINE, "--out", small / "out", "--replicates", "50"))
+        assert "MiB free" in message and not (small / "out").exists()
+
+
+def test_a_read_only_disk_is_refused_before_the_simulation(tmp_path):
+    with mounted(tmp_path / "ro", "ro,size=1m") as read_only:
+        message = _one_line_error(cli("run", BASELINE, "--out", read_only / "out", "--replicates", "3"))
+        assert "read-only" in message
+
+
+def test_a_disk_that_fills_while_writing_leaves_nothing(tmp_path, monkeypatch):
+    def full(*args, **kwargs):  # noqa: ANN002, ANN003
+        raise OSError(errno.ENOSPC, "No space left on device")
+
+    monkeypatch.setattr("model.results.write_npz", full)
+    message = _one_line_error(cli("run", BASELINE, "--out", tmp_path / "out", "--replicates", "3"))
+    assert "no space left" in message
+    assert list(tmp_path.iterdir()) == []
+
+
+def test_an_output_name_too_long_for_the_file_system(tmp_path):
+    message = _one_line_error(cli("run", BASELINE, "--out", tmp_path / ("长" * 90), "--replicates", "3"))
+    assert "too long" in message
+
+
+def test_a_seed_beyond_64_bits_on_the_command_line(tmp_path):
+    result = cli("run", BASELINE, "--out", tmp_path / "out", "--seed", str(2**64))
+    assert result.exit_code == 2 and "Traceback" not in result.output and not (tmp_path / "out").exists()
+
+
+# ---------------------------------------------------------------- what is not a regular file
+
+def test_folders_fifos_and_devices_as_inputs(tmp_path, write):
+    fifo = tmp_path / "pipe.csv"
+    os.mkfifo(fifo)
+    (tmp_path / "folder.csv").mkdir()
+    for target, words in ((fifo, "FIFO"), (tmp_path / "folder.csv", "folder"), (Path("/dev/zero"), "device")):
+        for text in (f'[scenario]\nname = "x"\n[demography]\nbirths_override = "{target}"\n',
+                     f'[scenario]\nname = "x"\n[data]\nlife_table = "{target}"\n'):
+            scenario = write("s.toml", text)
+            # in a subprocess: a FIFO read the old way would wait for ever
+            done = subprocess.run([sys.executable, "-m", "model", "run", str(scenario), "--out", str(tmp_path / "o"),
+                                   "--replicates", "3"], cwd=REPO, capture_output=True, text=True, timeout=120)
+            assert done.returncode == 2 and words in done.stderr and "Traceback" not in done.stderr, done.stderr
+    for target in (fifo, tmp_path / "folder.csv", Path("/dev/zero")):
+        done = subprocess.run([sys.executable, "-m", "model", "validate", str(target)], cwd=REPO,
+                              capture_output=True, text=True, timeout=120)
+        assert done.returncode == 2 and "regular file" in done.stderr + "folder", done.stderr
+
+
+def test_an_input_larger_than_any_real_table_is_refused_unread(tmp_path, write, monkeypatch):
+    monkeypatch.setattr("model.tables.TABLE_LIMIT", 1000)
+    write("b.csv", OVERRIDE_OK + "# padding\n" * 200)
+    scenario = write("s.toml", '[scenario]\nname = "x"\n[demography]\nbirths_override = "b.csv"\n')
+    assert "MiB" in _one_line_error(cli("run", scenario, "--out", tmp_path / "o", "--replicates", "3"))
+
+
+# ---------------------------------------------------------------- damaged run folders
+
+def _truncate(path: Path) -> None:
+    path.write_bytes(path.read_bytes()[: len(path.read_bytes()) // 2])
+
+
+DAMAGE = {
+    "truncated manifest": lambda run: _truncate(run / "manifest.json"),
+    "truncated replicates": lambda run: _truncate(run / "replicates.npz"),
+    "manifest a list": lambda run: (run / "manifest.json").write_text("[1, 2]"),
+    "manifest a number": lambda run: (run / "manifest.json").write_text("42"),
+    "manifest nested deep": lambda run: (run / "manifest.json").write_text("[" * 100_000 + "]" * 100_000),
+    "manifest a folder": lambda run: ((run / "manifest.json").unlink(), (run / "manifest.json").mkdir()),
+    "unknown line id": lambda run: _rename_line(run / "replicates.npz", "nipt", "wuhan_bonus"),
+    "budget not csv": lambda run: (run / "budget.csv").write_bytes(b"\x00\xff" * 100),
+}
+
+
+def _rename_line(path: Path, old: str, new: str) -> None:
+    with np.load(path) as npz:
+        arrays = {key: npz[key] for key in npz.files}
+    arrays["lines"] = np.array([new if str(line) == old else str(line) for line in arrays["lines"]])
+    with zipfile.ZipFile(path, "w") as archive:
+        for name, array in arrays.items():
+            with archive.open(f"{name}.npy", "w") as member:
+                np.lib.format.write_array(member, array, allow_pickle=False)
+
+
+@pytest.mark.parametrize("damage", list(DAMAGE))
+def test_damaged_run_folders_end_in_one_line(tmp_path, two_runs, damage):
+    good = two_runs[0]
+    run = tmp_path / "run"
+    subprocess.run(["cp", "-r", str(good), str(run)], check=True)
+    DAMAGE[damage](run)
+    commands = [("compare", good, run), ("compare", run, good), ("report", run), ("mtfp", run, "--budget-year", "2026"),
+                ("rerun", run / "manifest.json", "--out", tmp_path / "again")]
+    for command in commands:
+        result = cli(*command)
+        if damage == "budget not csv" and command[0] == "compare":
+            continue  # it reads the manifest and the replicates only
+        if command[0] == "rerun" and "manifest" not in damage:
+            assert result.exit_code == 0, result.output  # it needs the manifest only, and writes all anew
+            continue
+        assert str(run) in _one_line_error(result), (command, result.output)
+    assert ("manifest" in damage) != (tmp_path / "again").exists()
+
+
+def test_mtfp_on_a_run_without_cash_rows(tmp_path, write):
+    scenario = write("s.toml", '[scenario]\nname = "x"\n[disbursement]\nenabled = false\n')
+    _run(tmp_path / "out", scenario=scenario)
+    assert "no cash figures" in _one_line_error(cli("mtfp", tmp_path / "out", "--budget-year", "2026"))
+    out = tmp_path / "out"
+    _run(tmp_path / "cash")
+    budget = (tmp_path / "cash" / "budget.csv").read_text().splitlines()
+    (tmp_path / "cash" / "budget.csv").write_text("\n".join(row for row in budget if ",cash," not in row) + "\n")
+    assert "no cash figures" in _one_line_error(cli("mtfp", tmp_path / "cash", "--budget-year", "2026"))
+    assert not list(out.glob("mtfp_*"))
+
+
+# ---------------------------------------------------------------- compare and report
+
+def test_compare_out_into_a_new_folder_and_never_over_the_users_file(tmp_path, two_runs):
+    a, b = two_runs
+    table = tmp_path / "new" / "sub" / "diff.csv"
+    assert cli("compare", a, b, "--out", table).exit_code == 0 and table.is_file()
+    assert cli("compare", a, b, "--out", table).exit_code == 0  # its own file: replaced
+    (tmp_path / "mine.csv").write_text("my,data\n1,2\n")
+    assert "not written by birthbudget" in _one_line_error(cli("compare", a, b, "--out", tmp_path / "mine.csv"))
+    assert (tmp_path / "mine.csv").read_text() == "my,data\n1,2\n"
+    assert "not a regular file" in _one_line_error(cli("compare", a, b, "--out", tmp_path / "new"))
+
+
+def test_report_compare_refuses_runs_of_other_years(tmp_path, two_runs, write):
+    scenario = write("s.toml", '[scenario]\nname = "short"\nend_year = 2030\n')
+    _run(tmp_path / "short", scenario=scenario)
+    message = _one_line_error(cli("report", two_runs[0], "--compare", tmp_path / "short"))
+    assert "different budget years" in message and "2025-2035" in message and "2025-2030" in message
+    message = _one_line_error(cli("compare", two_runs[0], tmp_path / "short"))
+    assert "different budget years" in message
+
+
+def test_difference_chart_names_its_bars_and_dollar_signs_are_text(tmp_path, two_runs, write):
+    from model.report import charts
+    from model.report.fonts import use_cjk_font
+    from model.report.labels import line_name
+    from model.run_folder import load_run
+
+    scenario = write("s.toml", '[scenario]\nname = "cost $1$ and $x^2$"\n')
+    _run(tmp_path / "dollar", scenario=scenario)
+    use_cjk_font()
+    run, other = load_run(two_runs[0]), load_run(tmp_path / "dollar")
+    figure = charts.difference(run, other)
+    labels = [label.get_text() for label in figure.axes[0].get_yticklabels()]
+    assert labels == [line_name(line, "zh") for line in run.lines]
+    footer = charts.cost_by_line(other)
+    texts = [text for text in footer.texts if "$" in text.get_text()]
+    assert texts and all(not text._preprocess_math(text.get_text())[1] for text in texts)
+    assert cli("report", tmp_path / "dollar").exit_code == 0
+
+
+# ---------------------------------------------------------------- rerun repeats only what it can prove
+
+def _first_run(tmp_path: Path, write) -> Path:  # noqa: ANN001
+    write("b.csv", OVERRIDE_OK)
+    scenario = write("s.toml", '[scenario]\nname = "x"\n[demography]\nbirths_override = "b.csv"\n')
+    _run(tmp_path / "first", scenario=scenario)
+    return tmp_path / "first" / "manifest.json"
+
+
+def _edit(path: Path, change) -> None:  # noqa: ANN001
+    document = json.loads(path.read_text())
+    change(document)
+    path.write_text(json.dumps(document))
+
+
+@pytest.mark.parametrize("edit", ["value", "override path", "emptied checksums", "digest removed"])
+def test_rerun_refuses_an_edited_manifest(tmp_path, write, edit):
+    manifest = _first_run(tmp_path, write)
+    other = write("other.csv", OVERRIDE_OK.replace(",60", ",61"))
+    changes = {
+        "value": lambda d: d["scenario"]["lines"]["nipt"].update(price=1),
+        "override path": lambda d: d["scenario"]["demography"].update(births_override=str(other)),
+        "emptied checksums": lambda d: d.update(input_checksums_sha256={}),
+        "digest removed": lambda d: d.pop("content_sha256"),
+    }
+    _edit(manifest, changes[edit])
+    message = _one_line_error(cli("rerun", manifest, "--out", tmp_path / "again"))
+    assert "manifest" in message and not (tmp_path / "again").exists()
+
+
+def test_rerun_warns_when_the_code_differs(tmp_path, write, monkeypatch):
+    manifest = _first_run(tmp_path, write)
+    monkeypatch.setattr("model.rerun.code_fingerprint", lambda: "other code")
+    result = cli("rerun", manifest, "--out", tmp_path / "again")
+    assert result.exit_code == 0 and "code differs" in " ".join(result.output.split())
+
+
+# ---------------------------------------------------------------- installs without a writable numba cache
+
+def test_every_command_works_without_a_writable_numba_cache(tmp_path):
+    script = textwrap.dedent(f"""
+        import numba.core.caching as caching
+        def read_only(self):
+            raise OSError(30, "Read-only file system")
+        caching._CacheLocator.ensure_cache_path = read_only
+        import sys
+        from model.cli import main
+        sys.argv = ["birthbudget", "run", {str(BASELINE)!r}, "--out", {str(tmp_path / "out")!r}, "--replicates", "3",
+                    "--quiet", "--workers", "1"]
+        main()
+        """)
+    done = subprocess.run([sys.executable, "-c", script], cwd=REPO, capture_output=True, text=True, timeout=600)
+    assert done.returncode == 0, done.stderr[-2000:]
+    assert (tmp_path / "out" / "budget.csv").exists()
