@@ -102,6 +102,8 @@ def sweep(
     debug: Debug = False,
 ) -> None:
     """Run many points of a base scenario (grid, Latin hypercube, one at a time); resumes from its cache."""
+    from math import isnan
+
     from rich.progress import (
         BarColumn,
         MofNCompleteColumn,
@@ -110,48 +112,78 @@ def sweep(
         TimeRemainingColumn,
     )
 
-    from model.sweep import build_points, collect, execute, read_sweep, sensitivity
+    from model.sweep import (
+        build_points,
+        check_out_folder,
+        check_writable,
+        collect,
+        connect,
+        execute,
+        read_sweep,
+        scan_cache,
+        sensitivity,
+        start_out_folder,
+        write_results,
+    )
+
+    def warn(message: str) -> None:
+        err.print(f"[yellow]warning:[/] {escape(message)}", soft_wrap=True, highlight=False)
 
     clock = time.perf_counter()
+    client = None
     try:
-        spec, base = read_sweep(sweep_file)
-        points = build_points(sweep_file, spec, base, replicates)
-    except InputError as error:
-        _fail(error, debug)
-        return
-    out_dir.mkdir(parents=True, exist_ok=True)
-    cached = sum((out_dir / "cache" / f"{p.key}.parquet").is_file() for p in points)
-    out.print(f"{spec.name}: {len(points)} points ({spec.design}), {cached} already cached", soft_wrap=True)
-    columns = (TextColumn("points"), BarColumn(), MofNCompleteColumn(),
-               TextColumn("{task.fields[rate]}"), TimeRemainingColumn())
-    with Progress(*columns, console=err, transient=False) as bar:
-        task = bar.add_task("sweep", total=len(points), rate="")
+        try:  # every check before any work and before the folder is created
+            spec, base = read_sweep(sweep_file)
+            points = build_points(sweep_file, spec, base, replicates)
+            earlier = check_out_folder(out_dir)
+            check_writable(out_dir)
+            if scheduler:
+                client = connect(scheduler)
+            start_out_folder(out_dir, sweep_file, spec, points)
+        except InputError as error:
+            _fail(error, debug)
+            return
+        if earlier and earlier.get("sweep_file") != str(sweep_file.resolve()):
+            warn(f"{out_dir} held the results of another sweep ({earlier.get('sweep_file')}); they are replaced "
+                 "(its cached points are kept)")
+        cached_points = scan_cache(points, out_dir, warn)
+        cached = len(cached_points)
+        out.print(f"{spec.name}: {len(points)} points ({spec.design}), {cached} already cached", soft_wrap=True)
+        columns = (TextColumn("points"), BarColumn(), MofNCompleteColumn(),
+                   TextColumn("{task.fields[rate]}"), TimeRemainingColumn())
+        try:
+            with Progress(*columns, console=err, transient=False) as bar:
+                task = bar.add_task("sweep", total=len(points), rate="")
 
-        def progress(done: int, total: int) -> None:
-            elapsed = time.perf_counter() - clock
-            rate = f"{(done - cached) / elapsed * 60:.1f} points/min" if done > cached and elapsed > 0 else ""
-            bar.update(task, completed=done, rate=rate)
+                def progress(done: int, total: int) -> None:
+                    elapsed = time.perf_counter() - clock
+                    rate = f"{(done - cached) / elapsed * 60:.1f} points/min" if done > cached and elapsed > 0 else ""
+                    bar.update(task, completed=done, rate=rate)
 
-        from model.allocator import keep_freed_memory
+                from model.allocator import keep_freed_memory
 
-        keep_freed_memory()  # local workers inherit it (see model/allocator.py)
-        status = execute(points, out_dir, workers or os.cpu_count() or 1, scheduler, progress)
-    tidy, table = collect(points, out_dir, status)
-    ranking = sensitivity(spec, table)
-    for name, frame in (("sweep.parquet", tidy), ("points.csv", table), ("sensitivity.csv", ranking)):
-        temporary = out_dir / f".{name}.partial"
-        if name.endswith(".parquet"):
-            frame.to_parquet(temporary, index=False)
-        else:
-            frame.to_csv(temporary, index=False, lineterminator="\n")
-        os.replace(temporary, out_dir / name)
+                keep_freed_memory()  # local workers inherit it (see model/allocator.py)
+                status = execute(points, out_dir, workers or os.cpu_count() or 1, client, progress, warn,
+                                 cached_points)
+            tidy, table = collect(points, out_dir, status)
+            ranking = sensitivity(spec, table)
+            write_results(out_dir, tidy, table, ranking)
+        except InputError as error:
+            _fail(error, debug)
+            return
+    finally:
+        if client is not None:
+            client.close()
     failed = table[table.status == "failed"]
     for row in failed.itertuples(index=False):
         err.print(f"[red]point {row.point} failed:[/] {escape(str(row.error))}", soft_wrap=True, highlight=False)
-    if not ranking.empty:
-        out.print("Sensitivity of the budget-period outlays Jingmen's budgets bear (rank, parameter, effect in 万元):")
-        for row in ranking.itertuples(index=False):
-            out.print(f"  {row.rank}. {row.parameter}: {row.effect / 10_000:,.1f}", soft_wrap=True)
+    out.print("Sensitivity of the budget-period outlays Jingmen's budgets bear (rank, parameter, effect in 万元):")
+    for row in ranking.itertuples(index=False):
+        if isnan(row.effect):
+            out.print(f"  –  {row.parameter}: no effect estimated ({row.note})", soft_wrap=True, highlight=False)
+        else:
+            note = f" ({row.note})" if row.note else ""
+            out.print(f"  {row.rank}. {row.parameter}: {row.effect / 10_000:,.1f}{note}", soft_wrap=True)
     out.print(f"wrote {out_dir} ({len(points) - len(failed)} of {len(points)} points) in "
               f"{time.perf_counter() - clock:.1f} s", soft_wrap=True)
     if len(failed):

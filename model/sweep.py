@@ -15,8 +15,16 @@ A sweep file names a base scenario and the parameters to vary by key path:
 Every point is validated before any work. Points run at the base scenario's seed (a design
 varies parameters at a fixed seed; replicates vary the seed: common random numbers make
 the points comparable). Each point's result is cached under the hash of its resolved
-scenario, data files and package version: an interrupted sweep resumes, a changed input
-reruns. A point that fails is reported with its error while the others complete.
+scenario, replicates, data files (their checksums) and the model's code fingerprint: an
+interrupted sweep resumes, a changed input or a changed model reruns. A cache entry that
+cannot be read, lacks a column or holds inf/NaN is computed again (with a warning). A point
+that fails is reported with its error while the others complete; a parameter whose effect
+cannot be estimated (its points failed, too few points) gets no rank, and a note says why.
+
+The --out folder is the sweep's own: `sweep.json` marks it (the sweep file, design and code
+fingerprint). A folder that exists and is not a sweep's (a file, a non-empty folder without
+the marker) is refused before any work, as is an unwritable one or a Dask scheduler that
+cannot be reached.
 """
 
 from __future__ import annotations
@@ -26,11 +34,14 @@ import hashlib
 import itertools
 import json
 import os
+import re
+import tempfile
 import tomllib
+import warnings
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Any, Literal
+from typing import TYPE_CHECKING, Any, Literal
 
 import numpy as np
 import pandas as pd
@@ -40,9 +51,19 @@ from scipy.stats import qmc
 from model import __version__
 from model.areas import PAYERS
 from model.errors import InputError
+from model.files import SCENARIO_LIMIT, MiB, describe_os_error, read_bytes
+from model.provenance import code_fingerprint, input_checksums
 from model.scenario import LoadedScenario, Scenario, _explain, load_scenario
 
+if TYPE_CHECKING:
+    from distributed import Client
+
 CACHE = "cache"
+MARKER = "sweep.json"  # marks a folder written by a sweep
+RESULTS = ("sweep.parquet", "points.csv", "sensitivity.csv")
+CONNECT_TIMEOUT = 10.0  # seconds to reach a Dask scheduler before giving up
+NUMBERS = ("mean", "p05", "p50", "p95")
+COLUMNS = ("year", "line", "payer", "basis", "kind", *NUMBERS)  # of a cached point (budget_table)
 
 
 class SweepParameter(BaseModel):
@@ -76,6 +97,10 @@ class SweepSection(BaseModel):
                 raise ValueError(f"parameter {parameter.key}: low is above high")
         if self.design == "latin_hypercube" and self.points is None:
             raise ValueError("a latin_hypercube needs `points`")
+        keys = [parameter.key for parameter in self.parameter]
+        repeated = next((key for key in keys if keys.count(key) > 1), None)
+        if repeated is not None:
+            raise ValueError(f"parameter {repeated} is given twice")
         return self
 
 
@@ -88,12 +113,13 @@ class Point:
 
 
 def read_sweep(path: str | Path) -> tuple[SweepSection, LoadedScenario]:
+    from model.tables import decode
+
     path = Path(path)
+    text = decode(read_bytes(path, "sweep file", SCENARIO_LIMIT), path)  # a folder, FIFO, device: one line
     try:
-        raw = tomllib.loads(path.read_text(encoding="utf-8"))
-    except FileNotFoundError:
-        raise InputError(path, None, "sweep file not found") from None
-    except (tomllib.TOMLDecodeError, UnicodeDecodeError) as error:
+        raw = tomllib.loads(text)
+    except tomllib.TOMLDecodeError as error:
         raise InputError(path, None, f"not valid TOML: {error}") from None
     if set(raw) != {"sweep"}:
         raise InputError(path, None, "a sweep file has one table, [sweep] (with [[sweep.parameter]] entries)")
@@ -133,22 +159,13 @@ def design_values(sweep: SweepSection, seed: int) -> list[dict[str, float]]:
     return points
 
 
-def point_key(scenario: dict[str, Any], replicates: int, checksums: dict[str, str]) -> str:
-    """Hash of everything that determines a point's result."""
+def point_key(scenario: dict[str, Any], replicates: int, checksums: dict[str, str], fingerprint: str) -> str:
+    """Hash of everything that determines a point's result: the resolved scenario, the
+    replicates, the data files' checksums and the model's code fingerprint (the version
+    string alone does not change when the code does)."""
     document = json.dumps({"scenario": scenario, "replicates": replicates, "inputs": checksums,
-                           "version": __version__}, sort_keys=True, ensure_ascii=False)
+                           "code": fingerprint}, sort_keys=True, ensure_ascii=False)
     return hashlib.sha256(document.encode("utf-8")).hexdigest()[:20]
-
-
-def _input_checksums(scenario: Scenario) -> dict[str, str]:
-    from model.files import file_sha256
-    from model.inputs import DATA_DIR
-
-    files = [Path(v) for v in scenario.data.model_dump().values() if v]
-    files += [DATA_DIR / f"{name}.csv" for name, value in scenario.data.model_dump().items() if not value]
-    if scenario.demography.births_override:
-        files.append(Path(scenario.demography.births_override))
-    return {str(f): file_sha256(f) for f in files if f.is_file()}
 
 
 def build_points(sweep_path: Path, sweep: SweepSection, base: LoadedScenario,
@@ -173,8 +190,206 @@ def build_points(sweep_path: Path, sweep: SweepSection, base: LoadedScenario,
             explained = _explain(error.errors(), LoadedScenario(scenario=None, files=[sweep_path], tree=tree))  # type: ignore[arg-type]
             raise InputError(sweep_path, f"point {index} ({values})", f"{explained.field}: {explained.message}") from None
         document = scenario.model_dump(mode="json")
-        points.append(Point(index, values, document, point_key(document, reps, _input_checksums(scenario))))
+        points.append(Point(index, values, document,
+                            point_key(document, reps, input_checksums(scenario), code_fingerprint())))
     return points
+
+
+# --- the --out folder ---------------------------------------------------------------------
+
+
+def _is_older_sweep_folder(out: Path, names: set[str]) -> bool:
+    """A folder an earlier version of the sweep wrote (before sweep.json): its cache folder,
+    holding only cached points, and at most the result files beside it."""
+    cache = out / CACHE
+    if CACHE not in names or cache.is_symlink() or not cache.is_dir():
+        return False
+    others = names - {CACHE}
+    if not all(name in RESULTS or (name.startswith(".") and name.endswith(".partial")) for name in others):
+        return False
+    try:
+        return all(".parquet" in entry.name for entry in os.scandir(cache))
+    except OSError:
+        return False
+
+
+def _read_marker(path: Path) -> dict[str, Any]:
+    refused = "this folder was not written by `birthbudget sweep` (its sweep.json is not a sweep's); give a new or empty folder"
+    if path.is_symlink():
+        raise InputError(path, None, refused)
+    try:
+        document = json.loads(read_bytes(path, "sweep marker", MiB).decode("utf-8"))
+    except (UnicodeDecodeError, json.JSONDecodeError):
+        raise InputError(path, None, refused) from None
+    if not isinstance(document, dict) or document.get("birthbudget_sweep") != 1:
+        raise InputError(path, None, refused)
+    return document
+
+
+def check_out_folder(out: Path) -> dict[str, Any] | None:
+    """Refuse, before any work, an --out the sweep would damage: something that is not a
+    folder, or a non-empty folder a sweep did not write. Returns the earlier sweep's marker
+    (None for a new, empty or older-version folder)."""
+    if out.is_symlink() and not out.exists():
+        raise InputError(out, None, "is a broken symbolic link; give a folder for the sweep's results")
+    if not out.exists():
+        return None
+    if not out.is_dir():
+        raise InputError(out, None, "exists and is not a folder; give a new folder or one an earlier sweep wrote")
+    try:
+        names = {entry.name for entry in os.scandir(out)}
+    except OSError as error:
+        raise InputError(out, None, f"cannot read the folder ({describe_os_error(error)})") from None
+    if not names:
+        return None
+    if MARKER in names:
+        marker = _read_marker(out / MARKER)
+        cache = out / CACHE
+        if cache.exists() and not cache.is_dir():
+            raise InputError(cache, None, "exists and is not a folder; the sweep keeps its cached points here")
+        return marker
+    if _is_older_sweep_folder(out, names):
+        return None
+    raise InputError(out, None, "folder is not empty and was not written by a sweep (no sweep.json); "
+                     "give a new or empty folder, or the folder of an earlier run of the sweep")
+
+
+def check_writable(out: Path) -> None:
+    """Create and remove a file where the results will go (the folder, or its nearest existing
+    parent), so an unwritable place is refused before any point runs."""
+    folder = out.absolute()
+    while not folder.exists() and folder != folder.parent:
+        folder = folder.parent
+    try:
+        descriptor, name = tempfile.mkstemp(prefix=".birthbudget-write-check-", dir=folder)
+        os.close(descriptor)
+        os.unlink(name)
+    except OSError as error:
+        raise InputError(folder, None, f"cannot write the sweep's results here ({describe_os_error(error)})") from None
+
+
+def _write_atomically(target: Path, write: Callable[[Path], None]) -> None:
+    """Write `target` through a temporary file beside it: it is complete or unchanged. An
+    OSError (disk full, read-only) becomes one line naming the file."""
+    temporary = target.with_name(f".{target.name}.partial")
+    try:
+        write(temporary)
+        os.replace(temporary, target)
+    except OSError as error:
+        raise InputError(target, None, f"cannot write the file ({describe_os_error(error)})") from None
+    finally:
+        temporary.unlink(missing_ok=True)
+
+
+def start_out_folder(out: Path, sweep_file: Path, sweep: SweepSection, points: list[Point]) -> None:
+    """Create the folder and its cache, and mark it as a sweep's (before any point runs, so an
+    interrupted sweep's folder is recognised when it resumes)."""
+    try:
+        (out / CACHE).mkdir(parents=True, exist_ok=True)
+    except OSError as error:
+        raise InputError(out, None, f"cannot create the folder ({describe_os_error(error)})") from None
+    document = {"birthbudget_sweep": 1, "sweep_file": str(Path(sweep_file).resolve()), "name": sweep.name,
+                "design": sweep.design, "points": len(points), "code_fingerprint": code_fingerprint(),
+                "version": __version__}
+    text = json.dumps(document, indent=2, ensure_ascii=False) + "\n"
+    _write_atomically(out / MARKER, lambda path: path.write_text(text, encoding="utf-8"))
+
+
+def _finite(frame: pd.DataFrame) -> pd.DataFrame:
+    """inf and NaN become empty cells in a CSV (a failed point has no totals), never "inf"/"nan"."""
+    numbers = frame.select_dtypes("number").columns
+    if len(numbers) == 0:
+        return frame
+    frame = frame.copy()
+    frame[numbers] = frame[numbers].where(np.isfinite(frame[numbers].astype(float)))
+    return frame
+
+
+def write_results(out: Path, tidy: pd.DataFrame, table: pd.DataFrame, ranking: pd.DataFrame) -> None:
+    """sweep.parquet, points.csv and sensitivity.csv, each written whole or not at all."""
+    _write_atomically(out / "sweep.parquet", lambda path: tidy.to_parquet(path, index=False))
+    for name, frame in (("points.csv", table), ("sensitivity.csv", ranking)):
+        clean = _finite(frame)
+        _write_atomically(out / name, lambda path, clean=clean: clean.to_csv(path, index=False, lineterminator="\n",
+                                                                             na_rep=""))
+
+
+# --- a Dask scheduler -----------------------------------------------------------------------
+
+_ADDRESS = re.compile(r"(?:(?P<scheme>[a-z]+)://)?(?P<host>\[[0-9A-Fa-f:.]+\]|[A-Za-z0-9_.-]+):(?P<port>[0-9]{1,5})")
+_SCHEMES = ("tcp", "tls", "ws", "wss", "ucx")
+
+
+def check_scheduler_address(address: str) -> None:
+    match = _ADDRESS.fullmatch(address)
+    if match is None or (match["scheme"] or "tcp") not in _SCHEMES or not 0 < int(match["port"]) < 65536:
+        raise InputError(None, "--scheduler", f"{address!r} is not a Dask scheduler address; give "
+                         "tcp://HOST:PORT (e.g. tcp://10.0.0.5:8786)")
+
+
+def connect(address: str) -> Client:
+    """A client of the scheduler at `address`, or one line saying why there is none (a
+    malformed address, or no answer within CONNECT_TIMEOUT seconds)."""
+    check_scheduler_address(address)
+    try:
+        from distributed import Client
+    except ImportError:
+        raise InputError(None, "--scheduler", "needs the `distributed` package (pip install 'dask[distributed]')") from None
+    try:
+        return Client(address, timeout=CONNECT_TIMEOUT)
+    except Exception as error:  # noqa: BLE001 - OSError, TimeoutError, ValueError… all mean no cluster
+        reason = str(error).splitlines()[0] if str(error) else type(error).__name__
+        raise InputError(None, "--scheduler", f"cannot use the Dask scheduler at {address} "
+                         f"(no answer within {CONNECT_TIMEOUT:g} s or refused: {reason})") from None
+
+
+# --- running and collecting points ------------------------------------------------------------
+
+
+class DamagedCacheError(Exception):
+    """A cached point that cannot be used (it is computed again)."""
+
+
+def read_cached(path: Path) -> pd.DataFrame:
+    """A cached point's table, checked: readable, every column, finite numbers, an accrual total."""
+    try:
+        table = pd.read_parquet(path)
+    except Exception as error:  # noqa: BLE001 - pyarrow raises many kinds for a damaged file
+        reason = str(error).splitlines()[0][:120] if str(error) else ""
+        raise DamagedCacheError(f"cannot be read: {type(error).__name__}{': ' + reason if reason else ''}") from None
+    missing = [column for column in COLUMNS if column not in table.columns]
+    if missing:
+        raise DamagedCacheError(f"no column {missing[0]!r}")
+    try:
+        numbers = table[list(NUMBERS)].to_numpy(dtype=float)
+    except (TypeError, ValueError):
+        raise DamagedCacheError("numbers that are not numbers") from None
+    if not np.isfinite(numbers).all():
+        raise DamagedCacheError("holds inf or NaN")
+    if not ((table.basis == "accrual") & (table.line == "all") & (table.payer == "all")).any():
+        raise DamagedCacheError("no accrual total")
+    return table
+
+
+def _warn(message: str) -> None:
+    warnings.warn(message, stacklevel=3)
+
+
+def scan_cache(points: list[Point], out: Path, warn: Callable[[str], None] = _warn) -> set[int]:
+    """Indexes of the points whose cached result is usable; a damaged entry is reported
+    (one line) and its point computed again."""
+    cached = set()
+    for point in points:
+        path = out / CACHE / f"{point.key}.parquet"
+        if not path.is_file():
+            continue
+        try:
+            read_cached(path)
+        except DamagedCacheError as error:
+            warn(f"{path}: damaged cache entry ({error}); point {point.index} is computed again")
+            continue
+        cached.add(point.index)
+    return cached
 
 
 def run_point(scenario: dict[str, Any], cache_file: str) -> tuple[str, str | None]:
@@ -185,28 +400,40 @@ def run_point(scenario: dict[str, Any], cache_file: str) -> tuple[str, str | Non
     from model.results import budget_table
     from model.simulation import run
 
+    temporary = f"{cache_file}.partial-{os.getpid()}"
     try:
         loaded = LoadedScenario(scenario=Scenario.model_validate(scenario), files=[Path("sweep point")],
                                 tree=scenario)
         result = run(loaded, workers=1)
         table = budget_table(result)
-        temporary = f"{cache_file}.partial-{os.getpid()}"
+        if not np.isfinite(table[list(NUMBERS)].to_numpy(dtype=float)).all():
+            return "failed", "the run gave inf or NaN figures (not cached)"
         table.to_parquet(temporary, index=False)
         os.replace(temporary, cache_file)  # a cached point is always complete
         return "done", None
     except Exception as error:  # noqa: BLE001 - a failed point is reported, the others go on
         return "failed", f"{type(error).__name__}: {error}"
+    finally:
+        if os.path.lexists(temporary):
+            os.unlink(temporary)
 
 
-def execute(points: list[Point], out: Path, workers: int, scheduler: str | None,
-            progress: Callable[[int, int], None] | None = None) -> dict[int, tuple[str, str | None]]:
-    """Run the points not yet cached; returns status by point index."""
+def execute(points: list[Point], out: Path, workers: int, scheduler: str | Client | None,
+            progress: Callable[[int, int], None] | None = None, warn: Callable[[str], None] = _warn,
+            cached: set[int] | None = None) -> dict[int, tuple[str, str | None]]:
+    """Run the points not yet cached; returns status by point index. `scheduler`: a Dask
+    address or a connected client; `cached`: what scan_cache found (scanned here if None)."""
     cache = out / CACHE
-    cache.mkdir(parents=True, exist_ok=True)
+    try:
+        cache.mkdir(parents=True, exist_ok=True)
+    except OSError as error:
+        raise InputError(cache, None, f"cannot create the cache folder ({describe_os_error(error)})") from None
+    if cached is None:
+        cached = scan_cache(points, out, warn)
     status: dict[int, tuple[str, str | None]] = {}
     todo = []
     for point in points:
-        if (cache / f"{point.key}.parquet").is_file():
+        if point.index in cached:
             status[point.index] = ("cached", None)
         else:
             todo.append(point)
@@ -222,16 +449,22 @@ def execute(points: list[Point], out: Path, workers: int, scheduler: str | None,
     return status
 
 
-def _map(jobs: list[tuple[dict[str, Any], str]], workers: int, scheduler: str | None) -> Iterable[tuple[str, str | None]]:
+def _map(jobs: list[tuple[dict[str, Any], str]], workers: int,
+         scheduler: str | Client | None) -> Iterable[tuple[str, str | None]]:
     if not jobs:
         return
     if scheduler:
-        from distributed import Client
-
-        with Client(scheduler) as client:
+        client = connect(scheduler) if isinstance(scheduler, str) else scheduler
+        try:
             futures = client.map(run_point, *zip(*jobs, strict=True), pure=False)
             for future in futures:  # in order, so results line up with the points
-                yield future.result()
+                try:
+                    yield future.result()
+                except Exception as error:  # noqa: BLE001 - a lost worker fails its point, not the sweep
+                    yield "failed", f"on the Dask cluster: {type(error).__name__}: {error}"
+        finally:
+            if isinstance(scheduler, str):
+                client.close()
         return
     if workers <= 1:
         for job in jobs:
@@ -244,15 +477,25 @@ def _map(jobs: list[tuple[dict[str, Any], str]], workers: int, scheduler: str | 
 
 
 def collect(points: list[Point], out: Path, status: dict[int, tuple[str, str | None]]) -> tuple[pd.DataFrame, pd.DataFrame]:
-    """(tidy results of every finished point, points table with totals and status)."""
+    """(tidy results of every finished point, points table with totals and status). A failed
+    point has empty totals, and its error says why."""
     frames, rows = [], []
     for point in points:
         state, error = status[point.index]
         row: dict[str, Any] = {"point": point.index, **point.values, "scenario_hash": point.key,
                                "status": "done" if state == "cached" else state, "error": error or ""}
         cached = out / CACHE / f"{point.key}.parquet"
-        if cached.is_file():
-            table = pd.read_parquet(cached)
+        table = None
+        if state != "failed":
+            try:
+                table = read_cached(cached) if cached.is_file() else None
+            except DamagedCacheError as damage:
+                row.update(status="failed", error=f"its cached result {cached} {damage}")
+            else:
+                if table is None:  # e.g. a Dask worker wrote it to a disk this machine does not see
+                    row.update(status="failed", error=f"its result {cached} is missing (on a Dask cluster, "
+                               "--out must be on a file system every worker shares)")
+        if table is not None:
             table.insert(0, "point", point.index)
             frames.append(table)
             outlays = table[(table.basis == "accrual") & (table.line == "all")]
@@ -267,6 +510,9 @@ def collect(points: list[Point], out: Path, status: dict[int, tuple[str, str | N
     return tidy, pd.DataFrame(rows)
 
 
+# --- sensitivity ------------------------------------------------------------------------------
+
+
 def sensitivity(sweep: SweepSection, points: pd.DataFrame, measure: str = "jingmen_total_mean") -> pd.DataFrame:
     """Parameters ranked by their effect on the budget-period outlays Jingmen's budgets bear
     (accrual; for a sweep of the plan's own lines, the total of every payer).
@@ -275,47 +521,87 @@ def sensitivity(sweep: SweepSection, points: pd.DataFrame, measure: str = "jingm
     regression coefficient of the total on the parameters (effect of one standard deviation
     of the parameter, in yuan), with the Spearman correlation beside it. `effect_all_payers`
     is the same on the total including the province and the central government.
+
+    Every parameter has a row. One whose effect cannot be estimated (its points failed, too
+    few points completed, a single value in the design) has no effect and no rank, comes after
+    the ranked ones, and `note` says why; an effect estimated from fewer points than planned
+    says in `note` how many it rests on (`points_used`).
     """
     table = _effects(sweep, points, measure)
-    if table.empty:
-        return table
     everyone = _effects(sweep, points, "total_mean")
-    table["effect_all_payers"] = everyone["effect"].to_numpy()
-    table["rank"] = table["effect"].abs().rank(ascending=False, method="min").astype(int)
-    return table.sort_values("rank").reset_index(drop=True)
+    notes = table.pop("note")
+    used = table.pop("points_used")
+    table["effect_all_payers"] = everyone["effect"].to_numpy()  # the same parameters, in the same order
+    table["rank"] = table["effect"].abs().rank(ascending=False, method="min").astype("Int64")
+    table["points_used"] = used.astype("Int64")
+    table["note"] = notes
+    estimated = table["effect"].notna()
+    ranked = table[estimated].sort_values("rank", kind="stable")
+    return pd.concat([ranked, table[~estimated]]).reset_index(drop=True)
+
+
+def _completed(points: pd.DataFrame, measure: str) -> pd.DataFrame:
+    if points.empty or measure not in points:
+        return points.iloc[0:0].assign(**{measure: pd.Series(dtype=float)})
+    finite = np.isfinite(pd.to_numeric(points[measure], errors="coerce").astype(float))
+    return points[(points.status == "done") & finite]
 
 
 def _effects(sweep: SweepSection, points: pd.DataFrame, measure: str) -> pd.DataFrame:
-    done = points[points.status == "done"].dropna(subset=[measure]).rename(columns={measure: "_measure"})
-    done = done.drop(columns=["total_mean"], errors="ignore").rename(columns={"_measure": "total_mean"})
+    done = _completed(points, measure)
     rows = []
     if sweep.design == "one_at_a_time":
-        base = done[done.point == 0]["total_mean"]
+        base = done[done.point == 0][measure] if "point" in done else pd.Series(dtype=float)
         for parameter in sweep.parameter:
             key = parameter.key
             chosen = done[done[key].notna()] if key in done else done.iloc[0:0]
-            low = chosen[chosen[key] == parameter.low]["total_mean"]
-            high = chosen[chosen[key] == parameter.high]["total_mean"]
-            if low.empty or high.empty:
-                continue
+            low = chosen[chosen[key] == parameter.low][measure] if key in chosen else pd.Series(dtype=float)
+            high = chosen[chosen[key] == parameter.high][measure] if key in chosen else pd.Series(dtype=float)
+            missing = [end for end, values in (("low", low), ("high", high)) if values.empty]
             rows.append({"parameter": key, "method": "one_at_a_time", "low": parameter.low, "high": parameter.high,
-                         "total_at_low": low.iloc[0], "total_at_high": high.iloc[0],
+                         "total_at_low": low.iloc[0] if not low.empty else np.nan,
+                         "total_at_high": high.iloc[0] if not high.empty else np.nan,
                          "total_at_base": base.iloc[0] if not base.empty else np.nan,
-                         "effect": high.iloc[0] - low.iloc[0]})
-    else:
-        keys = [p.key for p in sweep.parameter]
-        x = done[keys].to_numpy(dtype=float)
-        y = done["total_mean"].to_numpy(dtype=float)
-        spread = x.std(axis=0)
-        usable = spread > 0
-        coefficients = np.zeros(len(keys))
-        if len(y) > usable.sum() and usable.any():
-            design = np.column_stack([np.ones(len(y)), (x[:, usable] - x[:, usable].mean(axis=0)) / spread[usable]])
-            fitted = np.linalg.lstsq(design, y, rcond=None)[0][1:]
-            coefficients[usable] = fitted
-        ranks_y = pd.Series(y).rank().to_numpy()
-        for i, key in enumerate(keys):
-            rho = np.corrcoef(pd.Series(x[:, i]).rank(), ranks_y)[0, 1] if usable[i] and len(y) > 2 else np.nan
-            rows.append({"parameter": key, "method": "standardised_regression", "effect": coefficients[i],
-                         "spearman": rho})
+                         "effect": high.iloc[0] - low.iloc[0] if not missing else np.nan,
+                         "points_used": 2 if not missing else np.nan,
+                         "note": f"{' and '.join(missing)} point{'s' if len(missing) > 1 else ''} failed" if missing else ""})
+        return pd.DataFrame(rows)
+    keys = [p.key for p in sweep.parameter]
+    planned = len(points)
+    planned_spread = points[keys].to_numpy(dtype=float).std(axis=0) if planned else np.zeros(len(keys))
+    x = done[keys].to_numpy(dtype=float)
+    y = done[measure].to_numpy(dtype=float)
+    n = len(y)
+    spread = x.std(axis=0) if n else np.zeros(len(keys))
+    usable = spread > 0
+    coefficients = np.full(len(keys), np.nan)
+    notes = [""] * len(keys)
+    fitted_ok = False
+    if usable.any():
+        design = np.column_stack([np.ones(n), (x[:, usable] - x[:, usable].mean(axis=0)) / spread[usable]])
+        if n <= usable.sum():
+            why = f"too few points: {n} completed, the regression on {int(usable.sum())} parameters needs at least " \
+                  f"{int(usable.sum()) + 1}"
+        elif np.linalg.matrix_rank(design) < design.shape[1]:
+            why = "the completed points do not separate this parameter's effect from the others'"
+        else:
+            coefficients[usable] = np.linalg.lstsq(design, y, rcond=None)[0][1:]
+            fitted_ok, why = True, ""
+        for i in np.flatnonzero(usable):
+            notes[i] = why
+    ranks_y = pd.Series(y).rank().to_numpy()
+    for i, key in enumerate(keys):
+        if planned_spread[i] == 0:
+            notes[i] = "a single value in the design"
+        elif n == 0:
+            notes[i] = "all points failed"
+        elif not usable[i]:
+            notes[i] = f"points failed: the {n} completed points all have {key} = {x[0, i]:g}"
+        elif fitted_ok and n < planned:
+            notes[i] = f"estimated from {n} of {planned} points ({planned - n} failed)"
+        estimated = fitted_ok and usable[i]
+        rho = np.corrcoef(pd.Series(x[:, i]).rank(), ranks_y)[0, 1] if estimated and n > 2 else np.nan
+        rows.append({"parameter": key, "method": "standardised_regression",
+                     "effect": coefficients[i] if estimated else np.nan, "spearman": rho,
+                     "points_used": n if estimated else np.nan, "note": notes[i]})
     return pd.DataFrame(rows)
