@@ -251,13 +251,16 @@ def compare(
     from rich.table import Table
 
     from model.areas import HIGHER_LEVELS, PAYERS
-    from model.compare import compare_runs, period_totals
+    from model.compare import compare_runs, is_compare_table, period_totals
     from model.lines import LINE_BY_ID
+    from model.run_folder import check_output_file, write_file
     from model.summary import WAN
 
     try:
         if basis not in ("accrual", "cash"):
             raise InputError(None, "--basis", f"unknown basis {basis!r}; allowed: accrual, cash")
+        if out_file is not None:
+            check_output_file(out_file, is_compare_table)
         table, keys, paired = compare_runs(run_a, run_b, basis)
         totals = period_totals(run_a, run_b, basis)
     except InputError as error:
@@ -291,9 +294,6 @@ def compare(
                      *([""] * 2 if paired else []), style="italic")
     out.print(view)
     if out_file is not None:
-        from model.compare import is_compare_table
-        from model.run_folder import write_file
-
         try:
             write_file(out_file, lambda path: table.round(2).to_csv(path, index=False, lineterminator="\n",
                                                                     float_format="%.2f"), is_compare_table)

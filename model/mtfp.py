@@ -15,25 +15,26 @@ import pandas as pd
 
 from model.errors import InputError
 from model.results import ALL
-from model.run_folder import load_run
+from model.run_folder import run_tables
 
 WAN = 10_000.0
 
 
 def mtfp_table(run_dir: Path, budget_year: int) -> pd.DataFrame:
-    run = load_run(run_dir, "mtfp")
-    cash = run.budget[run.budget.basis == "cash"]
-    if cash.empty or run.payables is None:
-        raise InputError(run.path / ("budget.csv" if cash.empty else "payables.csv"), None,
+    run_dir = Path(run_dir)
+    budget, payables = run_tables(run_dir, "mtfp")
+    cash = budget[budget.basis == "cash"]
+    if cash.empty or payables is None:
+        raise InputError(run_dir / ("budget.csv" if cash.empty else "payables.csv"), None,
                          "the run has no cash figures: run the scenario with [disbursement] enabled = true "
                          "(the default) to get the cash basis")
     years = [budget_year, budget_year + 1, budget_year + 2]
     available = sorted(int(year) for year in cash.year.unique())
     if not set(years) <= set(available):
-        raise InputError(run.path, "--budget-year", f"{budget_year} needs cash figures for {years[0]}-{years[-1]}; "
+        raise InputError(run_dir, "--budget-year", f"{budget_year} needs cash figures for {years[0]}-{years[-1]}; "
                          f"the run covers {available[0]}-{available[-1]}, so the budget year can be "
                          + (f"{available[0]}-{available[-1] - 2}" if len(available) >= 3 else "none of them"))
-    carried = run.payables[run.payables.year == budget_year - 1].set_index(["payer", "line"])["mean"]
+    carried = payables[payables.year == budget_year - 1].set_index(["payer", "line"])["mean"]
     rows = []
     lines = [line for line in dict.fromkeys(cash.line) if line != ALL] + [ALL]
     kinds = cash.drop_duplicates("line").set_index("line")["kind"] if "kind" in cash else {}
@@ -45,7 +46,7 @@ def mtfp_table(run_dir: Path, budget_year: int) -> pd.DataFrame:
             for year in years:
                 figures = cash[(cash.year == year) & (cash.payer == payer) & (cash.line == line)]
                 if figures.empty:
-                    raise InputError(run.path / "budget.csv", None, f"no cash row for {year}, {line}, {payer}: the "
+                    raise InputError(run_dir / "budget.csv", None, f"no cash row for {year}, {line}, {payer}: the "
                                      "run folder is damaged; run the scenario again")
                 for stat in ("mean", "p05", "p95"):
                     row[f"{year}_{stat}"] = figures.iloc[0][stat] / WAN

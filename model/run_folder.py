@@ -509,16 +509,28 @@ def _optional(path: Path, columns: tuple[str, ...]) -> pd.DataFrame | None:
     return read_csv(path, columns) if path.exists() else None
 
 
-def load_run(path: str | Path, purpose: str = "this command") -> RunFolder:
-    """Read and check a run folder; any damage is one InputError naming the file."""
-    path = Path(path)
+def _require(path: Path, names: tuple[str, ...], purpose: str) -> None:
     recover(path)
     if not path.is_dir():
         raise InputError(path, None, f"not found: {purpose} needs a folder written by `birthbudget run`"
                          if not path.exists() else f"is not a folder: {purpose} needs a run folder")
-    for name in ("budget.csv", "births.csv", MANIFEST, "replicates.npz"):
+    for name in names:
         if not (path / name).exists():
             raise InputError(path / name, None, f"not found: {purpose} needs a folder written by `birthbudget run`")
+
+
+def run_tables(path: str | Path, purpose: str) -> tuple[pd.DataFrame, pd.DataFrame | None]:
+    """budget.csv and payables.csv (None when the run had no cash timing) of a run folder."""
+    path = Path(path)
+    _require(path, ("budget.csv",), purpose)
+    return read_csv(path / "budget.csv", BUDGET_COLUMNS), _optional(path / "payables.csv",
+                                                                   ("year", "line", "payer", "mean"))
+
+
+def load_run(path: str | Path, purpose: str = "this command") -> RunFolder:
+    """Read and check a run folder; any damage is one InputError naming the file."""
+    path = Path(path)
+    _require(path, ("budget.csv", "births.csv", MANIFEST, "replicates.npz"), purpose)
     manifest = read_manifest(path / MANIFEST)
     replicates = read_replicates(path / "replicates.npz", manifest["replicates"])
     budget = read_csv(path / "budget.csv", BUDGET_COLUMNS)
