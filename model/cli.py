@@ -9,6 +9,7 @@ from __future__ import annotations
 import os
 import sys
 import time
+from concurrent.futures.process import BrokenProcessPool
 from datetime import datetime
 from pathlib import Path
 from typing import Annotated
@@ -59,6 +60,15 @@ def _run_and_write(load, out_dir: Path, force: bool, workers: int | None, debug:
         write_run(result, out_dir, force, started, time.perf_counter() - clock, ["birthbudget", *sys.argv[1:]])
     except InputError as error:
         _fail(error, debug)
+        return None
+    except BrokenProcessPool as error:  # a worker killed from outside (most often by the machine, out of memory)
+        _fail(error if debug else InputError(
+            None, "--workers", "a worker process died before finishing its replicates (killed from outside, most "
+            "often for lack of memory); nothing was written. Run again with fewer --workers or replicates"), debug)
+        return None
+    except MemoryError as error:
+        _fail(error if debug else InputError(None, "scenario.replicates", "the machine ran out of memory; nothing "
+                                             "was written. Use fewer replicates or --workers"), debug)
         return None
     return result
 

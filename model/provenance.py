@@ -35,12 +35,12 @@ def input_checksums(scenario: Scenario) -> dict[str, str]:
 
 @cache
 def code_fingerprint() -> str:
-    """SHA-256 over the model's source and embedded data (every file of the package but
-    caches): two installs with the same fingerprint compute the same figures from the same
-    inputs, whatever their version string says."""
+    """SHA-256 over the model's source and embedded data (its .py, .csv and .toml files; fonts
+    and caches change no figure): two installs with the same fingerprint compute the same
+    figures from the same inputs, whatever their version string says."""
     digest = hashlib.sha256()
     for path in sorted(PACKAGE_DIR.rglob("*")):
-        if not path.is_file() or "__pycache__" in path.parts or path.suffix in {".pyc", ".nbi", ".nbc"}:
+        if path.suffix not in {".py", ".csv", ".toml"} or "__pycache__" in path.parts or not path.is_file():
             continue
         digest.update(path.relative_to(PACKAGE_DIR).as_posix().encode("utf-8") + b"\0")
         digest.update(file_sha256(path).encode("ascii"))

@@ -399,3 +399,14 @@ def test_every_command_works_without_a_writable_numba_cache(tmp_path):
     done = subprocess.run([sys.executable, "-c", script], cwd=REPO, capture_output=True, text=True, timeout=600)
     assert done.returncode == 0, done.stderr[-2000:]
     assert (tmp_path / "out" / "budget.csv").exists()
+
+
+def test_a_worker_killed_from_outside_is_one_line(tmp_path, monkeypatch):
+    from concurrent.futures.process import BrokenProcessPool
+
+    def killed(*args, **kwargs):  # noqa: ANN002, ANN003
+        raise BrokenProcessPool("A process in the process pool was terminated abruptly")
+
+    monkeypatch.setattr("model.simulation.run", killed)
+    message = _one_line_error(cli("run", BASELINE, "--out", tmp_path / "out", "--replicates", "3"))
+    assert "worker process died" in message and not (tmp_path / "out").exists()
