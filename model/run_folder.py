@@ -369,7 +369,8 @@ def read_manifest(path: str | Path) -> dict[str, Any]:
     except RecursionError:
         raise damaged(path, "nested too deeply to be a manifest") from None
     if not isinstance(document, dict):
-        raise damaged(path, f"holds a {type(document).__name__}, not a manifest")
+        shown = {list: "a list", str: "a string", int: "a number", float: "a number", bool: "true or false"}
+        raise damaged(path, f"holds {shown.get(type(document), 'nothing')}, not a manifest")
     for key, kind in MANIFEST_KEYS.items():
         value = document.get(key)
         if not isinstance(value, kind) or isinstance(value, bool):
