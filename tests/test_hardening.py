@@ -50,6 +50,13 @@ CATALOGUE = {
     "undecodable file": ('[scenario]\nname = "x"\n[demography]\nbirths_override = "b.csv"\n',
                          {"b.csv": OVERRIDE_OK.encode("utf-8") + "# café\n".encode("latin-1")}, ["b.csv", "encoding"]),
     "too many replicates": ('[scenario]\nname = "x"\nreplicates = 1000000\n', {}, ["scenario.replicates", "GiB"]),
+    # a folder or a device where a file belongs (FIFOs, full disks, damaged run folders, --force at the
+    # user's folders: tests/test_files_and_folders.py; sweeps: tests/test_sweep_hardening.py)
+    "folder as a table": ('[scenario]\nname = "x"\n[demography]\nbirths_override = "."\n', {},
+                          ["births override file expected", "folder"]),
+    "device as a table": ('[scenario]\nname = "x"\n[data]\nlife_table = "/dev/zero"\n', {},
+                          ["/dev/zero", "device", "regular file"]),
+    "seed beyond 64 bits": ('[scenario]\nname = "x"\nseed = 18446744073709551616\n', {}, ["scenario.seed"]),
 }
 
 
