@@ -22,7 +22,7 @@ from model import numbers as num
 from model.areas import AREAS
 from model.errors import InputError
 from model.files import SCENARIO_LIMIT, read_bytes
-from model.uncertainty import Distribution, check_within
+from model.uncertainty import Distribution, ScenarioModel, check_within
 from model.yearpath import YearPath
 
 DEFAULTS_FILE = Path(str(resources.files("model") / "data" / "defaults.toml"))
@@ -32,7 +32,8 @@ Share = num.Share
 ShareByYear = num.ShareByYear
 Money = num.Money
 MoneyByYear = num.MoneyByYear
-NonNegative = num.number(0)
+Count = num.Count
+Yuan = Annotated[float, Field(ge=0, le=num.MAX_YUAN)]  # a fixed amount (no distribution), see numbers.MAX_YUAN
 Year = Annotated[int, Field(ge=2000, le=MAX_END_YEAR)]
 
 
@@ -59,6 +60,9 @@ def _check_bounds(model: BaseModel) -> None:
                 top = scale.support()[1] if isinstance(scale, Distribution) else float(scale)
                 if not isinstance(scale, Distribution) and float(scale) < 0:
                     raise ValueError("a year path's scale must be ≥ 0")
+                if limits[1] < math.inf and top == math.inf and max(values) > 0:
+                    raise ValueError(f"a {scale.dist} scale has no upper end, and this value may be at most "
+                                     f"{limits[1]:g}: use a triangular or uniform scale")
                 if limits[1] < math.inf and max(values) * top > limits[1]:
                     raise ValueError(f"scale reaches {top:g}, taking the path to {max(values) * top:g}, "
                                      f"above the maximum {limits[1]:g}")
@@ -66,7 +70,7 @@ def _check_bounds(model: BaseModel) -> None:
             raise ValueError(f"{name}: {error}") from None
 
 
-class Strict(BaseModel):
+class Strict(ScenarioModel):
     model_config = ConfigDict(extra="forbid", validate_default=True, allow_inf_nan=False)
 
     @model_validator(mode="after")
@@ -90,7 +94,7 @@ class ScenarioSection(Strict):
     start_year: Year = Field(description="first budget year (calendar = fiscal year)")
     end_year: Year = Field(description="last budget year")
     replicates: int = Field(ge=1, le=1_000_000, description="Monte Carlo replicates")
-    seed: int = Field(ge=0, description="seed of every random stream")
+    seed: int = Field(ge=0, lt=2**63, description="seed of every random stream (a whole number below 2**63)")
     policy_start: str = Field(description="month the plan took effect, YYYY-MM")
 
     _policy_start_month = field_validator("policy_start", mode="before")(_month)
@@ -113,7 +117,8 @@ class AreasSection(Strict):
 
 class DemographySection(Strict):
     base_year: Year = Field(description="year of the base data and birth calibration")
-    resident_population: num.Positive = Field(description="residents in the base year (persons)")
+    resident_population: num.number(0, num.MAX_COUNT, open_low=True) = Field(
+        description="residents in the base year (persons, at most 2e9)")
     population_growth: num.number(-0.5, 0.5) = Field(
         description="annual growth of total residents (share per year; for childcare slots per 1,000)")
     fertility_trend: num.number(-0.5, 0.5) = Field(
@@ -171,6 +176,16 @@ class DataSection(Strict):
         None, description="CSV `scheme, age, recipients`: family-planning award recipients in the base year")
     housing_destination: str | None = Field(None, description="CSV `from_area, to_area, share`")
 
+    @model_validator(mode="after")
+    def _one_table_each(self) -> DataSection:
+        """Two keys that give the same input: the engine would read one and silently drop the other."""
+        if self.women_by_age and self.women_by_area_age:
+            raise ValueError("women_by_area_age: data.women_by_age is given too (here or in a parent scenario), "
+                             "and only one women table can be used: keep women_by_area_age if your table gives "
+                             "women by area (it replaces the census-unit split), otherwise keep women_by_age; "
+                             "remove the other")
+        return self
+
 
 class LineSection(Strict):
     enabled: bool = Field(description="price this line")
@@ -182,7 +197,7 @@ class LineSection(Strict):
 
 
 class NiptLine(LineSection):
-    price: MoneyByYear = Field(description="yuan per test paid by the budget")
+    price: MoneyByYear = Field(description="yuan per test paid by the budget (at most 1e9 yuan)")
     mother_city_hukou_share: Share = Field(description="share of births whose mother holds city hukou")
     registered_in_city_hospital_share: Share = Field(description="share of pregnancies filed (建档) in city hospitals")
     pregnancies_per_birth: num.number(1, 2) = Field(description="tested pregnancies per birth (ratio)")
@@ -190,24 +205,26 @@ class NiptLine(LineSection):
 
 
 class ArtLine(LineSection):
-    cap_per_household: Money = Field(description="cumulative yuan per household (每户累计)")
-    households_base_year: NonNegative = Field(description="eligible households starting ART in the base year")
+    cap_per_household: Money = Field(description="cumulative yuan per household (每户累计; at most 1e9)")
+    households_base_year: Count = Field(description="eligible households starting ART in the base year (at most 2e9)")
     min_age: Annotated[int, Field(ge=15, le=49)] = Field(description="woman's minimum age (years)")
-    out_of_pocket_mean: Money = Field(description="mean yuan spent per treatment year after insurance")
+    out_of_pocket_mean: Money = Field(
+        description="mean yuan spent per treatment year after insurance (at most 1e9 yuan)")
     out_of_pocket_cv: num.number(0, 3) = Field(description="coefficient of variation of household spending (ratio)")
     continuation: list[Annotated[float, Field(ge=0, le=1)]] = Field(
         max_length=4, description="share still treated in years 2, 3, … of treatment (fixed numbers)")
 
 
 class ChildcareLine(LineSection):
-    amount_per_slot: MoneyByYear = Field(description="yuan per enrolled inclusive slot per year")
-    slots_per_1000: num.path(0) = Field(description="childcare slots per 1,000 residents, by year")
+    amount_per_slot: MoneyByYear = Field(description="yuan per enrolled inclusive slot per year (at most 1e9 yuan)")
+    slots_per_1000: num.path(0, 1000) = Field(description="childcare slots per 1,000 residents, by year "
+                                                            "(at most 1,000: a slot per resident)")
     inclusive_share: Share = Field(description="share of slots that are 普惠 (inclusive)")
     enrolment_rate: ShareByYear = Field(description="share of children under 3 in formal care, by year")
 
 
 class AllowanceLine(LineSection):
-    monthly_amount: MoneyByYear = Field(description="yuan per child per month, by year")
+    monthly_amount: MoneyByYear = Field(description="yuan per child per month, by year (at most 1e9 yuan)")
     months: Annotated[int, Field(ge=0, le=60)] = Field(
         description="months paid from the birth month (the child life table covers ages 0-4)")
     birth_orders: list[Literal[1, 2, 3]] = Field(
@@ -229,7 +246,8 @@ class FundedFromAbove(Strict):
 
 
 class NationalSubsidyLine(LineSection, FundedFromAbove):
-    annual_amount: MoneyByYear = Field(description="yuan per child under 3 per year (paid pro rata by month)")
+    annual_amount: MoneyByYear = Field(
+        description="yuan per child under 3 per year, paid pro rata by month (at most 1e9)")
     start: str = Field(description="first month of the subsidy, YYYY-MM; children born earlier get the months "
                                    "they are under 3 from then on")
     months: Annotated[int, Field(ge=1, le=60)] = Field(description="months of age covered from birth (36: under 3)")
@@ -250,8 +268,8 @@ class Centre(Strict):
     area: Literal[AREAS] = Field(description="area where it is")  # type: ignore[valid-type]
     opens: Year = Field(description="year the construction subsidy is paid and operating subsidies start")
     closes: Year = Field(MAX_END_YEAR, description="last year of operating subsidies")
-    construction_subsidy: Annotated[float, Field(ge=0)] = Field(description="one-off yuan in the opening year")
-    operating_subsidy: Annotated[float, Field(ge=0)] = Field(description="yuan a year from the opening year on")
+    construction_subsidy: Yuan = Field(description="one-off yuan in the opening year (at most 1e9 yuan)")
+    operating_subsidy: Yuan = Field(description="yuan a year from the opening year on (at most 1e9 yuan)")
     paid_by: Literal["rule", "city", "area"] = Field(
         "rule", description="rule: the area's city/area shares; city: the city pays all (its own centre); "
                             "area: the district or county pays all")
@@ -259,16 +277,20 @@ class Centre(Strict):
 
 class CentresLine(LineSection):
     centres: list[Centre] = Field(description="schedule of public demonstration centres (fixed numbers)")
-    schedule_scale: Money = Field(description="multiplier of every amount in the schedule (its uncertainty)")
-    pilots_per_year: num.path(0) = Field(description="institutions selected as demonstration pilots each year, "
-                                                     "city-wide (split by residents)")
-    pilot_construction_subsidy: Money = Field(description="one-off yuan per selected pilot institution")
-    pilot_operating_subsidy: Money = Field(description="yuan a year per pilot institution while it is a pilot")
+    schedule_scale: num.number(0, 10) = Field(
+        description="multiplier of every amount in the schedule (its uncertainty; 1 = the schedule as written)")
+    pilots_per_year: num.CountByYear = Field(description="institutions selected as demonstration pilots each year, "
+                                                     "city-wide, split by residents (at most 2e9)")
+    pilot_construction_subsidy: Money = Field(
+        description="one-off yuan per selected pilot institution (at most 1e9 yuan)")
+    pilot_operating_subsidy: Money = Field(
+        description="yuan a year per pilot institution while it is a pilot (at most 1e9 yuan)")
     pilot_years: Annotated[int, Field(ge=1, le=10)] = Field(description="years a pilot receives operating subsidies")
 
 
 class IncomeTaxLine(LineSection, FundedFromAbove):
-    deduction_per_month: MoneyByYear = Field(description="deduction per child under 3 per month (yuan), by year")
+    deduction_per_month: MoneyByYear = Field(
+        description="deduction per child under 3 per month in yuan, by year (at most 1e9)")
     taxable_parent_share: Share = Field(description="share of children under 3 whose parents have taxable income")
     marginal_rate: num.number(0, 0.45) = Field(description="mean marginal income-tax rate on the deducted amount")
     settlement_share: Share = Field(description="share of the deduction taken at the annual settlement (汇算清缴) "
@@ -280,8 +302,9 @@ class IncomeTaxLine(LineSection, FundedFromAbove):
 class FeeWaiverLine(LineSection):
     hardship_share: Share = Field(description="share of children in care from families in economic hardship")
     waived_share: Share = Field(description="share of the fee waived for them")
-    nursery_fee: MoneyByYear = Field(description="yuan a year for a nursery (托育) place, by year")
-    kindergarten_fee: MoneyByYear = Field(description="yuan a year of kindergarten (保教费) fees, by year")
+    nursery_fee: MoneyByYear = Field(description="yuan a year for a nursery (托育) place, by year (at most 1e9 yuan)")
+    kindergarten_fee: MoneyByYear = Field(
+        description="yuan a year of kindergarten (保教费) fees, by year (at most 1e9 yuan)")
     kindergarten_enrolment_rate: ShareByYear = Field(description="share of children aged 3-5 in kindergarten")
     kindergarten_fee_years: num.path(0, 3) = Field(
         description="years of the three kindergarten years that still carry a fee, by year")
@@ -290,8 +313,8 @@ class FeeWaiverLine(LineSection):
 class AwardScheme(Strict):
     name_zh: str = Field(description="Chinese name of the scheme")
     entry_age: Annotated[int, Field(ge=0, le=100)] = Field(description="age at which recipients enter")
-    annual_amount: MoneyByYear = Field(description="yuan per recipient per year, by year")
-    entrants_per_year: num.path(0) = Field(description="new recipients a year, city-wide, by year")
+    annual_amount: MoneyByYear = Field(description="yuan per recipient per year, by year (at most 1e9 yuan)")
+    entrants_per_year: num.CountByYear = Field(description="new recipients a year, city-wide, by year (at most 2e9)")
 
 
 class AwardsLine(LineSection, FundedFromAbove):
@@ -302,22 +325,23 @@ class AwardsLine(LineSection, FundedFromAbove):
 
 
 class HousingFundLine(LineSection):
-    purchases_per_year: num.path(0) = Field(
-        description="home purchases a year with a provident-fund loan by families with two or more minors")
+    purchases_per_year: num.CountByYear = Field(
+        description="home purchases a year with a provident-fund loan by families with two or more "
+                    "minors (at most 2e9)")
     at_limit_share: Share = Field(description="share of those loans that the standard limit would cap")
-    loan_limit: MoneyByYear = Field(description="standard provident-fund loan limit (yuan), by year")
+    loan_limit: MoneyByYear = Field(description="standard provident-fund loan limit in yuan, by year (at most 1e9)")
     limit_multiplier: num.number(1, 3) = Field(description="limit for families with two or more minors (× standard)")
 
 
 class HousingLine(LineSection):
-    amount_second_child: Money = Field(description="one-off yuan for a second-child family")
-    amount_third_child: Money = Field(description="one-off yuan for a third-child family")
+    amount_second_child: Money = Field(description="one-off yuan for a second-child family (at most 1e9 yuan)")
+    amount_third_child: Money = Field(description="one-off yuan for a third-child family (at most 1e9 yuan)")
     purchase_probability: Share = Field(description="2nd/3rd births whose family buys a qualifying home within the profile")
     purchase_profile: list[Annotated[float, Field(ge=0, le=1)]] = Field(
         min_length=1, max_length=10, description="share of purchases 0, 1, 2, … years after the birth (fixed numbers)")
     earlier_births_qualify: bool = Field(
         description="families whose 2nd/3rd child was born before the policy qualify for purchases after it")
-    county_amounts: dict[str, dict[Literal["second", "third"], Annotated[float, Field(ge=0)]]] = Field(
+    county_amounts: dict[str, dict[Literal["second", "third"], Yuan]] = Field(
         default_factory=dict, description="a county's own subsidy for homes bought there, paid by the county")
 
     _profile_adds_up = field_validator("purchase_profile")(_shares_add_up_to_one)
@@ -337,7 +361,7 @@ class MaternityLine(LineSection):
     subsidy_rate: Share = Field(description="share of the employer's contributions subsidised")
     enterprise_insured_share: Share = Field(description="share of births to mothers in enterprise employee insurance")
     employer_rate: Share = Field(description="employer social-insurance rate (share of the base)")
-    contribution_base: MoneyByYear = Field(description="monthly contribution base (yuan), by year")
+    contribution_base: MoneyByYear = Field(description="monthly contribution base in yuan, by year (at most 1e9)")
     leave_days: Annotated[int, Field(ge=0, le=730)] = Field(description="maternity leave in calendar days")
 
 
@@ -387,7 +411,7 @@ class LineTiming(Strict):
     application_lag: list[Annotated[float, Field(ge=0, le=1)]] = Field(
         min_length=1, max_length=37,
         description="share of claims filed 0, 1, 2, … months after the entitlement arises (adds up to 1)")
-    review_capacity: Annotated[float, Field(gt=0)] | None = Field(
+    review_capacity: Annotated[float, Field(gt=0, le=num.MAX_COUNT)] | None = Field(
         None, description="claims an area office reviews a month (none: unlimited)")
     rejection_share: Annotated[float, Field(ge=0, lt=1)] = Field(
         description="share of claims refused after review (they use review time; a refused claim is no entitlement)")
@@ -636,6 +660,9 @@ def _explain(errors: list[dict[str, Any]], loaded: LoadedScenario) -> InputError
         return InputError(file, dotted, f"unknown key{hint}{listing}")
     if error["type"] == "missing":
         return InputError(file, dotted, "required key is missing")
+    if error["type"] == "bool_for_number":  # the place inside a list or table, as pydantic names places
+        inside = ".".join(str(part) for part in error["ctx"]["at"])
+        return InputError(file, ".".join(p for p in (dotted, inside) if p) or None, message)
     given = error.get("input")
     shown = f" (got {given!r})" if given is not None and not isinstance(given, dict) else ""
     return InputError(file, dotted or None, f"{message}{shown}")
@@ -667,16 +694,20 @@ def load_scenario(path: str | Path, replicates: int | None = None, seed: int | N
     for file, layer in reversed(chain):
         _merge(tree, layer, origin, str(file))
     tree["scenario"].pop("extends", None)
-    if replicates is not None:
-        tree["scenario"]["replicates"] = replicates
-        origin["scenario.replicates"] = "command line (--replicates)"
-    if seed is not None:
-        tree["scenario"]["seed"] = seed
-        origin["scenario.seed"] = "command line (--seed)"
     loaded = LoadedScenario(scenario=None, files=[f for f, _ in chain] + [DEFAULTS_FILE],  # type: ignore[arg-type]
                             origin=origin, tree=tree)
+    overrides = {key: value for key, value in (("replicates", replicates), ("seed", seed)) if value is not None}
+    if overrides:  # the files must be valid as written, even where the command line replaces a value
+        _validate(loaded)
+    for key, value in overrides.items():
+        tree["scenario"][key] = value
+        origin[f"scenario.{key}"] = f"command line (--{key})"
+    _validate(loaded)
+    return loaded
+
+
+def _validate(loaded: LoadedScenario) -> None:
     try:
-        loaded.scenario = Scenario.model_validate(tree)
+        loaded.scenario = Scenario.model_validate(loaded.tree)
     except ValidationError as error:
         raise _explain(error.errors(), loaded) from None
-    return loaded

@@ -15,10 +15,13 @@ same key (common random numbers), and a `fixed` distribution equals the plain nu
 from __future__ import annotations
 
 import math
+import types
+import typing
 from typing import Any, Literal
 
 import numpy as np
-from pydantic import BaseModel, ConfigDict, Field, model_validator
+from pydantic import BaseModel, ConfigDict, Field, ValidationInfo, field_validator, model_validator
+from pydantic_core import PydanticCustomError
 
 REQUIRED = {
     "beta": ("mean", "sd"),
@@ -29,7 +32,82 @@ REQUIRED = {
 }
 
 
-class Distribution(BaseModel):
+def _wants_number(annotation: Any) -> bool:
+    """A number (float, int, a Literal of numbers) and never true/false, at this level of the annotation."""
+    if typing.get_origin(annotation) is Literal:
+        members = typing.get_args(annotation)
+        return all(isinstance(m, int | float) and not isinstance(m, bool) for m in members)
+    return annotation in (float, int)
+
+
+def _takes_bool(annotation: Any) -> bool:
+    if typing.get_origin(annotation) is Literal:
+        return any(isinstance(m, bool) for m in typing.get_args(annotation))
+    return annotation in (bool, Any)
+
+
+def _members(annotation: Any) -> list[Any]:
+    origin = typing.get_origin(annotation)
+    if origin is typing.Annotated:
+        return _members(typing.get_args(annotation)[0])
+    if origin in (typing.Union, types.UnionType):
+        return [m for arg in typing.get_args(annotation) for m in _members(arg)]
+    return [annotation]
+
+
+def bool_for_number(value: Any, annotation: Any) -> tuple[Any, ...] | None:
+    """Where `value` holds true/false in a place `annotation` wants a number: the path to it
+    inside the value (() for the value itself), or None. Lists and tables of numbers are
+    searched; a nested model is left to its own check."""
+    members = _members(annotation)
+    if isinstance(value, bool):
+        wanted = any(_wants_number(m) for m in members) and not any(_takes_bool(m) for m in members)
+        return () if wanted else None
+    if isinstance(value, list | dict):
+        kind = list if isinstance(value, list) else dict
+        if any(isinstance(m, type) and issubclass(m, BaseModel) for m in members) and kind is dict:
+            return None
+        for member in members:
+            if typing.get_origin(member) is not kind or not typing.get_args(member):
+                continue
+            inner = typing.get_args(member)[0 if kind is list else -1]
+            items = enumerate(value) if kind is list else value.items()
+            for key, item in items:
+                found = bool_for_number(item, inner)
+                if found is not None:
+                    return (key, *found)
+    return None
+
+
+class ScenarioModel(BaseModel):
+    """Base of every model a scenario file fills (sections, distributions, year paths).
+
+    TOML's `true`/`false` are Python bools, which pydantic would take as the numbers 1 and 0
+    (`replicates = true` ran one replicate). Wherever the schema wants a number, in a plain
+    field, a list or a table of numbers, a distribution or a year path, a boolean is refused
+    here, once for every field; booleans stay valid where the schema wants one (`enabled`)."""
+
+    @field_validator("*", mode="before")
+    @classmethod
+    def _no_bool_for_a_number(cls, value: Any, info: ValidationInfo) -> Any:
+        field = cls.model_fields.get(info.field_name) if info.field_name else None
+        if field is None:
+            return value
+        where = bool_for_number(value, field.annotation)
+        if where is not None:
+            shown = str(_at(value, where)).lower()
+            raise PydanticCustomError("bool_for_number", "expected a number, got {given}",
+                                      {"given": shown, "at": where})
+        return value
+
+
+def _at(value: Any, where: tuple[Any, ...]) -> Any:
+    for key in where:
+        value = value[key]
+    return value
+
+
+class Distribution(ScenarioModel):
     model_config = ConfigDict(extra="forbid", allow_inf_nan=False)
 
     dist: Literal["beta", "triangular", "uniform", "normal", "fixed"] = Field(

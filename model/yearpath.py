@@ -11,20 +11,28 @@ from __future__ import annotations
 from typing import Literal
 
 import numpy as np
-from pydantic import BaseModel, ConfigDict, Field, model_validator
+from pydantic import ConfigDict, Field, model_validator
 
 from model.errors import InputError
-from model.uncertainty import Distribution
+from model.uncertainty import Distribution, ScenarioModel
+
+# A path's years and growth are bounded so that no rule can overflow: the run reads years
+# 2000-2050, so a `grow` rule compounds over at most 200 years, and (1 + growth)**±200 stays
+# far inside a float for growth in [-0.9, 10] (-90% to +1,000% a year, beyond any real
+# parameter's trend). A path that grows past its field's maximum is refused by the run's check.
+FIRST_YEAR, LAST_YEAR = 1900, 2100
+MIN_GROWTH, MAX_GROWTH = -0.9, 10.0
 
 
-class YearPath(BaseModel):
+class YearPath(ScenarioModel):
     model_config = ConfigDict(extra="forbid", allow_inf_nan=False)
 
     values: dict[int, float] = Field(min_length=1, description="value by calendar year")
     before: Literal["error", "hold", "grow"] = Field(
         "error", description="rule for years before the first given year")
     after: Literal["hold", "grow"] = Field(description="rule for years after the last given year")
-    growth: float | None = Field(None, gt=-1, description="annual growth rate for `grow` rules")
+    growth: float | None = Field(None, ge=MIN_GROWTH, le=MAX_GROWTH,
+                                 description="annual growth rate for `grow` rules (-0.9 to 10)")
     scale: float | Distribution = Field(1.0, description="factor on the whole path (a distribution "
                                         "gives each replicate its own level)")
 
@@ -32,6 +40,12 @@ class YearPath(BaseModel):
     def _growth_given_when_needed(self) -> YearPath:
         if "grow" in (self.before, self.after) and self.growth is None:
             raise ValueError("a 'grow' rule needs `growth` (annual rate, e.g. 0.04)")
+        if self.growth is not None and "grow" not in (self.before, self.after):
+            raise ValueError(f"growth = {self.growth:g} is given but no rule uses it: set after = \"grow\" "
+                             "(or before = \"grow\"), or remove growth")
+        outside = [year for year in self.values if not FIRST_YEAR <= year <= LAST_YEAR]
+        if outside:
+            raise ValueError(f"year {outside[0]} is outside {FIRST_YEAR}-{LAST_YEAR}")
         return self
 
 
