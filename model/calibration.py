@@ -48,6 +48,7 @@ def calibrate(base: BaseData, women: np.ndarray, higher_order_share: float) -> C
     targets = {1: base.base_births[1], 2: base.base_births[2],
                3: third_plus * (1 - higher_order_share), 4: third_plus * higher_order_share}
     women_by_age = women.sum(axis=(0, 2, 3))  # [age]
+    _check_mothers_at_risk(base, women, targets, higher_order_share)
     rates = np.zeros_like(base.fertility_shape)
     factors: dict[int, float] = {}
     per_factor = np.zeros(4)
@@ -56,9 +57,6 @@ def calibrate(base: BaseData, women: np.ndarray, higher_order_share: float) -> C
         expected = float((women_by_age * shape).sum())
         per_factor[order - 1] = expected
         if expected <= 0:
-            if targets[order] > 0:
-                raise InputError(base.files.get("fertility_by_age_order"), f"birth_order {order}",
-                                 "every rate of this order is zero, so its base-year births cannot be matched")
             factors[order] = 0.0
             continue
         factors[order] = targets[order] / expected
@@ -68,3 +66,63 @@ def calibrate(base: BaseData, women: np.ndarray, higher_order_share: float) -> C
         raise InputError(base.files.get("fertility_by_age_order"), f"age {age}",
                          f"aligned rates give {rates[age].sum():.3g} births per woman in a year (> 1)")
     return Calibration(rates=rates, factors=factors, targets=targets, births_per_factor=per_factor)
+
+
+ORDINAL = {1: "first", 2: "second", 3: "third", 4: "fourth and later"}
+
+
+def _check_mothers_at_risk(base: BaseData, women: np.ndarray, targets: dict[int, float],
+                           higher_order_share: float) -> None:
+    """Every order with base-year births needs women who could have them: a rate of that order at
+    some age, women at that age, and among them mothers of the order before. Without them the
+    alignment cannot match the births and the engine would draw none (its births beyond the women
+    at risk were a warning); the table that lacks them is named."""
+    fertility_file = base.files.get("fertility_by_age_order")
+    women_file = base.files.get("women_by_area_age") or base.files.get("women_by_age")
+    by_age_parity = women.sum(axis=(0, 3))  # [age, parity]
+    no_mothers = []
+    for order in range(1, 5):
+        if targets[order] <= 0:
+            continue
+        ages = base.fertility_shape[:, order - 1] > 0
+        if not ages.any():
+            raise InputError(fertility_file, f"birth_order {order}",
+                             f"every rate of this order is zero, so the base year's {targets[order]:,.0f} "
+                             f"{ORDINAL[order]} births cannot be matched")
+        if by_age_parity[ages].sum() == 0:
+            raise InputError(women_file, "column 'women'",
+                             f"no women at the ages where {fertility_file} gives {ORDINAL[order]} births "
+                             f"({_ages(ages)}), so the base year's {targets[order]:,.0f} cannot be matched")
+        if by_age_parity[ages, order - 1].sum() == 0:
+            no_mothers.append(order)
+    if not no_mothers:
+        return
+    parity_file = base.files.get("parity_by_age")
+    births_file = base.files.get("base_year_births")
+    fertile = base.fertility_shape.sum(axis=1) > 0
+    if by_age_parity[fertile, 1:].sum() == 0 and 1 not in no_mothers:
+        column = "column 'parity0'"
+        reason = (f"every woman aged {_ages(fertile)} is childless (parity0 = 1), so no woman has a first child "
+                  "to be followed by a second or third")
+    else:
+        column = f"column 'parity{no_mothers[0] - 1}'"
+        reason = "; ".join(f"no woman has {order - 1}{' or more' if order == 4 else ''} "
+                           f"{'child' if order == 2 else 'children'} at the ages of {ORDINAL[order]} births "
+                           f"(column 'parity{order - 1}' is 0 there)" for order in no_mothers)
+    if no_mothers == [4]:
+        births = (f"the base year's {targets[4]:,.0f} fourth and later births (higher_order_share_of_third_plus "
+                  f"{higher_order_share:g} × its {base.base_births[3]:,.0f} third and later births in {births_file})")
+        hint = "; or set demography.higher_order_share_of_third_plus = 0"
+    else:
+        orders = sorted({min(order, 3) for order in no_mothers})
+        births = "the base year's " + " and ".join(
+            f"{base.base_births[o]:,.0f} {'third and later' if o == 3 else ORDINAL[o]}" for o in orders) + \
+            f" births ({births_file})"
+        hint = ""
+    raise InputError(parity_file, column, f"{reason}: {births} cannot be matched; give the shares of women by "
+                     f"number of children at each age{hint}")
+
+
+def _ages(mask: np.ndarray) -> str:
+    ages = np.flatnonzero(mask)
+    return f"{ages[0]}-{ages[-1]}"

@@ -16,6 +16,8 @@ import pandas as pd
 
 from model.areas import AREA_INDEX, AREAS, CENSUS_UNIT_OF_AREA, CENSUS_UNITS
 from model.errors import InputError
+from model.numbers import MAX_COUNT
+from model.overrides import MAX_BIRTHS
 from model.scenario import Scenario
 from model.tables import Column, TableSpec, read_table
 from model.uncertainty import Distribution
@@ -29,10 +31,14 @@ OLDEST = 100  # last age of the life table (family-planning award recipients are
 AREA = Column("str", allowed=AREAS)
 AGE = Column("int", 0, AGES - 1)
 SHARE = Column("float", 0, 1)
+# Counts in a row of a table are bounded (numbers.MAX_COUNT, overrides.MAX_BIRTHS) so that no
+# table can carry the engine's whole-number counts or the budget's yuan to overflow.
+PEOPLE = Column("float", 0, MAX_COUNT, why_high="more people than China has")
+BIRTHS = Column("float", 0, MAX_BIRTHS, why_high="more births than China has in a year")
 
 SPECS: dict[str, TableSpec] = {
-    "women_by_age": TableSpec("women by age", {"age": AGE, "women": Column("float", 0)}, key=("age",)),
-    "women_by_area_age": TableSpec("women by area and age", {"area": AREA, "age": AGE, "women": Column("float", 0)},
+    "women_by_age": TableSpec("women by age", {"age": AGE, "women": PEOPLE}, key=("age",)),
+    "women_by_area_age": TableSpec("women by area and age", {"area": AREA, "age": AGE, "women": PEOPLE},
                                    key=("area", "age")),
     "parity_by_age": TableSpec("parity by age", {"age": AGE, "parity0": SHARE, "parity1": SHARE,
                                                  "parity2": SHARE, "parity3": SHARE}, key=("age",)),
@@ -40,7 +46,7 @@ SPECS: dict[str, TableSpec] = {
         "age": Column("int", 15, 49), "birth_order": Column("int", 1, ORDERS), "rate": Column("float", 0, 1)},
         key=("age", "birth_order")),
     "base_year_births": TableSpec("base-year births", {
-        "year": Column("int", 2000, 2050), "birth_order": Column("int", 1, 3), "births": Column("float", 0)},
+        "year": Column("int", 2000, 2050), "birth_order": Column("int", 1, 3), "births": BIRTHS},
         key=("year", "birth_order")),
     "life_table": TableSpec("life table", {"age": Column("int", 0, 120), "q_female": SHARE,
                                            "q_both": Column("float", 0, 1, required=True)}, key=("age",)),
@@ -48,12 +54,12 @@ SPECS: dict[str, TableSpec] = {
                                key=("area", "age")),
     "census_units": TableSpec("census units", {"census_unit": Column("str", allowed=CENSUS_UNITS),
                                                "resident_share": SHARE}, key=("census_unit",)),
-    "births_history": TableSpec("births history", {"year": Column("int", 1990, 2050), "births": Column("float", 0),
+    "births_history": TableSpec("births history", {"year": Column("int", 1990, 2050), "births": BIRTHS,
                                                    "status": Column("str")}, key=("year",)),
     "housing_destination": TableSpec("housing destination", {"from_area": AREA, "to_area": AREA, "share": SHARE},
                                      key=("from_area", "to_area")),
     "family_planning_recipients": TableSpec("family-planning award recipients", {
-        "scheme": Column("str"), "age": Column("int", 0, OLDEST), "recipients": Column("float", 0)},
+        "scheme": Column("str"), "age": Column("int", 0, OLDEST), "recipients": PEOPLE},
         key=("scheme", "age")),
 }
 
@@ -148,6 +154,7 @@ def load_base_data(scenario: Scenario) -> BaseData:
         _complete(frame, files["women_by_age"], "age", range(AGES))
         by_age = frame.set_index("age").women.reindex(range(AGES)).to_numpy()
         women = population_share[:, None] * by_age[None, :]  # same age structure in every area
+    _check_some_women(women, files["women_by_area_age" if scenario.data.women_by_area_age else "women_by_age"])
 
     parity = table("parity_by_age")
     _complete(parity, files["parity_by_age"], "age", range(AGES))
@@ -188,11 +195,7 @@ def load_base_data(scenario: Scenario) -> BaseData:
         raise InputError(files["net_migration"], None,
                          f"needs one row per area and age 0..{AGES - 1} ({len(AREAS) * AGES} rows)")
 
-    leaving = q_female[None, :] + np.maximum(-migration, 0)
-    if leaving.max() > 1:
-        area, age = np.unravel_index(int(np.argmax(leaving)), leaving.shape)
-        raise InputError(files["net_migration"], f"area {AREAS[area]}, age {age}",
-                         f"deaths plus net out-migration reach {leaving[area, age]:.3g} of the women a year (> 1)")
+    _check_leaving(q_female, migration, files["life_table"], files["net_migration"])
 
     history = table("births_history")
     destination_frame = table("housing_destination")
@@ -227,6 +230,34 @@ def load_base_data(scenario: Scenario) -> BaseData:
         births_history=dict(zip(history.year.astype(int), history.births.astype(float), strict=True)),
         housing_destination=destination, q_both_all_ages=q_all, award_recipients=awards, files=files,
     )
+
+
+def _check_some_women(women: np.ndarray, path: Path) -> None:
+    """Women aged 15-49 to give birth: without them no base-year birth can be matched (the
+    calibration would blame the fertility table)."""
+    if women[:, FERTILE].sum() > 0:
+        return
+    total = women.sum()
+    held = "every value is 0" if total == 0 else f"its {total:,.0f} women are all aged 0-{FERTILE.start - 1}"
+    raise InputError(path, "column 'women'", f"no women aged {FERTILE.start}-{FERTILE.stop - 1} ({held}), so no "
+                     "birth can be simulated; give the base-year women by age")
+
+
+def _check_leaving(q_female: np.ndarray, migration: np.ndarray, life_path: Path, migration_path: Path) -> None:
+    """No more than all the women of a cell can die or move away in a year; the table that makes
+    it so is named (the life table when its death rate alone is 1, both when their sum is)."""
+    if q_female.max() >= 1:
+        age = int(np.argmax(q_female >= 1))
+        raise InputError(life_path, f"age {age}, column 'q_female'",
+                         f"is {q_female[age]:g}: every woman of that age would die every year; women are followed "
+                         f"to age {AGES - 1}, so q_female must be below 1 at ages 0-{AGES - 1}")
+    leaving = q_female[None, :] + np.maximum(-migration, 0)
+    if leaving.max() > 1:
+        area, age = np.unravel_index(int(np.argmax(leaving)), leaving.shape)
+        raise InputError(migration_path, f"area {AREAS[area]}, age {age}",
+                         f"deaths (q_female {q_female[age]:.3g} in {life_path}) plus net out-migration "
+                         f"({-migration[area, age]:.3g} here) reach {leaving[area, age]:.3g} of the women a year "
+                         "(> 1); lower one of them")
 
 
 def award_recipients(frame: pd.DataFrame, path: Path, schemes: list[str]) -> dict[str, np.ndarray]:

@@ -17,6 +17,9 @@ from model.errors import InputError
 from model.tables import Column, TableSpec, read_table
 
 UNSPECIFIED_AGE = 50  # index for births whose mother's age the file does not give
+# Births in one row: at most 10 million, more than all of China's births in a year (9.02
+# million in 2023) and a thousand times Jingmen's; far below any count that could overflow.
+MAX_BIRTHS = 10_000_000
 
 
 @dataclass(frozen=True)
@@ -38,7 +41,7 @@ def read_births_override(path: str | Path, first_year: int, last_year: int) -> B
         "year": Column("int", first_year, last_year),
         "area": Column("str", allowed=AREAS),
         "birth_order": Column("int", 1, 3),
-        "births": Column("int", 0),
+        "births": Column("int", 0, MAX_BIRTHS, why_high="more births than China has in a year"),
         "month": Column("int", 1, 12, required=False),
         "mother_age": Column("int", 15, 49, required=False),
     })

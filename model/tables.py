@@ -27,6 +27,7 @@ class Column:
     high: float | None = None
     allowed: tuple[str, ...] | None = None
     required: bool = True
+    why_high: str = ""  # why the maximum is what it is, shown when a value exceeds it
 
 
 @dataclass(frozen=True)
@@ -141,6 +142,34 @@ def _parse_column(values: pd.Series, name: str, column: Column, path: Path) -> p
             out = compare(numbers.to_numpy(dtype=float), limit)
             if out.any():
                 row = int(np.flatnonzero(out)[0])
+                why = f" ({column.why_high})" if word == "at most" and column.why_high else ""
                 raise InputError(path, f"line {row + 2}, column {name!r}",
-                                 f"value {stripped.iloc[row]} out of range: must be {word} {limit:g}")
-    return numbers.astype(np.int64) if column.kind == "int" else numbers.astype(np.float64)
+                                 f"value {stripped.iloc[row]} out of range: must be {word} {_number(limit)}{why}")
+    if column.kind == "int":
+        _check_int64(numbers, stripped, name, path)
+        return numbers.astype(np.int64)
+    return numbers.astype(np.float64)
+
+
+INT64 = np.iinfo(np.int64)
+
+
+def _number(limit: float) -> str:
+    """A limit as written: 2035, 0.5, 10000000 (not 1e+07)."""
+    return str(int(limit)) if float(limit).is_integer() and abs(limit) < 1e15 else f"{limit:g}"
+
+
+def _check_int64(numbers: pd.Series, cells: pd.Series, name: str, path: Path) -> None:
+    """Whole numbers beyond int64 (pandas reads them as uint64 or float) would wrap around
+    to wrong, even negative, counts: refused whatever the column's own range."""
+    if numbers.dtype == np.int64:  # pandas chose int64: every value fits
+        return
+    if numbers.dtype == np.uint64:  # exact: every value is a whole number ≥ 0
+        out = (numbers > np.uint64(INT64.max)).to_numpy()
+    else:  # floats (a cell beyond uint64, a negative beyond int64, or written with a point): ±2**63 is out
+        out = np.abs(numbers.to_numpy(dtype=float)) >= 2.0**63
+    if out.any():
+        row = int(np.flatnonzero(out)[0])
+        raise InputError(path, f"line {row + 2}, column {name!r}",
+                         f"value {cells.iloc[row]} out of range: a whole number here must lie within "
+                         f"{INT64.min}..{INT64.max}")
