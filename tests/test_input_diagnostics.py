@@ -277,7 +277,7 @@ def test_the_highest_allowed_values_give_finite_figures(tmp_path):
     assert result.exit_code == 0, result.output
     budget = pd.read_csv(out / "budget.csv")
     assert budget["mean"].max() > 1e20  # the maxima were reached, not clamped
-    for name in ("budget.csv", "payables.csv", "births.csv", "births_total.csv"):
+    for name in ("budget.csv", "payables.csv", "births.csv", "births_total.csv", "impact.csv"):
         frame = pd.read_csv(out / name)
         numbers = frame[["mean", "p05", "p50", "p95"]].to_numpy(dtype=float)
         assert np.isfinite(numbers).all(), name
