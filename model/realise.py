@@ -39,14 +39,14 @@ def realise(model: BaseModel, streams: Streams, replicates: int, prefix: str = "
             realised = realise(value, streams, replicates, prefix=f"{key}.")
             if realised is not value:
                 updates[name] = realised
-        elif _is_section_table(value):  # e.g. the award schemes, keyed by id
+        elif is_section_table(value):  # e.g. the award schemes, keyed by id
             table = {k: realise(v, streams, replicates, prefix=f"{key}.{k}.") for k, v in value.items()}
             if any(table[k] is not value[k] for k in value):
                 updates[name] = table
     return model.model_copy(update=updates) if updates else model
 
 
-def _is_section_table(value: object) -> bool:
+def is_section_table(value: object) -> bool:
     return isinstance(value, dict) and bool(value) and all(isinstance(v, BaseModel) for v in value.values())
 
 
@@ -63,7 +63,7 @@ def central(model: BaseModel) -> BaseModel:
             changed = central(value)
             if changed is not value:
                 updates[name] = changed
-        elif _is_section_table(value):
+        elif is_section_table(value):
             table = {k: central(v) for k, v in value.items()}
             if any(table[k] is not value[k] for k in value):
                 updates[name] = table

@@ -29,7 +29,7 @@ from model.lines.base import Entitlement, ParameterContext
 from model.memory import check_memory
 from model.numbers import Bounded
 from model.overrides import BirthsOverride, read_births_override
-from model.realise import central, per_replicate, realise
+from model.realise import central, is_section_table, per_replicate, realise
 from model.rng import Streams, block_bounds
 from model.scenario import LoadedScenario, Scenario, origin_file
 from model.uncertainty import Distribution
@@ -146,6 +146,9 @@ def _check_paths(prepared: Prepared, model: BaseModel, prefix: str) -> None:
                 continue
         if isinstance(value, BaseModel) and not isinstance(value, (YearPath, Distribution)):
             _check_paths(prepared, value, f"{key}.")
+        if is_section_table(value):  # e.g. the award schemes, keyed by id: their paths are checked too
+            for entry, section in value.items():
+                _check_paths(prepared, section, f"{key}.{entry}.")
         if not isinstance(value, YearPath):
             continue
         values = series(value, years, key, prepared.source_file(key))

@@ -56,6 +56,11 @@ CATALOGUE = {
                           ["births override file expected", "folder"]),
     "device as a table": ('[scenario]\nname = "x"\n[data]\nlife_table = "/dev/zero"\n', {},
                           ["/dev/zero", "device", "regular file"]),
+    "award scheme path grows past the maximum": (
+        '[scenario]\nname = "x"\n[lines.family_planning_awards]\nenabled = true\n'
+        '[lines.family_planning_awards.schemes.rural_reward]\n'
+        'annual_amount = { values = { 2025 = 1000 }, before = "hold", after = "grow", growth = 10 }\n', {},
+        ["schemes.rural_reward.annual_amount", "leaves the valid range"]),
     "seed beyond 64 bits": ('[scenario]\nname = "x"\nseed = 18446744073709551616\n', {}, ["scenario.seed"]),
 }
 
