@@ -10,7 +10,6 @@ from __future__ import annotations
 
 import csv
 import math
-import types
 import typing
 from typing import Any
 
@@ -18,24 +17,15 @@ from pydantic import BaseModel
 
 from model.numbers import Bounded
 from model.scenario import DEFAULTS_FILE, Scenario, flat_defaults
-from model.uncertainty import Distribution
+from model.uncertainty import Distribution, annotation_members
 from model.yearpath import YearPath
 
 SOURCES_FILE = DEFAULTS_FILE.parent / "sources.csv"
 VALUE_MODELS = (Distribution, YearPath)
 
 
-def _members(annotation: Any) -> list[Any]:
-    origin = typing.get_origin(annotation)
-    if origin is typing.Annotated:
-        return _members(typing.get_args(annotation)[0])
-    if origin in (typing.Union, types.UnionType):
-        return [m for arg in typing.get_args(annotation) for m in _members(arg)]
-    return [annotation]
-
-
 def _type_name(annotation: Any, bounds: Bounded | None) -> str:
-    members = _members(annotation)
+    members = annotation_members(annotation)
     names = []
     for member in members:
         if member is type(None):

@@ -24,7 +24,7 @@ import re
 import shutil
 import tempfile
 import zipfile
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 from datetime import datetime
 from pathlib import Path
@@ -234,17 +234,27 @@ def write_new(out: str | Path, writers: dict[str, Writer], force: bool) -> None:
     or a full disk before the swap leaves the previous results untouched and no partial folder."""
     out = Path(out).absolute()
     check_output_folder(out, force)  # again: the folder may have appeared while the run ran
-    out.parent.mkdir(parents=True, exist_ok=True)
-    staging = _staging(out)
-    try:
+    with _staged(out, "cannot write the results") as staging:
         for name, write in writers.items():
             (staging / name).parent.mkdir(parents=True, exist_ok=True)
             write(staging / name)
         _write_ledger(staging, set(writers))
         _swap_in(staging, out)
+
+
+@contextlib.contextmanager
+def _staged(out: Path, failure: str) -> Iterator[Path]:
+    """A staging folder beside `out`, always removed afterwards; a failed write (full or read-only
+    disk) becomes one InputError, with `out` as it was."""
+    try:
+        out.parent.mkdir(parents=True, exist_ok=True)
+        staging = _staging(out)
     except OSError as error:
-        raise InputError(out, None, f"cannot write the results ({describe_os_error(error)}); "
-                         "nothing was changed") from None
+        raise InputError(out, None, f"{failure} ({describe_os_error(error)}); nothing was changed") from None
+    try:
+        yield staging
+    except OSError as error:
+        raise InputError(out, None, f"{failure} ({describe_os_error(error)}); nothing was changed") from None
     finally:
         if staging.exists():
             shutil.rmtree(staging, ignore_errors=True)
@@ -269,8 +279,7 @@ def add_files(folder: str | Path, writers: dict[str, Writer]) -> list[Path]:
     beside itself from hard links plus the new files, then swapped in. Returns the paths."""
     folder = Path(folder).absolute()
     recover(folder)
-    staging = _staging(folder)
-    try:
+    with _staged(folder, "cannot write into the run folder") as staging:
         _link_tree(folder, staging)
         for name in writers:
             target = staging / name
@@ -285,12 +294,6 @@ def add_files(folder: str | Path, writers: dict[str, Writer]) -> list[Path]:
                 (staging / LEDGER).unlink()
             _write_ledger(staging, written | set(writers))
         _swap_in(staging, folder)
-    except OSError as error:
-        raise InputError(folder, None, f"cannot write into the run folder ({describe_os_error(error)}); "
-                         "nothing was changed") from None
-    finally:
-        if staging.exists():
-            shutil.rmtree(staging, ignore_errors=True)
     return [folder / name for name in writers]
 
 

@@ -46,12 +46,13 @@ def _takes_bool(annotation: Any) -> bool:
     return annotation in (bool, Any)
 
 
-def _members(annotation: Any) -> list[Any]:
+def annotation_members(annotation: Any) -> list[Any]:
+    """The plain types a field's annotation admits (through Annotated and unions)."""
     origin = typing.get_origin(annotation)
     if origin is typing.Annotated:
-        return _members(typing.get_args(annotation)[0])
+        return annotation_members(typing.get_args(annotation)[0])
     if origin in (typing.Union, types.UnionType):
-        return [m for arg in typing.get_args(annotation) for m in _members(arg)]
+        return [m for arg in typing.get_args(annotation) for m in annotation_members(arg)]
     return [annotation]
 
 
@@ -59,7 +60,7 @@ def bool_for_number(value: Any, annotation: Any) -> tuple[Any, ...] | None:
     """Where `value` holds true/false in a place `annotation` wants a number: the path to it
     inside the value (() for the value itself), or None. Lists and tables of numbers are
     searched; a nested model is left to its own check."""
-    members = _members(annotation)
+    members = annotation_members(annotation)
     if isinstance(value, bool):
         wanted = any(_wants_number(m) for m in members) and not any(_takes_bool(m) for m in members)
         return () if wanted else None

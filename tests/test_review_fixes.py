@@ -81,7 +81,7 @@ def test_art_distributions_stay_small(write):
 
 def test_validate_on_a_folder_is_a_clear_error(tmp_path):
     result = cli("validate", tmp_path)
-    assert result.exit_code == 2 and "cannot read" in result.output
+    assert result.exit_code == 2 and "this is a folder" in result.output
 
 
 def test_indexed_scenario_uses_a_cpi_path():
