@@ -44,13 +44,13 @@ def _fail(error: Exception, debug: bool) -> None:
 def _run_and_write(load, out_dir: Path, force: bool, workers: int | None, debug: bool):  # noqa: ANN001, ANN202
     """Refuse an existing folder (unless --force), load, run and write the folder; the RunResult,
     or None after a one-line error (all checks happen before any work)."""
-    from model.allocator import keep_freed_memory
+    from model.malloc_tuning import keep_freed_memory
     from model.output import write_run
     from model.results import estimate_output_bytes
     from model.run_folder import check_output_folder
     from model.simulation import run as run_scenario
 
-    keep_freed_memory()  # this process and its workers only; see model/allocator.py
+    keep_freed_memory()  # this process and its workers only; see model/malloc_tuning.py
     started, clock = datetime.now().astimezone(), time.perf_counter()
     try:
         check_output_folder(out_dir, force)  # before reading anything: a wrong --out fails at once
@@ -170,9 +170,9 @@ def sweep(
                     rate = f"{(done - cached) / elapsed * 60:.1f} points/min" if done > cached and elapsed > 0 else ""
                     bar.update(task, completed=done, rate=rate)
 
-                from model.allocator import keep_freed_memory
+                from model.malloc_tuning import keep_freed_memory
 
-                keep_freed_memory()  # local workers inherit it (see model/allocator.py)
+                keep_freed_memory()  # local workers inherit it (see model/malloc_tuning.py)
                 status = execute(points, out_dir, workers or os.cpu_count() or 1, client, progress, warn,
                                  cached_points)
             tidy, table = collect(points, out_dir, status)

@@ -15,11 +15,11 @@ from dataclasses import dataclass
 import numpy as np
 
 from model import sampling as draw
-from model.calendar import Calendar
 from model.engine_kernels import birth_chances, move_mothers
 from model.inputs import AGES, FERTILE
 from model.overrides import UNSPECIFIED_AGE, BirthsOverride
 from model.rng import Streams
+from model.run_calendar import Calendar
 
 AGE_GROUPS = 7  # mother's age 15-19, 20-24, …, 45-49
 AGE_GROUP_LABELS = tuple(f"{15 + 5 * i}-{19 + 5 * i}" for i in range(AGE_GROUPS))

@@ -15,11 +15,11 @@ import numpy as np
 import pandas as pd
 
 from model.areas import AREA_INDEX, AREAS, CENSUS_UNIT_OF_AREA, CENSUS_UNITS
+from model.bounded_numbers import MAX_COUNT
 from model.errors import InputError
-from model.numbers import MAX_COUNT
+from model.input_tables import Column, TableSpec, read_table
 from model.overrides import MAX_BIRTHS
 from model.scenario import Scenario
-from model.tables import Column, TableSpec, read_table
 from model.uncertainty import Distribution
 
 DATA_DIR = Path(str(resources.files("model") / "data"))

@@ -6,10 +6,10 @@ from __future__ import annotations
 import os
 
 from model.areas import AREAS, HIGHER_LEVELS, PAYERS
-from model.calendar import Calendar
 from model.errors import InputError
 from model.inputs import AGES
 from model.rng import BLOCK_SIZE
+from model.run_calendar import Calendar
 
 BYTES = 8  # float64 and int64
 LINE_COUNT = 12  # every line priced (an upper bound when some are off)

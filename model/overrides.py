@@ -14,7 +14,7 @@ import numpy as np
 
 from model.areas import AREA_INDEX, AREAS
 from model.errors import InputError
-from model.tables import Column, TableSpec, read_table
+from model.input_tables import Column, TableSpec, read_table
 
 UNSPECIFIED_AGE = 50  # index for births whose mother's age the file does not give
 # Births in one row: at most 10 million, more than all of China's births in a year (9.02

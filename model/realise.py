@@ -12,7 +12,7 @@ import math
 import numpy as np
 from pydantic import BaseModel
 
-from model.numbers import Bounded
+from model.bounded_numbers import Bounded
 from model.rng import Streams
 from model.uncertainty import Distribution
 from model.yearpath import YearPath

@@ -15,7 +15,7 @@ from typing import Any
 
 from pydantic import BaseModel
 
-from model.numbers import Bounded
+from model.bounded_numbers import Bounded
 from model.scenario import DEFAULTS_FILE, Scenario, flat_defaults
 from model.uncertainty import Distribution, annotation_members
 from model.yearpath import YearPath

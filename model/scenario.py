@@ -18,7 +18,7 @@ from typing import Annotated, Any, Literal
 
 from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator, model_validator
 
-from model import numbers as num
+from model import bounded_numbers as num
 from model.areas import AREAS
 from model.errors import InputError
 from model.files import SCENARIO_LIMIT, read_bytes
@@ -521,7 +521,7 @@ def origin_file(origin: dict[str, str], dotted: str, default: str) -> str:
 
 
 def _read_toml(path: Path) -> dict[str, Any]:
-    from model.tables import decode
+    from model.input_tables import decode
 
     raw = read_bytes(path, "scenario file", SCENARIO_LIMIT)
     try:

@@ -17,7 +17,7 @@ from pydantic import BaseModel
 
 from model.areas import AREAS
 from model.behaviour import response_multiplier
-from model.calendar import Calendar
+from model.bounded_numbers import Bounded
 from model.calibration import Calibration, calibrate, initial_women
 from model.cost_sharing import fixed_payer_matrix, payer_matrix, payers_of, split_by_payer
 from model.disbursement import allowance_cash, approval_profile, one_off_cash
@@ -27,10 +27,10 @@ from model.inputs import BaseData, area_split, load_base_data
 from model.lines import LINE_BY_ID, LINES, LineContext
 from model.lines.base import Entitlement, ParameterContext
 from model.memory import check_memory
-from model.numbers import Bounded
 from model.overrides import BirthsOverride, read_births_override
 from model.realise import central, is_section_table, per_replicate, realise
 from model.rng import Streams, block_bounds
+from model.run_calendar import Calendar
 from model.scenario import LoadedScenario, Scenario, origin_file
 from model.uncertainty import Distribution
 from model.yearpath import YearPath, series

@@ -113,7 +113,7 @@ class Point:
 
 
 def read_sweep(path: str | Path) -> tuple[SweepSection, LoadedScenario]:
-    from model.tables import decode
+    from model.input_tables import decode
 
     path = Path(path)
     text = decode(read_bytes(path, "sweep file", SCENARIO_LIMIT), path)  # a folder, FIFO, device: one line

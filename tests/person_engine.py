@@ -11,9 +11,9 @@ from __future__ import annotations
 
 import numpy as np
 
-from model.calendar import Calendar
 from model.engine import AGE_GROUPS, TRANSITION_ORDER, Demography, EngineInputs
 from model.inputs import AGES
+from model.run_calendar import Calendar
 
 
 def simulate_people(inputs: EngineInputs, calendar: Calendar, replicates: int, seed: int) -> Demography:

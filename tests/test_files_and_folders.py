@@ -236,7 +236,7 @@ def test_folders_fifos_and_devices_as_inputs(tmp_path, write):
 
 
 def test_an_input_larger_than_any_real_table_is_refused_unread(tmp_path, write, monkeypatch):
-    monkeypatch.setattr("model.tables.TABLE_LIMIT", 1000)
+    monkeypatch.setattr("model.input_tables.TABLE_LIMIT", 1000)
     write("b.csv", OVERRIDE_OK + "# padding\n" * 200)
     scenario = write("s.toml", '[scenario]\nname = "x"\n[demography]\nbirths_override = "b.csv"\n')
     assert "MiB" in _one_line_error(cli("run", scenario, "--out", tmp_path / "o", "--replicates", "3"))

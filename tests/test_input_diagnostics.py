@@ -16,8 +16,8 @@ import pytest
 
 from model.areas import AREAS
 from model.errors import InputError
+from model.input_tables import Column, TableSpec, read_table
 from model.scenario import load_scenario
-from model.tables import Column, TableSpec, read_table
 from tests.conftest import REPO, cli
 
 DATA = REPO / "model" / "data"

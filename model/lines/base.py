@@ -17,11 +17,11 @@ from dataclasses import dataclass
 
 import numpy as np
 
-from model.calendar import Calendar
 from model.engine import Demography
 from model.inputs import BaseData
 from model.realise import per_replicate
 from model.rng import Streams
+from model.run_calendar import Calendar
 from model.scenario import LineSection, Scenario
 from model.yearpath import YearPath, series
 

@@ -18,9 +18,9 @@ from __future__ import annotations
 import numpy as np
 
 from model import sampling as draw
-from model.calendar import Calendar
 from model.lines.base import Entitlement, Line, LineContext, ParameterContext, birth_months
 from model.lines.under_three import allowance_by_cohort, per_child_month
+from model.run_calendar import Calendar
 from model.scenario import NationalSubsidyLine, Scenario
 
 CITY_HUKOU = [1]

@@ -17,7 +17,6 @@ from __future__ import annotations
 import numpy as np
 
 from model import sampling as draw
-from model.calendar import Calendar
 from model.lines import national_childcare_subsidy as national
 from model.lines.base import (
     Entitlement,
@@ -28,6 +27,7 @@ from model.lines.base import (
     transitions_of,
 )
 from model.lines.under_three import allowance_by_cohort, calendar_months, per_child_month
+from model.run_calendar import Calendar
 from model.scenario import AllowanceLine, Scenario
 
 CITY_HUKOU = [1]

@@ -1,4 +1,4 @@
-"""The command line's malloc setting (model/allocator.py)."""
+"""The command line's malloc setting (model/malloc_tuning.py)."""
 
 from __future__ import annotations
 
@@ -6,7 +6,7 @@ import os
 import platform
 import sys
 
-from model.allocator import keep_freed_memory
+from model.malloc_tuning import keep_freed_memory
 
 
 def test_allocator_setting_takes_effect_on_glibc_and_reaches_new_processes():
