@@ -73,10 +73,11 @@ def engine_against_floor(replicates: int = 1000) -> dict[str, float]:
     from model.engine import simulate_block
     from model.inputs import area_split
     from model.lines.base import ParameterContext
+    from model.pipeline import prepare
+    from model.pipeline.block import block_inputs
     from model.realise import per_replicate, realise
     from model.rng import Streams, block_bounds
     from model.scenario import load_scenario
-    from model.simulation import block_inputs, prepare
 
     prepared = prepare(load_scenario(BASELINE, replicates=replicates))
     recorded: list[tuple[np.ndarray, np.ndarray]] = []  # binomials: (n, p); multinomials: (n, probabilities)
@@ -125,10 +126,11 @@ def engine_against_floor(replicates: int = 1000) -> dict[str, float]:
 def cohort_against_people(replicates: int = 20) -> dict[str, float]:
     from model.engine import simulate_block
     from model.lines.base import ParameterContext
+    from model.pipeline import prepare
+    from model.pipeline.block import block_inputs
     from model.realise import realise
     from model.rng import Streams
     from model.scenario import load_scenario
-    from model.simulation import block_inputs, prepare
     from tests.person_engine import simulate_people
 
     prepared = prepare(load_scenario(BASELINE, replicates=replicates))

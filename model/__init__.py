@@ -17,27 +17,27 @@ from model.scenario import load_scenario  # noqa: E402
 
 
 def run(loaded, workers: int = 1):  # type: ignore[no-untyped-def]
-    """Run a loaded scenario (see model.simulation.run)."""
-    from model.simulation import run as _run
+    """Run a loaded scenario (see model.pipeline.run)."""
+    from model.pipeline import run as _run
 
     return _run(loaded, workers=workers)
 
 
 def budget_table(result):  # type: ignore[no-untyped-def]
-    from model.results import budget_table as _budget_table
+    from model.result_tables import budget_table as _budget_table
 
     return _budget_table(result)
 
 
 def write_run(result, out_dir, force: bool = False):  # type: ignore[no-untyped-def]
     """Write the run folder (budget.csv, births.csv, manifest.json, …) as `birthbudget run` does."""
-    from model.output import write_run as _write_run
+    from model.run_folder.write import write_run as _write_run
 
     return _write_run(result, out_dir, force=force)
 
 
 def births_table(result):  # type: ignore[no-untyped-def]
-    from model.results import births_table as _births_table
+    from model.result_tables import births_table as _births_table
 
     return _births_table(result)
 

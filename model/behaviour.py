@@ -16,9 +16,10 @@ import numpy as np
 from model.lines import LINES
 from model.lines.base import ParameterContext
 from model.realise import per_replicate
+from model.units import YUAN_PER_WAN
 
 TRANSITION_ORDER = [0, 1, 2, 2]  # contract birth order (0-based) of engine transitions 1st, 2nd, 3rd, 4th+
-PER_YUAN = 1 / 10_000
+PER_YUAN = 1 / YUAN_PER_WAN  # the response is given per 10,000 yuan (万元) of benefit
 
 
 def benefit_per_birth(ctx: ParameterContext, line_ids: list[str]) -> np.ndarray:

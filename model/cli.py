@@ -19,6 +19,8 @@ from rich.console import Console
 from rich.markup import escape
 
 from model.errors import InputError
+from model.kinds import Kind
+from model.units import WAN
 
 app = typer.Typer(add_completion=False, no_args_is_help=True,
                   help="Budget model of Jingmen's birth-support measures (荆门市优化生育政策财政预算模型).")
@@ -45,10 +47,9 @@ def _run_and_write(load, out_dir: Path, force: bool, workers: int | None, debug:
     """Refuse an existing folder (unless --force), load, run and write the folder; the RunResult,
     or None after a one-line error (all checks happen before any work)."""
     from model.malloc_tuning import keep_freed_memory
-    from model.output import write_run
-    from model.results import estimate_output_bytes
+    from model.pipeline import run as run_scenario
     from model.run_folder import check_output_folder
-    from model.simulation import run as run_scenario
+    from model.run_folder.write import estimate_output_bytes, write_run
 
     keep_freed_memory()  # this process and its workers only; see model/malloc_tuning.py
     started, clock = datetime.now().astimezone(), time.perf_counter()
@@ -193,7 +194,7 @@ def sweep(
             out.print(f"  –  {row.parameter}: no effect estimated ({row.note})", soft_wrap=True, highlight=False)
         else:
             note = f" ({row.note})" if row.note else ""
-            out.print(f"  {row.rank}. {row.parameter}: {row.effect / 10_000:,.1f}{note}", soft_wrap=True)
+            out.print(f"  {row.rank}. {row.parameter}: {row.effect / WAN:,.1f}{note}", soft_wrap=True)
     out.print(f"wrote {out_dir} ({len(points) - len(failed)} of {len(points)} points) in "
               f"{time.perf_counter() - clock:.1f} s", soft_wrap=True)
     if len(failed):
@@ -232,8 +233,8 @@ def validate(
     debug: Debug = False,
 ) -> None:
     """Check a scenario and its data files without running it."""
+    from model.pipeline import prepare
     from model.scenario import load_scenario
-    from model.simulation import prepare
 
     try:
         loaded = load_scenario(scenario)
@@ -355,16 +356,16 @@ def mtfp(
         _fail(error, debug)
         return
     years = [budget_year, budget_year + 1, budget_year + 2]
-    titles = {"outlay": f"中期财政规划 {years[0]}–{years[2]} (cash, 万元, mean and 5–95% range)",
+    titles = {Kind.OUTLAY: f"中期财政规划 {years[0]}–{years[2]} (cash, 万元, mean and 5–95% range)",
               "other": f"减收与备忘项目（不计入支出） revenue forgone and memo items {years[0]}–{years[2]} (万元)"}
     for part, title in titles.items():
-        rows = table[(table.kind == "outlay") == (part == "outlay")]
+        rows = table[(table.kind == Kind.OUTLAY) == (part == Kind.OUTLAY)]
         if rows.empty:
             continue
         view = Table(title=title, title_justify="left")
         view.add_column("payer 承担主体", no_wrap=True)
         view.add_column("line 项目", no_wrap=True)
-        view.add_column("payables in 结转应付" if part == "outlay" else "owed in 结转", justify="right")
+        view.add_column("payables in 结转应付" if part == Kind.OUTLAY else "owed in 结转", justify="right")
         for year in years:
             view.add_column(str(year), justify="right", no_wrap=True)
         for _, row in rows.iterrows():

@@ -15,8 +15,10 @@ import numpy as np
 import pandas as pd
 
 from model.errors import InputError
+from model.kinds import Kind
 from model.lines import LINE_BY_ID
-from model.results import ALL, QUANTILES, with_outlay_total
+from model.pipeline.accounts import outlay_mask, with_outlay_total
+from model.result_tables import ALL, QUANTILES
 from model.run_folder import read_manifest, read_replicates, recover
 
 
@@ -121,7 +123,7 @@ def compare_runs(run_a: Path, run_b: Path, basis: str = "accrual") -> tuple[pd.D
             table[f"difference_{name}"] = quantiles[i].reshape(-1)
     keys = differing_keys(manifest_a["scenario"], manifest_b["scenario"])
     table = table.reset_index()
-    table.insert(2, "kind", table.line.map({**dict(zip(lines, _kinds(lines), strict=True)), ALL: "outlay"}))
+    table.insert(2, "kind", table.line.map({**dict(zip(lines, _kinds(lines), strict=True)), ALL: Kind.OUTLAY}))
     return table, keys, paired
 
 
@@ -131,14 +133,14 @@ def period_totals(run_a: Path, run_b: Path, basis: str = "accrual") -> pd.DataFr
     manifest_b, arrays_b = _load(run_b)
     check_comparable(run_a, arrays_a, run_b, arrays_b, basis)
     lines, payers = _union(arrays_a, arrays_b, "lines"), _union(arrays_a, arrays_b, "payers")
-    outlay = np.array([kind == "outlay" for kind in _kinds(lines)])
+    outlay = np.array(outlay_mask(_kinds(lines)))
 
     def by_line(arrays: dict[str, np.ndarray]) -> np.ndarray:
         period = _aligned(arrays, lines, payers, basis).sum(axis=(1, 3))  # [rep, line]
         return np.concatenate([period, period[:, outlay].sum(axis=1, keepdims=True)], axis=1)  # + outlays
 
     a, b = by_line(arrays_a), by_line(arrays_b)
-    frame = pd.DataFrame({"line": [*lines, ALL], "kind": [*_kinds(lines), "outlay"],
+    frame = pd.DataFrame({"line": [*lines, ALL], "kind": [*_kinds(lines), Kind.OUTLAY],
                           "mean_a": a.mean(axis=0), "mean_b": b.mean(axis=0)})
     frame["difference"] = frame.mean_b - frame.mean_a
     if manifest_a["seed"] == manifest_b["seed"] and a.shape[0] == b.shape[0]:

@@ -8,11 +8,12 @@ import os
 from model.areas import AREAS, HIGHER_LEVELS, PAYERS
 from model.errors import InputError
 from model.inputs import AGES
+from model.lines import LINES
 from model.rng import BLOCK_SIZE
 from model.run_calendar import Calendar
 
 BYTES = 8  # float64 and int64
-LINE_COUNT = 12  # every line priced (an upper bound when some are off)
+LINE_COUNT = len(LINES)  # every line priced (an upper bound when some are off)
 SAFETY = 3.0  # temporaries of numpy expressions
 
 

@@ -14,10 +14,10 @@ from pathlib import Path
 import pandas as pd
 
 from model.errors import InputError
-from model.results import ALL
+from model.kinds import Kind
+from model.result_tables import ALL
 from model.run_folder import run_tables
-
-WAN = 10_000.0
+from model.units import WAN
 
 
 def mtfp_table(run_dir: Path, budget_year: int) -> pd.DataFrame:
@@ -40,7 +40,7 @@ def mtfp_table(run_dir: Path, budget_year: int) -> pd.DataFrame:
     kinds = cash.drop_duplicates("line").set_index("line")["kind"] if "kind" in cash else {}
     for payer in list(dict.fromkeys(cash.payer)):  # the run's payers, `all` last
         for line in lines:
-            row: dict[str, object] = {"payer": payer, "line": line, "kind": kinds.get(line, "outlay"),
+            row: dict[str, object] = {"payer": payer, "line": line, "kind": kinds.get(line, Kind.OUTLAY),
                                       # the payables table covers every line and payer: a gap is nothing owed
                                       "payables_carried_in": carried.get((payer, line), 0.0) / WAN}
             for year in years:

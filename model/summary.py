@@ -11,12 +11,14 @@ from rich.console import Console
 from rich.table import Table
 
 from model.areas import HIGHER_LEVELS, PAYER_NAMES_ZH, PAYERS
+from model.kinds import Kind
 from model.lines import LINE_BY_ID
-from model.results import ALL, QUANTILES, totals_by
-from model.simulation import RunResult
+from model.pipeline import RunResult
+from model.pipeline.accounts import outlays
+from model.result_tables import ALL, QUANTILES, totals_by
+from model.units import WAN
 
-WAN = 10_000.0  # yuan per 万元
-KIND_TITLES = {"revenue_forgone": "revenue forgone 减收（不计入支出）", "memo": "memo 备忘（不计入支出）"}
+KIND_TITLES = {Kind.REVENUE_FORGONE: "revenue forgone 减收（不计入支出）", Kind.MEMO: "memo 备忘（不计入支出）"}
 
 
 def _name(key: str, kind: str, upper: bool = False) -> str:
@@ -41,8 +43,8 @@ def _cells(values: dict[str, float]) -> list[str]:
 
 def _local_budgets(result: RunResult) -> dict[str, float]:
     """Outlays borne by Jingmen's own budgets (city, districts, counties), per-replicate sums."""
-    outlays = result.outlays(result.accrual).sum(axis=(1, 2))  # [rep, payer]
-    local = outlays[:, [result.payer_ids.index(p) for p in PAYERS]].sum(axis=1)
+    spending = outlays(result.accrual, result.line_kinds).sum(axis=(1, 2))  # [rep, payer]
+    local = spending[:, [result.payer_ids.index(p) for p in PAYERS]].sum(axis=1)
     quantiles = np.quantile(local, list(QUANTILES.values()))
     return {"mean": float(local.mean()), **dict(zip(QUANTILES, quantiles, strict=True))}
 

@@ -397,8 +397,8 @@ def run_point(scenario: dict[str, Any], cache_file: str) -> tuple[str, str | Non
 
     Returns (status, error): "done" or "failed" with the error's one-line text.
     """
-    from model.results import budget_table
-    from model.simulation import run
+    from model.pipeline import run
+    from model.result_tables import budget_table
 
     temporary = f"{cache_file}.partial-{os.getpid()}"
     try:

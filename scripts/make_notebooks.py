@@ -150,7 +150,7 @@ print(f"women aged 15-49: {base.women[:, 15:].sum():,.0f}")
 parity.loc[[20, 25, 30, 35, 40, 45, 49]].round(3)"""),
     new_markdown_cell("## Alignment to the 2022 births\n\nThe census age pattern of each birth order is scaled so "
                       "that expected births in 2022 equal 11,679 × the Hubei order shares."),
-    new_code_cell("""from model.simulation import prepare
+    new_code_cell("""from model.pipeline import prepare
 
 prepared = prepare(loaded)
 pd.DataFrame({"target births": prepared.calibration.targets, "alignment factor": prepared.calibration.factors})"""),

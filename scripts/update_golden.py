@@ -13,9 +13,9 @@ SEED, REPLICATES = 20251128, 40
 
 
 def golden_frame():
-    from model.results import budget_table
+    from model.pipeline import run
+    from model.result_tables import budget_table
     from model.scenario import load_scenario
-    from model.simulation import run
 
     result = run(load_scenario(REPO / "scenarios" / "baseline.toml", replicates=REPLICATES, seed=SEED))
     table = budget_table(result)

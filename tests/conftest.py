@@ -11,8 +11,8 @@ from typer.testing import CliRunner
 
 from model.areas import AREAS
 from model.cli import app
+from model.pipeline import RunResult, run
 from model.scenario import load_scenario
-from model.simulation import RunResult, run
 
 REPO = Path(__file__).resolve().parents[1]
 BASELINE = REPO / "scenarios" / "baseline.toml"

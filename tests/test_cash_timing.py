@@ -170,8 +170,10 @@ def test_mtfp_table_from_a_run(tmp_path):
 def test_block_zero_serves_as_the_claims_pilot():
     """A run's block 0 (50 replicates) gives exactly the approval profiles of the 20-replicate pilot,
     so a run draws its pilot only when it has fewer replicates than the pilot."""
+    from model.pipeline import prepare
+    from model.pipeline.block import block_entitlements
+    from model.pipeline.claims_pilot import approval_profiles
     from model.scenario import load_scenario
-    from model.simulation import approval_profiles, block_entitlements, prepare
 
     prepared = prepare(load_scenario(REPO / "scenarios" / "slow_review.toml", replicates=50))
     from_pilot = approval_profiles(prepared)

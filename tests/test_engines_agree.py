@@ -16,10 +16,11 @@ from model.engine import simulate_block
 from model.inputs import area_split
 from model.lines import LINES
 from model.lines.base import LineContext, ParameterContext
+from model.pipeline import prepare
+from model.pipeline.block import block_inputs
 from model.realise import per_replicate, realise
 from model.rng import Streams
 from model.scenario import load_scenario
-from model.simulation import block_inputs, prepare
 from tests.person_engine import simulate_people
 
 REPLICATES = 200

@@ -98,7 +98,7 @@ def test_an_output_path_that_is_a_file_is_refused(tmp_path):
 
 KILLER = """
 import os, sys
-import model.run_folder as rf
+import model.run_folder.replace as rf
 where = sys.argv[1]
 real_exchange, real_replace = rf._exchange, os.replace
 if where == "before_exchange":
@@ -199,7 +199,7 @@ def test_a_disk_that_fills_while_writing_leaves_nothing(tmp_path, monkeypatch):
     def full(*args, **kwargs):  # noqa: ANN002, ANN003
         raise OSError(errno.ENOSPC, "No space left on device")
 
-    monkeypatch.setattr("model.results.write_npz", full)
+    monkeypatch.setattr("model.run_folder.write.write_npz", full)
     message = _one_line_error(cli("run", BASELINE, "--out", tmp_path / "out", "--replicates", "3"))
     assert "no space left" in message
     assert list(tmp_path.iterdir()) == []
@@ -407,6 +407,6 @@ def test_a_worker_killed_from_outside_is_one_line(tmp_path, monkeypatch):
     def killed(*args, **kwargs):  # noqa: ANN002, ANN003
         raise BrokenProcessPool("A process in the process pool was terminated abruptly")
 
-    monkeypatch.setattr("model.simulation.run", killed)
+    monkeypatch.setattr("model.pipeline.run", killed)
     message = _one_line_error(cli("run", BASELINE, "--out", tmp_path / "out", "--replicates", "3"))
     assert "worker process died" in message and not (tmp_path / "out").exists()

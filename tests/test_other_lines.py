@@ -16,7 +16,7 @@ import pandas as pd
 import pytest
 
 from model.lines import LINE_BY_ID, LINES
-from model.results import budget_table, impact_table
+from model.result_tables import budget_table, impact_table
 from tests.conftest import REPO, cli, line_by_year_payer, override_rows, run_file
 
 NEW_LINES = ["demonstration_centres", "fee_waivers", "family_planning_awards", "national_childcare_subsidy",

@@ -6,9 +6,9 @@ import numpy as np
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from model.results import births_table, births_total_table, budget_table
+from model.pipeline import run
+from model.result_tables import births_table, births_total_table, budget_table
 from model.scenario import load_scenario
-from model.simulation import run
 
 SETTINGS = settings(max_examples=8, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
 share = st.floats(0.05, 1.0)

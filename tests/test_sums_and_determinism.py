@@ -6,7 +6,7 @@ import numpy as np
 import pandas as pd
 import pytest
 
-from model.results import births_table, births_total_table, budget_table
+from model.result_tables import births_table, births_total_table, budget_table
 from tests.conftest import BASELINE, REPO, cli, run_file
 
 

@@ -12,7 +12,7 @@ import numpy as np
 import pandas as pd
 import pytest
 
-import model.results
+import model.result_tables
 import model.sweep
 from model.sweep import (
     CACHE,
@@ -326,7 +326,7 @@ def test_a_failed_write_of_the_results_is_one_line(tmp_path, write, monkeypatch)
 
 def test_a_point_with_infinite_figures_fails_and_nothing_writes_inf(tmp_path, write, monkeypatch):
     path, out = _grid(write), tmp_path / "sweep"
-    real = model.results.budget_table
+    real = model.result_tables.budget_table
 
     def overflowing(result):
         table = real(result)
@@ -334,7 +334,7 @@ def test_a_point_with_infinite_figures_fails_and_nothing_writes_inf(tmp_path, wr
             table["mean"] = np.inf
         return table
 
-    monkeypatch.setattr(model.results, "budget_table", overflowing)
+    monkeypatch.setattr(model.result_tables, "budget_table", overflowing)
     result = cli("sweep", path, "--out", out, "--workers", "1")
     assert result.exit_code == 1, result.output
     points = pd.read_csv(out / "points.csv")

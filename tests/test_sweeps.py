@@ -5,7 +5,7 @@ from __future__ import annotations
 import pandas as pd
 import pytest
 
-import model.simulation
+import model.pipeline
 from model.sweep import build_points, collect, execute, read_sweep
 from tests.conftest import REPO, cli
 
@@ -56,14 +56,14 @@ def test_a_failed_point_is_reported_and_the_others_complete(tmp_path, write, mon
     path, out = _grid(write), tmp_path / "sweep"
     spec, base = read_sweep(path)
     points = build_points(path, spec, base, None)
-    real_run = model.simulation.run
+    real_run = model.pipeline.run
 
     def flaky(loaded, workers=1):
         if loaded.scenario.lines.nipt.price == 1200 and loaded.scenario.lines.third_child_allowance.take_up == 1.0:
             raise RuntimeError("disk full")
         return real_run(loaded, workers)
 
-    monkeypatch.setattr(model.simulation, "run", flaky)
+    monkeypatch.setattr(model.pipeline, "run", flaky)
     status = execute(points, out, workers=1, scheduler=None)
     _, table = collect(points, out, status)
     assert list(table.status).count("failed") == 1 and "disk full" in table[table.status == "failed"].error.iloc[0]

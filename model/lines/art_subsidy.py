@@ -13,6 +13,7 @@ from __future__ import annotations
 
 import numpy as np
 
+from model.kinds import Kind
 from model.lines.base import Entitlement, Line, LineContext
 from model.realise import per_replicate
 from model.scenario import ArtLine
@@ -111,4 +112,4 @@ def accrual(ctx: LineContext, line: ArtLine) -> Entitlement:
     return Entitlement(yuan=ctx.spread_over_year(paid), claims=ctx.spread_over_year(claiming))
 
 
-LINE = Line("art_subsidy", "辅助生育补助金", "Assisted-reproduction subsidy", "9", "outlay", accrual)
+LINE = Line("art_subsidy", "辅助生育补助金", "Assisted-reproduction subsidy", "9", Kind.OUTLAY, accrual)

@@ -19,6 +19,7 @@ import numpy as np
 
 from model.engine import Demography
 from model.inputs import BaseData
+from model.kinds import Kind
 from model.realise import per_replicate
 from model.rng import Streams
 from model.run_calendar import Calendar
@@ -104,7 +105,7 @@ class Line:
     name_zh: str
     name_en: str
     clause: str
-    kind: str  # outlay | revenue_forgone | memo
+    kind: Kind
     accrual: Callable[[LineContext, LineSection], Entitlement]
     benefit_per_birth: BenefitFunction | None = None  # None: not a per-birth benefit
     birth_linked: bool = False  # spending follows births one for one (deadweight is measured)
@@ -118,8 +119,6 @@ class Line:
     # entitlement [rep, month, area] → cash [rep, month, area]. None: the disbursement stage.
     cash: Callable[[LineContext, LineSection, np.ndarray], np.ndarray] | None = None
 
-
-KINDS: tuple[str, ...] = ("outlay", "revenue_forgone", "memo")
 
 
 def shift_months(values: np.ndarray, months: int, axis: int = 1) -> np.ndarray:

@@ -12,6 +12,7 @@ from __future__ import annotations
 import numpy as np
 
 from model import sampling as draw
+from model.kinds import Kind
 from model.lines.base import Entitlement, Line, LineContext, ParameterContext
 from model.scenario import ChildcareLine
 
@@ -64,5 +65,5 @@ def accrual(ctx: LineContext, line: ChildcareLine) -> Entitlement:
     return Entitlement(yuan=yuan, claims=ctx.from_policy_start(ctx.spread_over_year(claimed.astype(float))))
 
 
-LINE = Line("childcare_slot_subsidy", "普惠托位补贴", "Childcare slot subsidy", "11", "outlay", accrual,
+LINE = Line("childcare_slot_subsidy", "普惠托位补贴", "Childcare slot subsidy", "11", Kind.OUTLAY, accrual,
             births_history_years=3)

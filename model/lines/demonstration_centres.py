@@ -17,6 +17,7 @@ from __future__ import annotations
 import numpy as np
 
 from model.areas import AREAS
+from model.kinds import Kind
 from model.lines.base import Entitlement, Line, LineContext
 from model.scenario import CentresLine
 
@@ -68,4 +69,4 @@ def accrual(ctx: LineContext, line: CentresLine) -> Entitlement:
     return Entitlement(yuan=yuan, claims=claims, fixed_payer=fixed or None)
 
 
-LINE = Line("demonstration_centres", "示范性托育机构补贴", "Demonstration childcare centres", "7, 11", "outlay", accrual)
+LINE = Line("demonstration_centres", "示范性托育机构补贴", "Demonstration childcare centres", "7, 11", Kind.OUTLAY, accrual)

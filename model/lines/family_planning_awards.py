@@ -18,6 +18,7 @@ from __future__ import annotations
 import numpy as np
 
 from model import sampling as draw
+from model.kinds import Kind
 from model.lines.base import Entitlement, Line, LineContext
 from model.scenario import AwardsLine
 
@@ -65,4 +66,4 @@ def accrual(ctx: LineContext, line: AwardsLine) -> Entitlement:
 
 
 LINE = Line("family_planning_awards", "计划生育奖励扶助和特别扶助", "Family-planning reward and special assistance",
-            "2, 19", "outlay", accrual, plan_measure=False)
+            "2, 19", Kind.OUTLAY, accrual, plan_measure=False)

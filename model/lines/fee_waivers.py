@@ -12,6 +12,7 @@ from __future__ import annotations
 import numpy as np
 
 from model import sampling as draw
+from model.kinds import Kind
 from model.lines.base import Entitlement, Line, LineContext
 from model.lines.childcare_slot_subsidy import children_aged
 from model.scenario import FeeWaiverLine
@@ -38,5 +39,5 @@ def accrual(ctx: LineContext, line: FeeWaiverLine) -> Entitlement:
     return Entitlement(yuan=yuan, claims=claims)
 
 
-LINE = Line("fee_waivers", "困难家庭入托入园费用减免", "Nursery and kindergarten fee waivers", "13", "outlay", accrual,
+LINE = Line("fee_waivers", "困难家庭入托入园费用减免", "Nursery and kindergarten fee waivers", "13", Kind.OUTLAY, accrual,
             births_history_years=6)

@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import numpy as np
 
+from model.kinds import Kind
 from model.lines.base import Entitlement, Line, LineContext
 from model.scenario import HousingFundLine
 
@@ -32,5 +33,5 @@ def cash(ctx: LineContext, line: HousingFundLine, yuan: np.ndarray) -> np.ndarra
     return yuan
 
 
-LINE = Line("housing_fund_limit", "公积金贷款额度上浮（备忘）", "Provident-fund loan limit ×1.2 (memo)", "14", "memo",
+LINE = Line("housing_fund_limit", "公积金贷款额度上浮（备忘）", "Provident-fund loan limit ×1.2 (memo)", "14", Kind.MEMO,
             accrual, cash=cash)

@@ -22,6 +22,7 @@ import numpy as np
 
 from model import sampling as draw
 from model.areas import AREAS, DISTRICTS
+from model.kinds import Kind
 from model.lines.base import Entitlement, Line, LineContext, ParameterContext, birth_months
 from model.realise import per_replicate
 from model.scenario import HousingLine
@@ -104,5 +105,5 @@ def benefit_per_birth(ctx: ParameterContext, line: HousingLine) -> np.ndarray:
     return np.concatenate([np.zeros(per_birth.shape[:-1] + (1,)), per_birth], axis=-1)
 
 
-LINE = Line("housing_subsidy", "购房补贴", "Home-purchase subsidy", "14", "outlay", accrual,
+LINE = Line("housing_subsidy", "购房补贴", "Home-purchase subsidy", "14", Kind.OUTLAY, accrual,
             benefit_per_birth, birth_linked=True)

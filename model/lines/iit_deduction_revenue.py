@@ -16,6 +16,7 @@ from __future__ import annotations
 
 import numpy as np
 
+from model.kinds import Kind
 from model.lines.base import Entitlement, Line, LineContext
 from model.lines.childcare_slot_subsidy import children_aged
 from model.scenario import IncomeTaxLine
@@ -42,4 +43,4 @@ def cash(ctx: LineContext, line: IncomeTaxLine, yuan: np.ndarray) -> np.ndarray:
 
 
 LINE = Line("iit_deduction_revenue", "个税婴幼儿照护扣除（减收）", "Income-tax childcare deduction (revenue forgone)",
-            "13", "revenue_forgone", accrual, cash=cash, births_history_years=3)
+            "13", Kind.REVENUE_FORGONE, accrual, cash=cash, births_history_years=3)

@@ -12,6 +12,7 @@ from __future__ import annotations
 import numpy as np
 
 from model import sampling as draw
+from model.kinds import Kind
 from model.lines.base import (
     Entitlement,
     Line,
@@ -64,4 +65,4 @@ def benefit_per_birth(ctx: ParameterContext, line: MaternityLine) -> np.ndarray:
 
 
 LINE = Line("maternity_insurance_subsidy", "产假社保补贴", "Maternity-leave social-insurance subsidy", "18",
-            "outlay", accrual, benefit_per_birth, birth_linked=True)
+            Kind.OUTLAY, accrual, benefit_per_birth, birth_linked=True)

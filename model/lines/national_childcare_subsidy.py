@@ -18,6 +18,7 @@ from __future__ import annotations
 import numpy as np
 
 from model import sampling as draw
+from model.kinds import Kind
 from model.lines.base import Entitlement, Line, LineContext, ParameterContext, birth_months
 from model.lines.under_three import allowance_by_cohort, per_child_month
 from model.run_calendar import Calendar
@@ -73,4 +74,4 @@ def check(scenario: Scenario, calendar: Calendar) -> tuple[str, str] | None:
 
 
 LINE = Line("national_childcare_subsidy", "国家育儿补贴", "National childcare subsidy", "national (2025)",
-            "outlay", accrual, plan_measure=False, check=check)
+            Kind.OUTLAY, accrual, plan_measure=False, check=check)

@@ -13,6 +13,7 @@ from __future__ import annotations
 import numpy as np
 
 from model import sampling as draw
+from model.kinds import Kind
 from model.lines.base import (
     Entitlement,
     Line,
@@ -49,5 +50,5 @@ def benefit_per_birth(ctx: ParameterContext, line: NiptLine) -> np.ndarray:
     return all_orders(price * tested_share(ctx, line, by_month=False) * ctx.value(line.pregnancies_per_birth))
 
 
-LINE = Line("nipt", "免费无创产前基因检测", "Free prenatal NIPT", "9", "outlay", accrual,
+LINE = Line("nipt", "免费无创产前基因检测", "Free prenatal NIPT", "9", Kind.OUTLAY, accrual,
             benefit_per_birth, birth_linked=True)

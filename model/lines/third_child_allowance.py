@@ -17,6 +17,7 @@ from __future__ import annotations
 import numpy as np
 
 from model import sampling as draw
+from model.kinds import Kind
 from model.lines import national_childcare_subsidy as national
 from model.lines.base import (
     Entitlement,
@@ -94,5 +95,5 @@ def check(scenario: Scenario, calendar: Calendar) -> tuple[str, str] | None:
     return None
 
 
-LINE = Line("third_child_allowance", "三孩育儿补贴", "Third-child allowance", "13", "outlay", accrual,
+LINE = Line("third_child_allowance", "三孩育儿补贴", "Third-child allowance", "13", Kind.OUTLAY, accrual,
             benefit_per_birth, birth_linked=True, check=check)

@@ -12,11 +12,13 @@ from matplotlib.backends.backend_pdf import PdfPages
 
 from model.compare import check_comparable
 from model.errors import InputError
+from model.pipeline.accounts import outlay_mask
 from model.report import charts
 from model.report.excel import write_appendix
 from model.report.fonts import use_cjk_font
 from model.report.labels import line_name
 from model.run_folder import RunFolder, add_files, load_run
+from model.units import WAN
 
 FORMATS = ("png", "svg", "pdf")
 
@@ -27,8 +29,8 @@ def _summary_page(run: RunFolder, lang: str):  # noqa: ANN202 - a matplotlib Fig
     title = f"{run.name}：{run.years[0]}–{run.years[-1]}年各项目支出合计（万元）" if lang == "zh" else \
         f"{run.name}: total cost {run.years[0]}–{run.years[-1]} by line (10,000 yuan)"
     figure.text(0.08, 0.94, title, fontsize=14)
-    period = run.replicates["accrual"].sum(axis=(1, 3)) / 10_000  # [rep, line]
-    outlay = np.array([kind == "outlay" for kind in run.kinds])
+    period = run.replicates["accrual"].sum(axis=(1, 3)) / WAN  # [rep, line]
+    outlay = np.array(outlay_mask(run.kinds))
     rows = []
     # outlays and their total, then revenue forgone and memo items (never in the total)
     for line in [*run.outlay_lines, "all", *run.other_lines]:

@@ -7,7 +7,9 @@ name and the run date go in a footer.
 from __future__ import annotations
 
 import numpy as np
+from matplotlib import colormaps
 from matplotlib import pyplot as plt
+from matplotlib.colors import to_hex
 from matplotlib.figure import Figure
 from matplotlib.ticker import MaxNLocator, StrMethodFormatter
 
@@ -15,8 +17,8 @@ from model.areas import HIGHER_LEVELS
 from model.lines import LINE_IDS
 from model.report.labels import TEXT, line_name, payer_name
 from model.run_folder import RunFolder
+from model.units import WAN
 
-WAN = 10_000.0
 BASE_YEAR_BIRTHS = 11_679  # 《荆门统计年鉴2024》, the calibration anchor (model/data/sources.csv)
 COLOURS = ["#1f5a96", "#e07b39", "#3a9a5b", "#c0392b", "#8e6bb8", "#7f8c8d", "#d4a017", "#2e86ab", "#8d5524",
            "#e377c2", "#17becf", "#bcbd22"]
@@ -29,7 +31,12 @@ PAYER_COLOURS = {"city": "#0b3c5d", "dongbao": "#328cc1", "duodao": "#1d9a8a", "
 
 
 def line_colour(line: str) -> str:
-    return COLOURS[LINE_IDS.index(line) % len(COLOURS)]
+    """The line's own colour in every chart: the palette above for the first lines, then the
+    colours of matplotlib's tab20 for any further line (none is ever given twice)."""
+    index = LINE_IDS.index(line)
+    if index < len(COLOURS):
+        return COLOURS[index]
+    return to_hex(colormaps["tab20"]((index - len(COLOURS)) % 20))
 
 
 def _figure(title: str) -> tuple[Figure, plt.Axes]:

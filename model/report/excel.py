@@ -14,10 +14,11 @@ import pandas as pd
 import xlsxwriter
 
 from model.areas import AREAS, HIGHER_LEVELS, PAYERS
+from model.kinds import Kind
 from model.report.labels import area_name, line_name, payer_name
 from model.run_folder import RunFolder
+from model.units import WAN
 
-WAN = 10_000.0
 SOURCES = Path(__file__).resolve().parents[1] / "data" / "sources.csv"
 
 
@@ -154,7 +155,7 @@ def write_appendix(run: RunFolder, path: Path, lang: str = "zh") -> None:
                  "assumption 假设（原因见说明）。", [("", ["参数"]), ("", ["取值"]), ("", ["单位"]), ("", ["性质"]),
                                                  ("", ["来源"]), ("", ["说明"]), ("", ["区间"])], source_rows, 7)
     if run.other_lines:
-        kind_names = {"revenue_forgone": "减收", "memo": "备忘"}
+        kind_names = {Kind.REVENUE_FORGONE: "减收", Kind.MEMO: "备忘"}
         keys, labels = [], []
         for line in run.other_lines:
             for payer in [*payers, "all"]:

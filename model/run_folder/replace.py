@@ -1,40 +1,26 @@
-"""The run folder: the one place that writes it, replaces it, and reads it back.
+"""Replacing and adding to a run folder atomically, and recognising what the tool wrote.
 
-`run` and `rerun` write a new folder; `report` and `mtfp` add files to one; `compare`,
-`report`, `mtfp` and `rerun` read one. Every change is made in a staging folder beside the
-run folder and swapped in with one atomic exchange of the two folders (Linux
-renameat2(RENAME_EXCHANGE)), so at every instant the folder holds the old results or the
-new ones, whole. Where the system has no exchange, the old folder is set aside, the new
-one moved in, the old one removed; a run killed in between leaves the old folder under a
-hidden name, and the next command that touches the folder puts it back.
-
-A run folder lists what the tool wrote in it (`.birthbudget-files`). `--force` replaces a
-folder only when it is a run folder holding nothing else: the tool never deletes what it
-did not write.
+Every change is made in a staging folder beside the run folder and swapped in with one atomic
+exchange of the two folders (Linux renameat2(RENAME_EXCHANGE)), so at every instant the folder
+holds the old results or the new ones, whole. Where the system has no exchange, the old folder
+is set aside, the new one moved in, the old one removed; a writer killed in between leaves the
+old folder under a hidden name, and the next command that touches the folder puts it back.
 """
 
 from __future__ import annotations
 
 import contextlib
 import ctypes
-import hashlib
 import json
 import os
 import re
 import shutil
 import tempfile
-import zipfile
 from collections.abc import Callable, Iterator
-from dataclasses import dataclass
-from datetime import datetime
 from pathlib import Path
-from typing import Any
-
-import numpy as np
-import pandas as pd
 
 from model.errors import InputError
-from model.files import MANIFEST_LIMIT, TABLE_LIMIT, describe_os_error, read_bytes, require_regular
+from model.files import MANIFEST_LIMIT, describe_os_error, read_bytes
 
 LEDGER = ".birthbudget-files"
 MANIFEST = "manifest.json"
@@ -336,212 +322,3 @@ def _umask() -> int:
     umask = os.umask(0)
     os.umask(umask)
     return umask
-
-
-# ---------------------------------------------------------------- reading a run folder back
-
-MANIFEST_KEYS: dict[str, type | tuple[type, ...]] = {
-    "scenario": dict, "seed": int, "replicates": int, "input_checksums_sha256": dict, "start_time": str,
-    "package_version": str}
-BUDGET_COLUMNS = ("year", "line", "payer", "basis", "mean", "p05", "p50", "p95")
-
-
-DIGEST_KEY = "content_sha256"
-
-
-def manifest_digest(document: dict[str, Any]) -> str:
-    """SHA-256 of a manifest's content (every key but the digest itself): an edited value shows."""
-    content = {key: value for key, value in document.items() if key != DIGEST_KEY}
-    text = json.dumps(content, sort_keys=True, ensure_ascii=False, separators=(",", ":"))
-    return hashlib.sha256(text.encode("utf-8")).hexdigest()
-
-
-def damaged(path: Path, what: str) -> InputError:
-    return InputError(path, None, f"{what}; the run folder is damaged or was not written by `birthbudget run`: "
-                      "run the scenario again")
-
-
-def read_manifest(path: str | Path) -> dict[str, Any]:
-    """A run's manifest.json, checked for the keys and types every reader relies on."""
-    path = Path(path)
-    raw = read_bytes(path, "run manifest", MANIFEST_LIMIT)
-    try:
-        document = json.loads(raw.decode("utf-8"))
-    except (ValueError, UnicodeDecodeError) as error:
-        raise damaged(path, f"not valid JSON ({str(error).splitlines()[0][:120]})") from None
-    except RecursionError:
-        raise damaged(path, "nested too deeply to be a manifest") from None
-    if not isinstance(document, dict):
-        shown = {list: "a list", str: "a string", int: "a number", float: "a number", bool: "true or false"}
-        raise damaged(path, f"holds {shown.get(type(document), 'nothing')}, not a manifest")
-    for key, kind in MANIFEST_KEYS.items():
-        value = document.get(key)
-        if not isinstance(value, kind) or isinstance(value, bool):
-            raise damaged(path, f"'{key}' is missing or not a {getattr(kind, '__name__', kind)}")
-    name = document["scenario"].get("scenario", {})
-    if not isinstance(name, dict) or not isinstance(name.get("name"), str):
-        raise damaged(path, "'scenario.scenario.name' is missing")
-    try:
-        datetime.fromisoformat(document["start_time"])
-    except ValueError:
-        raise damaged(path, f"'start_time' is not a date and time: {document['start_time'][:40]!r}") from None
-    return document
-
-
-def read_replicates(path: str | Path, replicates: int | None = None) -> dict[str, np.ndarray]:
-    """replicates.npz, checked: every array present, of consistent shape, finite, with known ids."""
-    from model.areas import HIGHER_LEVELS, PAYERS
-    from model.lines import LINE_BY_ID
-    from model.lines.base import KINDS
-
-    path = require_regular(path, "replicates file")
-    try:
-        with np.load(path, allow_pickle=False) as npz:
-            arrays = {key: npz[key] for key in npz.files}
-    except (OSError, ValueError, EOFError, KeyError, zipfile.BadZipFile, zipfile.LargeZipFile) as error:
-        raise damaged(path, f"cannot be read ({type(error).__name__}: {str(error)[:120]})") from None
-    for key in ("accrual", "births", "years", "lines", "payers"):
-        if key not in arrays:
-            raise damaged(path, f"has no '{key}' array")
-    accrual, lines, payers = arrays["accrual"], [str(x) for x in arrays["lines"]], [str(x) for x in arrays["payers"]]
-    kinds = [str(x) for x in arrays["kinds"]] if "kinds" in arrays else None
-    unknown = [line for line in lines if line not in LINE_BY_ID]
-    if unknown:
-        raise damaged(path, f"names a line this version does not know ({unknown[0]!r})")
-    strange = [payer for payer in payers if payer not in (*PAYERS, *HIGHER_LEVELS)]
-    if strange:
-        raise damaged(path, f"names a payer this version does not know ({strange[0]!r})")
-    if kinds is not None and (len(kinds) != len(lines) or any(kind not in KINDS for kind in kinds)):
-        raise damaged(path, "its line kinds do not match its lines")
-    shape = (len(arrays["years"]), len(lines), len(payers))
-    for key in ("accrual", "cash"):
-        if key in arrays and (arrays[key].ndim != 4 or arrays[key].shape[1:] != shape):
-            raise damaged(path, f"'{key}' has shape {arrays[key].shape}, expected [replicates, {', '.join(map(str, shape))}]")
-    if "payables" in arrays and (arrays["payables"].ndim != 4 or arrays["payables"].shape[2:] != shape[1:]):
-        raise damaged(path, "'payables' does not match the lines and payers")
-    if replicates is not None and accrual.shape[0] != replicates:
-        raise damaged(path, f"holds {accrual.shape[0]} replicates where the manifest says {replicates}")
-    for key, array in arrays.items():
-        if array.dtype.kind in "fc" and not np.isfinite(array).all():
-            raise damaged(path, f"'{key}' holds numbers that are not finite")
-        if array.dtype.kind not in "fiuUSb":
-            raise damaged(path, f"'{key}' is not an array of numbers or names")
-    return arrays
-
-
-def read_csv(path: str | Path, columns: tuple[str, ...] = ()) -> pd.DataFrame:
-    """A CSV table of the run folder, with the columns its readers need."""
-    import io
-
-    path = Path(path)
-    raw = read_bytes(path, "result table", TABLE_LIMIT)
-    try:
-        frame = pd.read_csv(io.BytesIO(raw))
-    except (ValueError, pd.errors.ParserError, UnicodeDecodeError) as error:
-        raise damaged(path, f"not a readable CSV table ({str(error).splitlines()[0][:120]})") from None
-    missing = [column for column in columns if column not in frame.columns]
-    if missing:
-        raise damaged(path, f"has no column {missing[0]!r}")
-    numeric = [c for c in ("mean", "p05", "p50", "p95") if c in frame.columns]
-    for column in numeric:
-        if not pd.api.types.is_numeric_dtype(frame[column]):
-            raise damaged(path, f"column {column!r} holds text where numbers belong")
-    return frame
-
-
-@dataclass
-class RunFolder:
-    """A run folder as its readers see it: the CSV tables, the manifest and the replicates."""
-
-    path: Path
-    budget: pd.DataFrame
-    births: pd.DataFrame
-    births_total: pd.DataFrame | None
-    impact: pd.DataFrame | None
-    payables: pd.DataFrame | None
-    manifest: dict[str, Any]
-    replicates: dict[str, np.ndarray]
-
-    @property
-    def name(self) -> str:
-        return self.manifest["scenario"]["scenario"]["name"]
-
-    @property
-    def run_date(self) -> str:
-        return datetime.fromisoformat(self.manifest["start_time"]).strftime("%Y-%m-%d")
-
-    @property
-    def lines(self) -> list[str]:
-        return [str(line) for line in self.replicates["lines"]]
-
-    @property
-    def kinds(self) -> list[str]:
-        """Each line's kind (runs written before kinds existed hold outlays only)."""
-        from model.lines import LINE_BY_ID
-
-        if "kinds" in self.replicates:
-            return [str(kind) for kind in self.replicates["kinds"]]
-        return [LINE_BY_ID[line].kind for line in self.lines]
-
-    @property
-    def outlay_lines(self) -> list[str]:
-        return [line for line, kind in zip(self.lines, self.kinds, strict=True) if kind == "outlay"]
-
-    @property
-    def other_lines(self) -> list[str]:
-        """Revenue forgone and memo items: shown apart, never added to outlays."""
-        return [line for line, kind in zip(self.lines, self.kinds, strict=True) if kind != "outlay"]
-
-    @property
-    def payers(self) -> list[str]:
-        return [str(payer) for payer in self.replicates["payers"]]
-
-    def outlays(self, basis: str = "accrual") -> np.ndarray:
-        """[rep, year, outlay line, payer] yuan."""
-        return self.replicates[basis][:, :, [kind == "outlay" for kind in self.kinds]]
-
-    @property
-    def years(self) -> list[int]:
-        return [int(y) for y in self.replicates["years"]]
-
-    def accrual(self, line: str = "all", payer: str = "all") -> pd.DataFrame:
-        rows = self.budget[(self.budget.basis == "accrual") & (self.budget.line == line) & (self.budget.payer == payer)]
-        return rows.set_index("year")
-
-
-def _optional(path: Path, columns: tuple[str, ...]) -> pd.DataFrame | None:
-    return read_csv(path, columns) if path.exists() else None
-
-
-def _require(path: Path, names: tuple[str, ...], purpose: str) -> None:
-    recover(path)
-    if not path.is_dir():
-        raise InputError(path, None, f"not found: {purpose} needs a folder written by `birthbudget run`"
-                         if not path.exists() else f"is not a folder: {purpose} needs a run folder")
-    for name in names:
-        if not (path / name).exists():
-            raise InputError(path / name, None, f"not found: {purpose} needs a folder written by `birthbudget run`")
-
-
-def run_tables(path: str | Path, purpose: str) -> tuple[pd.DataFrame, pd.DataFrame | None]:
-    """budget.csv and payables.csv (None when the run had no cash timing) of a run folder."""
-    path = Path(path)
-    _require(path, ("budget.csv",), purpose)
-    return read_csv(path / "budget.csv", BUDGET_COLUMNS), _optional(path / "payables.csv",
-                                                                   ("year", "line", "payer", "mean"))
-
-
-def load_run(path: str | Path, purpose: str = "this command") -> RunFolder:
-    """Read and check a run folder; any damage is one InputError naming the file."""
-    path = Path(path)
-    _require(path, ("budget.csv", "births.csv", MANIFEST, "replicates.npz"), purpose)
-    manifest = read_manifest(path / MANIFEST)
-    replicates = read_replicates(path / "replicates.npz", manifest["replicates"])
-    budget = read_csv(path / "budget.csv", BUDGET_COLUMNS)
-    return RunFolder(
-        path=path, budget=budget, births=read_csv(path / "births.csv", ("year", "area", "birth_order", "mean")),
-        births_total=_optional(path / "births_total.csv", ("year", "mean", "p05", "p95")),
-        impact=_optional(path / "impact.csv", ("year", "measure", "mean")),
-        payables=_optional(path / "payables.csv", ("year", "line", "payer", "mean")),
-        manifest=manifest, replicates=replicates,
-    )

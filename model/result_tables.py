@@ -7,30 +7,17 @@ file is written with two decimals.
 
 from __future__ import annotations
 
-import json
-import platform
-import sys
 import warnings
-import zipfile
-from collections.abc import Callable
-from datetime import datetime
-from pathlib import Path
 from typing import Any
 
 import numpy as np
 import pandas as pd
 
-from model import __version__
-from model.areas import AREAS, HIGHER_LEVELS, PAYERS
-from model.engine import AGE_GROUP_LABELS
-from model.errors import InputError
-from model.files import file_sha256
+from model.areas import AREAS
+from model.kinds import Kind
 from model.lines import LINE_BY_ID
-from model.provenance import code_fingerprint, input_checksums
-from model.rng import BLOCK_SIZE
-from model.run_folder import DIGEST_KEY, manifest_digest
-from model.scenario import Scenario
-from model.simulation import RunResult
+from model.pipeline.accounts import outlay_mask, with_outlay_total
+from model.pipeline.run_result import RunResult
 
 QUANTILES = {"p05": 0.05, "p50": 0.50, "p95": 0.95}
 ALL = "all"
@@ -59,17 +46,10 @@ def tidy(values: np.ndarray, labels: list[tuple[str, list[Any]]]) -> pd.DataFram
     return frame.reset_index()
 
 
-def with_outlay_total(cube: np.ndarray, kinds: list[str]) -> np.ndarray:
-    """[rep, year, line, payer] + an `all` line and an `all` payer: the `all` line adds up the
-    outlay lines only, so revenue forgone and memo items never enter a total of spending."""
-    outlays = cube[:, :, [kind == "outlay" for kind in kinds]].sum(axis=2, keepdims=True)
-    return with_totals(np.concatenate([cube, outlays], axis=2), axes=(3,))
-
-
 def _cube_table(cube: np.ndarray, years: list[int], result: RunResult, basis: str | None = None) -> pd.DataFrame:
     full = with_outlay_total(cube, result.line_kinds)
     frame = tidy(full, [("year", years), ("line", [*result.line_ids, ALL]), ("payer", [*result.payer_ids, ALL])])
-    kinds = {**dict(zip(result.line_ids, result.line_kinds, strict=True)), ALL: "outlay"}
+    kinds = {**dict(zip(result.line_ids, result.line_kinds, strict=True)), ALL: Kind.OUTLAY}
     if basis is not None:
         frame.insert(3, "basis", basis)
     frame.insert(frame.columns.get_loc("payer") + (2 if basis else 1), "kind", frame.line.map(kinds))
@@ -107,7 +87,7 @@ def births_by_age_table(result: RunResult) -> pd.DataFrame:
     years = list(range(result.calendar.base_year, result.calendar.end_year + 1))
     full = with_totals(result.births_by_age, axes=(2, 3))
     return tidy(full, [("year", years), ("area", [*AREAS, ALL]), ("birth_order", ["1", "2", "3", ALL]),
-                       ("mother_age", list(AGE_GROUP_LABELS))])
+                       ("mother_age", list(result.age_group_labels))])
 
 
 def _ratio(numerator: np.ndarray, denominator: np.ndarray) -> np.ndarray:
@@ -139,7 +119,8 @@ def impact_table(result: RunResult) -> pd.DataFrame:
     year where a ratio exists in no replicate has no row for it.
     """
     impact = result.impact
-    plan = [LINE_BY_ID[line].kind == "outlay" and LINE_BY_ID[line].plan_measure for line in result.line_ids]
+    plan = [adds and LINE_BY_ID[line].plan_measure for line, adds in zip(result.line_ids, outlay_mask(result.line_kinds),
+                                                                          strict=True)]
     outlays = result.accrual[:, :, plan].sum(axis=(2, 3))  # [rep, year]
     columns = {
         "induced_births": (impact["induced_births"], None),
@@ -166,33 +147,7 @@ def impact_table(result: RunResult) -> pd.DataFrame:
     return frame[np.isfinite(frame[["mean", *QUANTILES]].to_numpy(dtype=float)).all(axis=1)].reset_index(drop=True)
 
 
-def replicates_writer(result: RunResult) -> Callable[[Path], None]:
-    """Per-replicate results (budget cube, births, impact) so runs can be compared replicate by replicate."""
-    def write(path: Path) -> None:
-        arrays = {"accrual": result.accrual, "births": result.births,
-                  **({} if result.cash is None else {"cash": result.cash, "payables": result.payables}),
-                  "years": result.calendar.budget_years, "lines": np.array(result.line_ids),
-                  "kinds": np.array(result.line_kinds), "payers": np.array(result.payer_ids),
-                  "seed": np.array(result.loaded.scenario.scenario.seed),
-                  **{f"impact_{k}": v for k, v in result.impact.items()}}
-        for name, array in arrays.items():
-            if array.dtype.kind == "f" and not np.isfinite(array).all():
-                raise InputError(path.name, name, "figures that are not finite (inf or NaN): an amount, count or "
-                                 "growth in the scenario is too large to price; nothing was written")
-        write_npz(path, arrays)
-    return write
-
-
-def write_npz(path: Path, arrays: dict[str, np.ndarray]) -> None:
-    """np.savez without compression: simulated money in float64 compresses by only a third (zlib
-    level 1), and compressing took a quarter of a second per 1,000 replicates."""
-    with zipfile.ZipFile(path, "w", compression=zipfile.ZIP_STORED) as archive:
-        for name, array in arrays.items():
-            with archive.open(f"{name}.npy", "w", force_zip64=True) as member:
-                np.lib.format.write_array(member, np.asanyarray(array), allow_pickle=False)
-
-
-def totals_by(result: RunResult, axis: str, kind: str = "outlay") -> pd.DataFrame:
+def totals_by(result: RunResult, axis: str, kind: str = Kind.OUTLAY) -> pd.DataFrame:
     """Budget-period totals (start_year..end_year) of one kind of line, by line or by payer:
     mean and 5-95% range (empty when the run has no line of that kind)."""
     chosen = [k == kind for k in result.line_kinds]
@@ -208,88 +163,3 @@ def totals_by(result: RunResult, axis: str, kind: str = "outlay") -> pd.DataFram
     return pd.DataFrame({axis: labels, **{k: v for k, v in stats.items()}})
 
 
-def manifest(result: RunResult, started: datetime, wall_seconds: float, argv: list[str]) -> dict[str, Any]:
-    """The run's record; its last key is the SHA-256 of the rest, so `rerun` sees any edit."""
-    loaded, prepared = result.loaded, result.prepared
-    inputs = {str(p): file_sha256(p) for p in loaded.files}
-    inputs.update(input_checksums(loaded.scenario))
-    document = {
-        "scenario": loaded.scenario.model_dump(mode="json"),
-        "scenario_file": str(loaded.files[0]),
-        "value_origin": loaded.origin,
-        "seed": loaded.scenario.scenario.seed,
-        "replicates": loaded.scenario.scenario.replicates,
-        "block_size": BLOCK_SIZE,
-        "package_version": __version__,
-        "code_sha256": code_fingerprint(),
-        "python": sys.version.split()[0],
-        "numpy": np.__version__,
-        "platform": platform.platform(),
-        "command": argv,
-        "input_checksums_sha256": inputs,
-        "calibration": {
-            "base_year": prepared.calendar.base_year,
-            "target_births_by_transition": {str(k): v for k, v in prepared.calibration.targets.items()},
-            "alignment_factors": {str(k): v for k, v in prepared.calibration.factors.items()},
-        },
-        "lines": result.line_ids,
-        "start_time": started.isoformat(timespec="seconds"),
-        "wall_seconds": round(wall_seconds, 3),
-        "timing_seconds": {k: round(v, 3) for k, v in result.timing.items()},
-        "cash_timing": ("simpy claims process on the expected claims of a fixed pilot (the first 20 "
-                        "replicates); its approval profile applied to every replicate"
-                        if result.cash is not None else "off"),
-        "diagnostics": result.diagnostics,
-    }
-    document[DIGEST_KEY] = manifest_digest(document)
-    return document
-
-
-def estimate_output_bytes(scenario: Scenario) -> int:
-    """Disk space a run folder of `scenario` needs (replicates.npz dominates), with a margin."""
-    s = scenario.scenario
-    lines = sum(getattr(scenario.lines, name).enabled for name in type(scenario.lines).model_fields)
-    years, simulated = s.end_year - s.start_year + 2, s.end_year - scenario.demography.base_year + 1
-    payers = len(PAYERS) + len(HIGHER_LEVELS)
-    per_replicate = (3 * years * lines * payers + simulated * len(AREAS) * 3 + 3 * years) * 8
-    return int(1.2 * s.replicates * per_replicate) + 32 * 2**20  # + the tables, parquet copies, manifest
-
-
-def _check_finite(frame: pd.DataFrame, path: Path) -> None:
-    """Never write inf or NaN: a figure that is not finite comes from an input too large to price."""
-    numbers = frame.select_dtypes("number")
-    bad = ~np.isfinite(numbers.to_numpy(dtype=float))
-    if bad.any():
-        row, column = (int(i[0]) for i in np.nonzero(bad))
-        where = ", ".join(f"{k}={frame.iloc[row][k]}" for k in frame.columns[:3])
-        raise InputError(path.name, f"column {numbers.columns[column]!r} ({where})",
-                         "the figure is not finite (inf or NaN): an amount, count or growth in the scenario is "
-                         "too large to price; nothing was written")
-
-
-def csv_writer(frame: pd.DataFrame, decimals: int = 2) -> Callable[[Path], None]:
-    def write(path: Path) -> None:
-        _check_finite(frame, path)
-        frame.round(decimals).to_csv(path, index=False, lineterminator="\n", float_format=f"%.{decimals}f")
-    return write
-
-
-def json_writer(document: dict[str, Any]) -> Callable[[Path], None]:
-    def write(path: Path) -> None:
-        path.write_text(json.dumps(document, ensure_ascii=False, indent=2) + "\n", encoding="utf-8")
-    return write
-
-
-def parquet_writers(frames: dict[str, pd.DataFrame]) -> dict[str, Callable[[Path], None]]:
-    """Parquet copies where pyarrow is installed (an optional dependency)."""
-    try:
-        import pyarrow  # noqa: F401
-    except ImportError:
-        return {}
-    def writer(frame: pd.DataFrame) -> Callable[[Path], None]:
-        def write(path: Path) -> None:
-            _check_finite(frame, path)
-            frame.to_parquet(path, index=False)
-        return write
-
-    return {name.replace(".csv", ".parquet"): writer(frame) for name, frame in frames.items()}

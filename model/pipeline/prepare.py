@@ -1,0 +1,156 @@
+"""Prepare: every input loaded and checked once per run, before any simulation.
+
+scenario → base data → calibration → the run's lines and payers. Nothing here draws a random
+number; an InputError raised here stops the run before any work.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+import numpy as np
+from pydantic import BaseModel
+
+from model.areas import HIGHER_LEVELS, PAYERS
+from model.bounded_numbers import Bounded
+from model.calibration import Calibration, calibrate, initial_women
+from model.errors import InputError
+from model.inputs import BaseData, load_base_data
+from model.lines import LINES
+from model.overrides import BirthsOverride, read_births_override
+from model.realise import central, is_section_table
+from model.run_calendar import Calendar
+from model.scenario import FundedFromAbove, LoadedScenario, Scenario, origin_file
+from model.uncertainty import Distribution
+from model.yearpath import YearPath, series
+
+
+@dataclass
+class Prepared:
+    """Everything a block needs; built once per run, before any simulation."""
+
+    scenario: Scenario
+    origin: dict[str, str]
+    base: BaseData
+    calendar: Calendar
+    calibration: Calibration
+    central_women: np.ndarray  # [area, age, parity, group] at central parameter values
+    override: BirthsOverride | None
+    line_ids: list[str]
+    payer_ids: tuple[str, ...]  # Jingmen's budgets, plus province and central when a line is co-funded
+    profiles: dict[str, np.ndarray] | None = None  # line → [area, month arising, month approved]
+
+    def source_file(self, dotted: str) -> str:
+        return origin_file(self.origin, dotted, "scenario")
+
+
+def prepare(loaded: LoadedScenario) -> Prepared:
+    """Load and check every input; raises InputError before any work is done.
+
+    Checks use the central value of each distribution (and its extremes where they matter).
+    """
+    scenario = loaded.scenario
+    middle: Scenario = central(scenario)  # type: ignore[assignment]
+    calendar = Calendar.of(scenario)
+    base = load_base_data(scenario)
+    women = initial_women(base, middle.eligibility.city_hukou_share)
+    calibration = calibrate(base, women, middle.demography.higher_order_share_of_third_plus)
+    years = calendar.years
+    steepest = _extreme(scenario.demography.fertility_trend, high=True)
+    trend = (1 + steepest) ** (years - calendar.base_year)
+    rates = calibration.rates[None, :, :, None] * trend[:, None, None, None] * np.ones(2)
+    per_woman = rates.sum(axis=2)  # [year, age, group]
+    if per_woman.max() > 1:
+        year = int(years[np.argmax(per_woman.max(axis=(1, 2)) > 1)])
+        raise InputError(loaded.file_of("demography.fertility_trend"), "demography.fertility_trend",
+                         f"the trend raises births per woman above 1 a year by {year}")
+    override = None
+    if scenario.demography.births_override:
+        override = read_births_override(scenario.demography.births_override, calendar.base_year, calendar.end_year)
+    line_ids = [line.id for line in LINES if getattr(scenario.lines, line.id).enabled]
+    prepared = Prepared(
+        scenario=scenario, origin=loaded.origin, base=base, calendar=calendar, calibration=calibration,
+        central_women=women, override=override, line_ids=line_ids,
+        payer_ids=payers_of([getattr(scenario.lines, line_id) for line_id in line_ids]),
+    )
+    _check_line_inputs(prepared)
+    return prepared
+
+
+def _check_paths(prepared: Prepared, model: BaseModel, prefix: str) -> None:
+    """Every year path covers the years the run reads and stays in its field's range there
+    (a `grow` rule can leave it: a take-up growing past 1 is refused, not clamped)."""
+    calendar = prepared.calendar
+    years = (calendar.line_years if prefix.startswith("lines.") else calendar.years).astype(float)
+    for name, info in type(model).model_fields.items():
+        value, key = getattr(model, name), f"{prefix}{name}"
+        if key == "indexation.cpi":  # read only for the years after `from_year`
+            years = calendar.years[calendar.years > prepared.scenario.indexation.from_year].astype(float)
+            if years.size == 0:
+                continue
+        if isinstance(value, BaseModel) and not isinstance(value, (YearPath, Distribution)):
+            _check_paths(prepared, value, f"{key}.")
+        if is_section_table(value):  # e.g. the award schemes, keyed by id: their paths are checked too
+            for entry, section in value.items():
+                _check_paths(prepared, section, f"{key}.{entry}.")
+        if not isinstance(value, YearPath):
+            continue
+        values = series(value, years, key, prepared.source_file(key))
+        bounds = next((m for m in info.metadata if isinstance(m, Bounded)), Bounded())
+        scale = value.scale.support() if isinstance(value.scale, Distribution) else (1.0, 1.0)
+        top, bottom = values.max() * (scale[1] if np.isfinite(scale[1]) else 1.0), values.min() * scale[0]
+        if top > bounds.high or bottom < bounds.low:
+            year = int(years[int(np.argmax((values > bounds.high) | (values < bounds.low)))])
+            raise InputError(prepared.source_file(key), key,
+                             f"the path leaves the valid range [{bounds.low:g}, {bounds.high:g}] (reaches "
+                             f"{top if top > bounds.high else bottom:.4g}, around {year}); change the values "
+                             "or the growth rule")
+
+
+def _check_line_inputs(prepared: Prepared) -> None:
+    """Year paths cover the run and stay in range, and line-specific needs of the data are met."""
+    scenario, calendar, base = prepared.scenario, prepared.calendar, prepared.base
+    _check_paths(prepared, scenario, "")
+    if "art_subsidy" in prepared.line_ids:
+        line = scenario.lines.art_subsidy
+        pool = prepared.central_women[:, line.min_age:, 0, 1].sum()
+        if _extreme(line.households_base_year, high=True) > pool:
+            raise InputError(prepared.source_file("lines.art_subsidy.households_base_year"),
+                             "lines.art_subsidy.households_base_year",
+                             f"up to {_extreme(line.households_base_year, high=True):g} households exceed the {pool:g} childless "
+                             f"city-hukou women aged {line.min_age}-49 in the base data")
+    if "housing_subsidy" in prepared.line_ids and scenario.lines.housing_subsidy.earlier_births_qualify:
+        for k in range(1, len(scenario.lines.housing_subsidy.purchase_profile)):
+            if calendar.base_year - k not in base.births_history:
+                raise InputError(base.files["births_history"], "year",
+                                 f"needs births for {calendar.base_year - k} (earlier_births_qualify)")
+    for line in LINES:  # each line's own needs: births before the base year, its own checks
+        if line.id not in prepared.line_ids:
+            continue
+        for k in range(1, line.births_history_years + 1):
+            if calendar.base_year - k not in base.births_history:
+                raise InputError(base.files["births_history"], "year",
+                                 f"needs births for {calendar.base_year - k} ({line.id} counts children born up to "
+                                 f"{line.births_history_years} years before the base year)")
+        problem = line.check(scenario, calendar) if line.check is not None else None
+        if problem is not None:
+            key, message = problem
+            raise InputError(prepared.source_file(key), key, message)
+
+
+def _extreme(value: float | Distribution, high: bool) -> float:
+    """A distribution's highest (or lowest) possible value, or its central one if unbounded."""
+    if not isinstance(value, Distribution):
+        return float(value)
+    low, top = value.support()
+    bound = top if high else low
+    return float(bound) if np.isfinite(bound) else value.central()
+
+
+
+
+def payers_of(sections: list[BaseModel]) -> tuple[str, ...]:
+    """The run's payers: the city's own budgets, plus the higher levels when a priced line is co-funded."""
+    if any(isinstance(section, FundedFromAbove) for section in sections):
+        return (*PAYERS, *HIGHER_LEVELS)
+    return PAYERS

@@ -1,0 +1,50 @@
+"""A run's result: every replicate's budget cube, births and impact, with what describes them.
+
+Outputs (tables, the run folder, the summary, reports) read this and nothing further down the
+pipeline: the labels they need (line kinds, age groups, block size) come with it.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+
+import numpy as np
+
+from model.engine import AGE_GROUP_LABELS
+from model.lines import LINE_BY_ID
+from model.pipeline.prepare import Prepared
+from model.rng import BLOCK_SIZE
+from model.run_calendar import Calendar
+from model.scenario import LoadedScenario
+
+
+@dataclass
+class RunResult:
+    loaded: LoadedScenario
+    prepared: Prepared
+    accrual: np.ndarray  # [rep, budget year, line, payer] yuan
+    births: np.ndarray  # [rep, year, area, order 1..3]
+    births_by_age: np.ndarray  # [rep, year, area, order 1..3, mother's age group]
+    cash: np.ndarray | None = None  # [rep, budget year, line, payer] yuan paid
+    payables: np.ndarray | None = None  # [rep, payable year, line, payer] owed at each year end
+    impact: dict[str, np.ndarray] = field(default_factory=dict)  # [rep, budget year] arrays
+    timing: dict[str, float] = field(default_factory=dict)
+    diagnostics: dict[str, float] = field(default_factory=dict)
+    age_group_labels: tuple[str, ...] = AGE_GROUP_LABELS  # the mother's age groups of births_by_age
+    block_size: int = BLOCK_SIZE  # replicates per block (part of the reproducibility contract)
+
+    @property
+    def line_ids(self) -> list[str]:
+        return self.prepared.line_ids
+
+    @property
+    def payer_ids(self) -> tuple[str, ...]:
+        return self.prepared.payer_ids
+
+    @property
+    def line_kinds(self) -> list[str]:
+        return [LINE_BY_ID[line_id].kind for line_id in self.line_ids]
+
+    @property
+    def calendar(self) -> Calendar:
+        return self.prepared.calendar
