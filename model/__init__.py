@@ -10,33 +10,42 @@ Use from a notebook::
 
 from __future__ import annotations
 
-__version__ = "0.1.0"
+from pathlib import Path
+from typing import TYPE_CHECKING
 
-from model.errors import InputError  # noqa: E402
-from model.scenario import load_scenario  # noqa: E402
+from model.errors import InputError
+from model.scenario import LoadedScenario, load_scenario
+from model.version import __version__
+
+if TYPE_CHECKING:  # the pipeline and the outputs load on first use: `import model` stays quick
+    import pandas as pd
+
+    from model.pipeline import RunResult
 
 
-def run(loaded, workers: int = 1):  # type: ignore[no-untyped-def]
+def run(loaded: LoadedScenario, workers: int = 1) -> RunResult:
     """Run a loaded scenario (see model.pipeline.run)."""
     from model.pipeline import run as _run
 
     return _run(loaded, workers=workers)
 
 
-def budget_table(result):  # type: ignore[no-untyped-def]
+def budget_table(result: RunResult) -> pd.DataFrame:
+    """The budget.csv table of a run."""
     from model.result_tables import budget_table as _budget_table
 
     return _budget_table(result)
 
 
-def write_run(result, out_dir, force: bool = False):  # type: ignore[no-untyped-def]
+def write_run(result: RunResult, out_dir: str | Path, force: bool = False) -> Path:
     """Write the run folder (budget.csv, births.csv, manifest.json, …) as `birthbudget run` does."""
     from model.run_folder.write import write_run as _write_run
 
     return _write_run(result, out_dir, force=force)
 
 
-def births_table(result):  # type: ignore[no-untyped-def]
+def births_table(result: RunResult) -> pd.DataFrame:
+    """The births.csv table of a run."""
     from model.result_tables import births_table as _births_table
 
     return _births_table(result)

@@ -42,11 +42,6 @@ class Calendar:
         return self.n_years * 12
 
     @property
-    def month_years(self) -> np.ndarray:
-        """Calendar year of every simulated month."""
-        return np.repeat(self.years, 12)
-
-    @property
     def budget_years(self) -> np.ndarray:
         return np.arange(self.start_year, self.end_year + 1)
 

@@ -48,12 +48,12 @@ import pandas as pd
 from pydantic import BaseModel, ConfigDict, Field, ValidationError, model_validator
 from scipy.stats import qmc
 
-from model import __version__
 from model.areas import PAYERS
 from model.errors import InputError
 from model.files import SCENARIO_LIMIT, MiB, describe_os_error, read_bytes
 from model.provenance import code_fingerprint, input_checksums
 from model.scenario import LoadedScenario, Scenario, _explain, load_scenario
+from model.version import __version__
 
 if TYPE_CHECKING:
     from distributed import Client

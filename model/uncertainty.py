@@ -175,19 +175,6 @@ class Distribution(ScenarioModel):
         return stats.truncnorm.ppf(u, low, high, loc=self.mean, scale=self.sd)
 
 
-def field_bounds(metadata: list[Any]) -> tuple[float, float]:
-    """Valid range of a numeric field from its pydantic constraints (ge/gt/le/lt)."""
-    low, high = -math.inf, math.inf
-    for item in metadata:
-        for name in ("ge", "gt"):
-            if getattr(item, name, None) is not None:
-                low = max(low, float(getattr(item, name)))
-        for name in ("le", "lt"):
-            if getattr(item, name, None) is not None:
-                high = min(high, float(getattr(item, name)))
-    return low, high
-
-
 def check_within(distribution: Distribution, bounds: tuple[float, float]) -> None:
     if distribution.dist == "beta" and (bounds[0] < 0 or bounds[1] > 1):
         raise ValueError(f"a beta distribution suits shares only; this value may lie in {_range(bounds)} "

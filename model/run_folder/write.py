@@ -15,7 +15,6 @@ from typing import Any
 import numpy as np
 import pandas as pd
 
-from model import __version__
 from model.areas import AREAS, HIGHER_LEVELS, PAYERS
 from model.errors import InputError
 from model.files import file_sha256
@@ -32,6 +31,7 @@ from model.result_tables import (
 from model.run_folder.read import DIGEST_KEY, manifest_digest
 from model.run_folder.replace import write_new
 from model.scenario import Scenario
+from model.version import __version__
 
 
 def write_run(result: RunResult, out_dir: str | Path, force: bool = False, started: datetime | None = None,
