@@ -31,6 +31,16 @@ def estimate_bytes(replicates: int, calendar: Calendar, workers: int) -> int:
 
 
 def available_bytes() -> int | None:
+    """Memory a run can have: Linux's MemAvailable (free pages plus the page cache the kernel will
+    give back; free pages alone fall near zero on a machine that has read many files), else the
+    free pages."""
+    try:
+        with open("/proc/meminfo", encoding="ascii") as handle:
+            for line in handle:
+                if line.startswith("MemAvailable:"):
+                    return int(line.split()[1]) * 1024
+    except (OSError, ValueError, IndexError):
+        pass
     try:
         return os.sysconf("SC_PAGE_SIZE") * os.sysconf("SC_AVPHYS_PAGES")
     except (ValueError, OSError, AttributeError):
