@@ -421,3 +421,19 @@ def test_memory_available_counts_the_page_cache_the_kernel_gives_back():
         meminfo = {line.split(":")[0]: int(line.split()[1]) * 1024 for line in handle if line.strip()}
     assert available_bytes() == meminfo["MemAvailable"]
     assert available_bytes() >= meminfo["MemFree"]
+
+
+def test_links_in_and_to_run_folders(tmp_path):
+    """A run folder reached through a link is replaced where it is (the link stays a link); links
+    inside a run folder are kept as links by report, never followed (a link to /dev/zero is not read)."""
+    real = tmp_path / "real"
+    _run(real)
+    (tmp_path / "link").symlink_to(real)
+    _run(tmp_path / "link", "--force")
+    assert (tmp_path / "link").is_symlink() and (real / "budget.csv").exists()
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["link", "real"]
+    (real / "zero").symlink_to("/dev/zero")
+    (real / "elsewhere").symlink_to(tmp_path)
+    assert cli("report", real).exit_code == 0
+    assert (real / "zero").is_symlink() and (real / "elsewhere").is_symlink()
+    assert (real / "charts" / "cost_by_line.png").exists()

@@ -15,6 +15,7 @@ import json
 import os
 import re
 import shutil
+import stat
 import tempfile
 from collections.abc import Callable, Iterator
 from pathlib import Path
@@ -54,6 +55,24 @@ def _exchange(first: Path, second: Path) -> bool:
     raise OSError(code, os.strerror(code), str(second))
 
 
+def _target(path: str | Path) -> Path:
+    """The absolute path the tool writes: where a symbolic link points, not the link itself
+    (a run folder reached through a link is replaced where it is; the link stays)."""
+    path = Path(path).absolute()
+    try:
+        return path.resolve() if path.is_symlink() else path
+    except OSError:  # a name the file system refuses: the checks after say so in one line
+        return path
+
+
+def _remove(path: Path) -> None:
+    """Remove one of the tool's own leftovers (a folder, or a link a killed writer left)."""
+    if path.is_symlink() or not path.is_dir():
+        path.unlink(missing_ok=True)
+    else:
+        shutil.rmtree(path, ignore_errors=True)
+
+
 def _pid_alive(pid: int) -> bool:
     try:
         os.kill(pid, 0)
@@ -79,7 +98,7 @@ def glob_escape(name: str) -> str:
 def recover(out: str | Path) -> None:
     """Set right what a killed writer left beside `out`: restore the set-aside old folder if
     `out` is gone, and remove staging and set-aside folders whose process has ended."""
-    out = Path(out).absolute()
+    out = _target(out)
     if not out.parent.is_dir():
         return
     for folder, pid in _leftovers(out, "old"):
@@ -88,10 +107,10 @@ def recover(out: str | Path) -> None:
         if not out.exists() and not out.is_symlink():
             os.replace(folder, out)  # the old results, whole: they were moved aside in one step
         else:
-            shutil.rmtree(folder, ignore_errors=True)
+            _remove(folder)
     for folder, pid in _leftovers(out, "partial"):
         if not _pid_alive(pid):
-            shutil.rmtree(folder, ignore_errors=True)
+            _remove(folder)
 
 
 def _swap_in(staging: Path, out: Path) -> None:
@@ -173,7 +192,7 @@ def _existing_ancestor(path: Path) -> Path:
 def check_output_folder(out: str | Path, force: bool, need_bytes: int = 0) -> None:
     """Before any work: `out` may be written (a new folder, or with --force a run folder holding
     only what the tool wrote), its file system takes writes and has room for `need_bytes`."""
-    out = Path(out).absolute()
+    out = _target(out)
     try:
         _check_output_folder(out, force, need_bytes)
     except OSError as error:  # a name the file system refuses, a folder that cannot be listed, …
@@ -218,7 +237,7 @@ def _check_output_folder(out: Path, force: bool, need_bytes: int) -> None:
 def write_new(out: str | Path, writers: dict[str, Writer], force: bool) -> None:
     """Write every file into a staging folder beside `out`, then swap it in. A crash, a kill
     or a full disk before the swap leaves the previous results untouched and no partial folder."""
-    out = Path(out).absolute()
+    out = _target(out)
     check_output_folder(out, force)  # again: the folder may have appeared while the run ran
     with _staged(out, "cannot write the results") as staging:
         for name, write in writers.items():
@@ -248,22 +267,33 @@ def _staged(out: Path, failure: str) -> Iterator[Path]:
 
 def _link_tree(source: Path, target: Path) -> None:
     """Copy `source` into `target` as hard links (instant, no extra space), or copies where the
-    file system has no hard links."""
+    file system has no hard links. Links stay links (never followed: a link to /dev/zero or to a
+    folder elsewhere is kept as a link, not read)."""
     for root, folders, files in os.walk(source):
         relative = Path(root).relative_to(source)
         for name in folders:
-            (target / relative / name).mkdir(exist_ok=True)
+            origin, copy = Path(root) / name, target / relative / name
+            if origin.is_symlink():
+                os.symlink(os.readlink(origin), copy)
+            else:
+                copy.mkdir(exist_ok=True)
         for name in files:
+            origin, copy = Path(root) / name, target / relative / name
             try:
-                os.link(Path(root) / name, target / relative / name)
+                os.link(origin, copy, follow_symlinks=False)
             except OSError:
-                shutil.copy2(Path(root) / name, target / relative / name)
+                if origin.is_symlink():
+                    os.symlink(os.readlink(origin), copy)
+                elif stat.S_ISREG(os.lstat(origin).st_mode):
+                    shutil.copy2(origin, copy)
+                else:
+                    raise
 
 
 def add_files(folder: str | Path, writers: dict[str, Writer]) -> list[Path]:
     """Add (or replace) files in an existing run folder, all at once: the folder is rebuilt
     beside itself from hard links plus the new files, then swapped in. Returns the paths."""
-    folder = Path(folder).absolute()
+    folder = _target(folder)
     recover(folder)
     with _staged(folder, "cannot write into the run folder") as staging:
         _link_tree(folder, staging)
@@ -285,7 +315,7 @@ def add_files(folder: str | Path, writers: dict[str, Writer]) -> list[Path]:
 
 def check_output_file(path: str | Path, recognise: Callable[[Path], bool]) -> None:
     """Before any work: `path` is new, or a file the tool wrote (`recognise`), in a folder."""
-    path = Path(path).absolute()
+    path = _target(path)
     if path.exists() or path.is_symlink():
         if not path.is_file():
             raise InputError(path, None, "exists and is not a regular file; choose another --out")
@@ -300,7 +330,7 @@ def check_output_file(path: str | Path, recognise: Callable[[Path], bool]) -> No
 def write_file(path: str | Path, write: Writer, recognise: Callable[[Path], bool]) -> None:
     """Write one file the tool owns (a table given with --out), through a temporary file and a
     rename. An existing file is replaced only if `recognise` says the tool wrote it."""
-    path = Path(path).absolute()
+    path = _target(path)
     check_output_file(path, recognise)
     temporary = None
     try:
