@@ -24,7 +24,7 @@ from collections import deque
 import numpy as np
 import simpy
 
-from model.jit import compiled
+from model import kernels
 from model.scenario import LineTiming
 
 
@@ -99,15 +99,17 @@ def pay(due: np.ndarray, timing: LineTiming) -> np.ndarray:
 
 def one_off_cash(yuan: np.ndarray, profiles: np.ndarray, timing: LineTiming) -> np.ndarray:
     """[rep, month, area] entitlements → cash, each area with its own approval profile [area, t, m]."""
-    if _approved_compiled is not None:
-        due = _approved_compiled(np.ascontiguousarray(yuan, dtype=np.float64), np.ascontiguousarray(profiles))
-    else:
-        due = np.einsum("rta,atm->rma", yuan, profiles)
+    due = approved_kernel(np.ascontiguousarray(yuan, dtype=np.float64), np.ascontiguousarray(profiles))
     return pay(due, timing)
 
 
-def _approved_kernel(yuan, profiles):  # noqa: ANN001, ANN202 - compiled by numba
-    """The einsum above over the months each profile row approves in (a few of the calendar's)."""
+def _approved_numpy(yuan: np.ndarray, profiles: np.ndarray) -> np.ndarray:
+    """[rep, month approved, area]: each month's entitlements spread by its approval profile."""
+    return np.einsum("rta,atm->rma", yuan, profiles)
+
+
+def _approved_loop(yuan, profiles):  # noqa: ANN001, ANN202 - compiled by numba
+    """The twin's einsum over the months each profile row approves in (a few of the calendar's)."""
     replicates, months, areas = yuan.shape
     due = np.zeros((replicates, profiles.shape[2], areas))
     for a in range(areas):
@@ -126,7 +128,22 @@ def _approved_kernel(yuan, profiles):  # noqa: ANN001, ANN202 - compiled by numb
     return due
 
 
-_approved_compiled = compiled(_approved_kernel)
+def _approved_examples() -> dict[str, tuple]:
+    """Approvals spread over several months (a review queue) or one."""
+    examples = {}
+    for capacity in (None, 12.0):
+        rng = np.random.default_rng(5)
+        months, areas = 60, 3
+        timing = LineTiming(application_lag=[0.6, 0.4], review_capacity=capacity, rejection_share=0.05,
+                            payment="monthly")
+        profiles = np.stack([approval_profile(rng.uniform(5, 25, size=months), timing) for _ in range(areas)])
+        examples[f"review capacity {capacity}"] = (rng.uniform(0, 1e5, size=(5, months, areas)), profiles)
+    return examples
+
+
+# a sum over several months may be added in another order than einsum's
+approved_kernel = kernels.register("approved", loop=_approved_loop, twin=_approved_numpy,
+                                   examples=_approved_examples, tolerance={0: (1e-13, 1e-6)})
 
 
 def allowance_cash(by_cohort: np.ndarray, profiles: np.ndarray, timing: LineTiming,
@@ -137,23 +154,24 @@ def allowance_cash(by_cohort: np.ndarray, profiles: np.ndarray, timing: LineTimi
     after it when they fall due. Both go out at the line's next payment run. Children born
     before `claims_open` (a month index) file their claim then, as if born in that month.
     """
-    replicates, months, areas, ages = by_cohort.shape
-    delay = np.arange(months)
-    cohort = np.arange(months)
-    claimed = np.maximum(cohort, claims_open)  # month each cohort's claims arise
-    # approval share by delay since birth: [area, cohort, delay]
-    index = cohort[:, None] + delay[None, :]
-    valid = index < months
-    by_delay = np.where(valid[None], profiles[:, claimed[:, None], np.minimum(index, months - 1)], 0.0)
-    approved_by = np.cumsum(by_delay, axis=2)  # share approved at or before each delay
-    if _allowance_due_compiled is not None:
-        due = _allowance_due_compiled(np.ascontiguousarray(by_cohort, dtype=np.float64), by_delay, approved_by)
-    else:
-        due = _allowance_due(by_cohort, by_delay, approved_by)
+    by_delay, approved_by = _approvals_by_delay(profiles, by_cohort.shape[1], claims_open)
+    due = allowance_due_kernel(np.ascontiguousarray(by_cohort, dtype=np.float64), by_delay, approved_by)
     return pay(due, timing)
 
 
-def _allowance_due(by_cohort: np.ndarray, by_delay: np.ndarray, approved_by: np.ndarray) -> np.ndarray:
+def _approvals_by_delay(profiles: np.ndarray, months: int, claims_open: int) -> tuple[np.ndarray, np.ndarray]:
+    """[area, cohort, delay]: the share of each cohort's claims approved that many months after its
+    birth, and its running sum (the share approved at or before)."""
+    delay = np.arange(months)
+    cohort = np.arange(months)
+    claimed = np.maximum(cohort, claims_open)  # month each cohort's claims arise
+    index = cohort[:, None] + delay[None, :]
+    valid = index < months
+    by_delay = np.where(valid[None], profiles[:, claimed[:, None], np.minimum(index, months - 1)], 0.0)
+    return by_delay, np.cumsum(by_delay, axis=2)
+
+
+def _allowance_due_numpy(by_cohort: np.ndarray, by_delay: np.ndarray, approved_by: np.ndarray) -> np.ndarray:
     """[rep, month due, area]: arrears at approval, then each later month of age when it falls due.
 
     by_delay [area, cohort, delay]: share of the cohort's claims approved that many months after
@@ -176,8 +194,8 @@ def _allowance_due(by_cohort: np.ndarray, by_delay: np.ndarray, approved_by: np.
     return due
 
 
-def _allowance_due_kernel(by_cohort, by_delay, approved_by):  # noqa: ANN001, ANN202 - compiled by numba
-    """_allowance_due adding the same terms in the same order (same figures to the bit), but only
+def _allowance_due_loop(by_cohort, by_delay, approved_by):  # noqa: ANN001, ANN202 - compiled by numba
+    """The twin adding the same terms in the same order (same figures to the bit), but only
     over the few delays in which each cohort's claims are approved (the other terms are +0.0)."""
     replicates, months, areas, ages = by_cohort.shape
     first = np.full((areas, months), months)
@@ -208,4 +226,20 @@ def _allowance_due_kernel(by_cohort, by_delay, approved_by):  # noqa: ANN001, AN
     return due
 
 
-_allowance_due_compiled = compiled(_allowance_due_kernel)
+def _allowance_due_examples() -> dict[str, tuple]:
+    """A review queue and quarterly runs; claims open from the first month or from the 14th."""
+    examples = {}
+    for claims_open in (0, 13):
+        rng = np.random.default_rng(2)
+        replicates, months, areas, ages = 4, 50, 3, 36
+        by_cohort = rng.uniform(0, 500, size=(replicates, months, areas, ages))
+        claims = rng.uniform(5, 30, size=months)
+        timing = LineTiming(application_lag=[0.5, 0.3, 0.2], review_capacity=15.0, rejection_share=0.1,
+                            payment="quarterly")
+        profiles = np.stack([approval_profile(claims * (a + 1), timing) for a in range(areas)])
+        examples[f"claims open {claims_open}"] = (by_cohort, *_approvals_by_delay(profiles, months, claims_open))
+    return examples
+
+
+allowance_due_kernel = kernels.register("allowance_due", loop=_allowance_due_loop, twin=_allowance_due_numpy,
+                                        examples=_allowance_due_examples)

@@ -2,18 +2,18 @@
 
 Both steps are elementwise over [rep, area, age, parity, group] with the 2-long group axis
 last, where numpy's broadcasting runs its inner loop two elements at a time; one compiled
-pass is several times faster. The numpy functions are the reference and the fallback
-without numba; the compiled ones do the same IEEE operations in the same order, so every
-hazard and count is the same to the bit (tests/test_compiled_kernels.py). The one sum of
-floats (births the rates ask for beyond the women at risk, a diagnostic) is added in a
-different order and may differ in its last digits.
+pass is several times faster. Each is a registered kernel (model/kernels.py): the numpy twin
+is the reference and the fallback without numba; the compiled loop does the same IEEE
+operations in the same order, so every hazard and count is the same to the bit
+(tests/test_compiled_kernels.py). The one sum of floats (births the rates ask for beyond the
+women at risk, a diagnostic) is added in a different order and may differ in its last digits.
 """
 
 from __future__ import annotations
 
 import numpy as np
 
-from model.jit import compiled
+from model import kernels
 
 
 def birth_chances(rates: np.ndarray, women: np.ndarray, response: np.ndarray | None,
@@ -26,12 +26,16 @@ def birth_chances(rates: np.ndarray, women: np.ndarray, response: np.ndarray | N
     per woman of the cell as a chance for the women at parity k−1, at most 1, and the chance
     of an added birth among the women who would not give birth anyway (P = h + (1 − h)·q).
     """
-    if _birth_chances_compiled is not None:
-        no_response = np.zeros((1, 1, 1, 1))
-        hazard, extra, limited = _birth_chances_compiled(
-            np.ascontiguousarray(rates), women, no_response if response is None else np.ascontiguousarray(response),
-            response is not None, first_age)
-        return hazard, extra if response is not None else None, limited
+    no_response = np.zeros((1, 1, 1, 1))
+    hazard, extra, limited = birth_chances_kernel(
+        np.ascontiguousarray(rates), women, no_response if response is None else np.ascontiguousarray(response),
+        response is not None, first_age)
+    return hazard, extra if response is not None else None, limited
+
+
+def _birth_chances_numpy(rates: np.ndarray, women: np.ndarray, response: np.ndarray, with_response: bool,
+                         first_age: int) -> tuple[np.ndarray, np.ndarray, float]:
+    """_birth_chances_loop's twin: the extra chance is empty without a response."""
     at_risk = women[:, :, first_age:]
     in_cell = at_risk[..., 0:1, :] + at_risk[..., 1:2, :] + at_risk[..., 2:3, :] + at_risk[..., 3:4, :]
     expected = rates[:, None, first_age:] * in_cell
@@ -39,14 +43,14 @@ def birth_chances(rates: np.ndarray, women: np.ndarray, response: np.ndarray | N
                        where=at_risk > 0)
     limited = float(np.maximum(expected - at_risk, 0).sum())
     hazard = np.minimum(hazard, 1.0)  # cannot exceed the women at risk; reported in the manifest
-    if response is None:
-        return hazard, None, limited
+    if not with_response:
+        return hazard, np.empty((0, 0, 0, 0, 0)), limited
     raised = np.minimum(hazard * response[:, :, None], 1.0)
     extra = np.divide(raised - hazard, 1 - hazard, out=np.zeros(hazard.shape), where=hazard < 1)
     return hazard, extra, limited
 
 
-def _birth_chances_kernel(rates, women, response, with_response, first_age):  # noqa: ANN001, ANN202 - numba
+def _birth_chances_loop(rates, women, response, with_response, first_age):  # noqa: ANN001, ANN202 - numba
     replicates, areas, ages, parities, groups = women.shape
     fertile = ages - first_age
     hazard = np.empty((replicates, areas, fertile, parities, groups))
@@ -81,22 +85,26 @@ def move_mothers(women: np.ndarray, births: np.ndarray, first_age: int, by_age: 
 
     births [rep, area, fertile age, transition, group] (whole numbers).
     """
-    replicates, areas, fertile = births.shape[:3]
+    fertile = births.shape[2]
     if fertile % by_age.shape[3] or first_age + fertile != women.shape[2]:
         raise ValueError(f"fertile ages {first_age}-{first_age + fertile - 1} must run to the last age and "
                          f"divide into {by_age.shape[3]} equal age groups")  # the kernel does not check bounds
-    if _move_mothers_compiled is not None:
-        _move_mothers_compiled(women, births, first_age, by_age)
-        return
+    move_mothers_kernel(women, births, first_age, by_age)
+
+
+def _move_mothers_numpy(women: np.ndarray, births: np.ndarray, first_age: int, by_age: np.ndarray) -> int:
+    """_move_mothers_loop's twin (in place; 0 as the loop)."""
+    replicates, areas = births.shape[:2]
     moved = np.minimum(births, women[:, :, first_age:])
     women[:, :, first_age:, :3] -= moved[..., :3, :]
     women[:, :, first_age:, 1:] += moved[..., :3, :]
     by_group = (births[..., 0] + births[..., 1]).reshape(replicates, areas, by_age.shape[3], -1, 4).sum(axis=3)
     by_age[:, :, :2] = by_group[..., :2].transpose(0, 1, 3, 2)  # transitions 1st, 2nd: orders 1, 2
     by_age[:, :, 2] = by_group[..., 2] + by_group[..., 3]  # 3rd and 4th+: order 3
+    return 0
 
 
-def _move_mothers_kernel(women, births, first_age, by_age):  # noqa: ANN001, ANN202 - compiled by numba
+def _move_mothers_loop(women, births, first_age, by_age):  # noqa: ANN001, ANN202 - compiled by numba
     replicates, areas, fertile, transitions, groups = births.shape
     ages_a_group = fertile // by_age.shape[3]
     by_age[:] = 0
@@ -118,5 +126,33 @@ def _move_mothers_kernel(women, births, first_age, by_age):  # noqa: ANN001, ANN
     return 0
 
 
-_birth_chances_compiled = compiled(_birth_chances_kernel)
-_move_mothers_compiled = compiled(_move_mothers_kernel)
+def _birth_chances_examples() -> dict[str, tuple]:
+    """Empty cells and rates above one woman's, with rates and response shared by every replicate
+    or drawn per replicate, and without a response."""
+    examples = {}
+    for label, with_response, rates_per_replicate, response_per_replicate in [
+            ("response per replicate", True, False, True), ("no response", False, False, False),
+            ("rates per replicate", True, True, False)]:
+        rng = np.random.default_rng(3)
+        women = rng.integers(0, 60, size=(4, 3, 50, 4, 2))
+        women[:, :, 20:23, 2:] = 0
+        rates = rng.uniform(0, 0.4, size=(4 if rates_per_replicate else 1, 50, 4, 2))
+        rates[0, 30, 3] = 2.5  # asks for more births than there are women at parity 3
+        response = (rng.uniform(1, 1.3, size=(4 if response_per_replicate else 1, 3, 4, 2)) if with_response
+                    else np.zeros((1, 1, 1, 1)))
+        examples[label] = (rates, women, response, with_response, 15)
+    return examples
+
+
+def _move_mothers_examples() -> dict[str, tuple]:
+    """More births than women in some cells; by_age a strided year slice, as the engine passes it."""
+    rng = np.random.default_rng(4)
+    women = rng.integers(0, 30, size=(3, 2, 50, 4, 2))
+    births = rng.integers(0, 12, size=(3, 2, 35, 4, 2))
+    return {"strided by_age": (women, births, 15, np.full((3, 2, 6, 3, 7), -1)[:, :, 2])}
+
+
+birth_chances_kernel = kernels.register("birth_chances", loop=_birth_chances_loop, twin=_birth_chances_numpy,
+                                        examples=_birth_chances_examples, tolerance={2: (1e-12, 0.0)})
+move_mothers_kernel = kernels.register("move_mothers", loop=_move_mothers_loop, twin=_move_mothers_numpy,
+                                       examples=_move_mothers_examples)

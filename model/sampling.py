@@ -10,16 +10,18 @@ the strong sense: a 1% policy change gives a low-noise difference).
 Exact inversion where the variance n·p·(1−p) is below 25 (a CDF walk); above it, the normal
 quantile with the Cornish–Fisher skewness correction, whose error in probability is far below
 the Monte Carlo error of any budget figure (tests/test_sampling.py checks both against scipy).
-This module's numpy code is the reference, and the fallback without numba; with numba, the
-kernels of model/sampling_compiled.py do the same cell by cell in one compiled pass, and give
-the same counts (tested; see that module for the two rounding-level ways they could differ).
+Both draws run as registered kernels (model/kernels.py): with numba, the loops of
+model/sampling_compiled.py do the work cell by cell in one compiled pass; the numpy twins here
+are the reference, and the fallback without numba. They give the same counts (tested; see
+sampling_compiled for the two rounding-level ways they could differ).
 """
 
 from __future__ import annotations
 
 import numpy as np
 
-from model.sampling_compiled import compile_kernels
+from model import kernels
+from model.sampling_compiled import binomial_loop, multinomial_loop
 
 NORMAL_FROM_VARIANCE = 25.0
 
@@ -33,38 +35,63 @@ def binomial(rng: np.random.Generator, n: np.ndarray, p: np.ndarray | float) -> 
 def binomial_quantile(u: np.ndarray, n: np.ndarray, p: np.ndarray | float) -> np.ndarray:
     """The smallest k with P(Binomial(n, p) ≤ k) ≥ u, elementwise."""
     shape = np.shape(u)
-    if _binomial_compiled is not None:  # contiguous inputs: one compiled (and cached) signature
-        n, p = np.asarray(n, dtype=np.int64), np.asarray(p, dtype=np.float64)
-        with np.errstate(divide="ignore", invalid="ignore", over="ignore"):
-            # P(0) of the walk's chance, as _exact_quantile; the log on the chances before they are
-            # broadcast (often one per area and age for a hundred times as many cells)
-            pmf0 = np.exp(np.broadcast_to(n, shape) * np.log1p(-np.minimum(p, 1.0 - p)))
-        return _binomial_compiled(np.ascontiguousarray(u, dtype=np.float64).reshape(-1),
-                                  np.ascontiguousarray(np.broadcast_to(n, shape)).reshape(-1),
-                                  np.ascontiguousarray(np.broadcast_to(p, shape)).reshape(-1),
-                                  np.ascontiguousarray(np.broadcast_to(pmf0, shape)).reshape(-1),
-                                  NORMAL_FROM_VARIANCE).reshape(shape)
-    n = np.broadcast_to(np.asarray(n, dtype=np.int64), shape).reshape(-1)
-    p = np.broadcast_to(np.asarray(p, dtype=np.float64), shape).reshape(-1)
-    u = np.asarray(u, dtype=np.float64).reshape(-1)
+    n, p = np.asarray(n, dtype=np.int64), np.asarray(p, dtype=np.float64)
+    with np.errstate(divide="ignore", invalid="ignore", over="ignore"):
+        # P(0) of the walk's chance; the log on the chances before they are broadcast (often one
+        # per area and age for a hundred times as many cells)
+        pmf0 = np.exp(np.broadcast_to(n, shape) * np.log1p(-np.minimum(p, 1.0 - p)))
+    # contiguous inputs: one compiled (and cached) signature
+    return binomial_kernel(np.ascontiguousarray(u, dtype=np.float64).reshape(-1),
+                           np.ascontiguousarray(np.broadcast_to(n, shape)).reshape(-1),
+                           np.ascontiguousarray(np.broadcast_to(p, shape)).reshape(-1),
+                           np.ascontiguousarray(np.broadcast_to(pmf0, shape)).reshape(-1),
+                           NORMAL_FROM_VARIANCE).reshape(shape)
+
+
+def _binomial_numpy(u: np.ndarray, n: np.ndarray, p: np.ndarray, pmf0: np.ndarray,
+                    normal_from: float) -> np.ndarray:
+    """binomial_loop's twin: each cell's u-quantile of Binomial(n, p), on flat arrays.
+
+    pmf0: P(0) of Binomial(n, min(p, 1 − p)), read in the walk region only; a negative value
+    asks for it to be computed here."""
     out = np.zeros(u.shape, dtype=np.int64)
     live = np.flatnonzero((n > 0) & (p > 0))  # empty cells and zero chances give 0 at once
     if live.size == 0:
-        return out.reshape(shape)
+        return out
     n_live, p_live, u_live = n[live], p[live], u[live]
     flip = p_live > 0.5  # invert the mirror image: k = n − quantile(1 − u; n, 1 − p)
     any_flip = bool(flip.any())
     chance = np.where(flip, 1.0 - p_live, p_live) if any_flip else p_live
     level = np.where(flip, 1.0 - u_live, u_live) if any_flip else u_live
     counts = np.zeros(live.size, dtype=np.int64)
-    large = n_live * chance * (1.0 - chance) >= NORMAL_FROM_VARIANCE
+    large = n_live * chance * (1.0 - chance) >= normal_from
     if large.any():
         counts[large] = _normal_quantile(level[large], n_live[large], chance[large])
     small = ~large & (chance > 0)
     if small.any():
-        counts[small] = _exact_quantile(level[small], n_live[small], chance[small])
+        counts[small] = _exact_quantile(level[small], n_live[small], chance[small], pmf0[live[small]])
     out[live] = np.where(flip, n_live - counts, counts) if any_flip else counts  # n − Q(1 − u) rises with u
-    return out.reshape(shape)
+    return out
+
+
+def _binomial_examples() -> dict[str, tuple]:
+    """Cells of every kind: empty, zero and certain chances, p above ½, the walk and the normal region."""
+    rng = np.random.default_rng(8)
+    size = 200_000
+    n = rng.integers(0, rng.choice([3, 60, 2_000, 200_000], size=size))
+    p = rng.random(size) ** rng.choice([1, 3, 8], size=size)
+    p[rng.random(size) < 0.05] = 1.0
+    p[rng.random(size) < 0.05] = 0.0
+    u = rng.random(size)
+    with np.errstate(divide="ignore"):
+        pmf0 = np.exp(n * np.log1p(-np.minimum(p, 1.0 - p)))
+    unknown = np.where(rng.random(size) < 0.5, -1.0, pmf0)  # P(0) computed by the kernel
+    return {"cells": (u, n, p, pmf0, NORMAL_FROM_VARIANCE),
+            "P(0) to compute": (u, n, p, unknown, NORMAL_FROM_VARIANCE)}
+
+
+binomial_kernel = kernels.register("binomial", loop=binomial_loop, twin=_binomial_numpy,
+                                   examples=_binomial_examples)
 
 
 def _normal_quantile(u: np.ndarray, n: np.ndarray, p: np.ndarray) -> np.ndarray:
@@ -77,9 +104,11 @@ def _normal_quantile(u: np.ndarray, n: np.ndarray, p: np.ndarray) -> np.ndarray:
     return np.clip(np.ceil(x - 0.5), 0, n).astype(np.int64)
 
 
-def _exact_quantile(u: np.ndarray, n: np.ndarray, p: np.ndarray) -> np.ndarray:
-    """Walk the CDF from 0 to each cell's u."""
-    pmf0 = np.exp(n * np.log1p(-p))  # P(0); variance < 25 with p ≤ ½ keeps it far from underflow
+def _exact_quantile(u: np.ndarray, n: np.ndarray, p: np.ndarray, pmf0: np.ndarray) -> np.ndarray:
+    """Walk the CDF from 0 to each cell's u, from P(0) (computed where it is negative)."""
+    unknown = pmf0 < 0
+    if unknown.any():  # P(0); variance < 25 with p ≤ ½ keeps it far from underflow
+        pmf0 = np.where(unknown, np.exp(n * np.log1p(-p)), pmf0)
     return _walk_numpy(u, n, p, pmf0)
 
 
@@ -105,30 +134,58 @@ def _walk_numpy(u: np.ndarray, n: np.ndarray, p: np.ndarray, pmf0: np.ndarray) -
     return k
 
 
-_binomial_compiled, _multinomial_compiled = compile_kernels()
-
-
 def multinomial_sequential(rng: np.random.Generator, n: np.ndarray, probabilities: np.ndarray) -> np.ndarray:
     """Multinomial(n, probabilities) as conditional binomials by inverse CDF, one uniform per
     category but the last; `probabilities` has the categories on its last axis and broadcasts with n."""
     categories = probabilities.shape[-1]
     shape = np.broadcast_shapes(np.shape(n), probabilities.shape[:-1])
     uniforms = rng.random((*shape, categories - 1))
-    if _multinomial_compiled is not None and categories > 1:
-        rows = np.ascontiguousarray(probabilities, dtype=np.float64).reshape(-1, categories)  # before broadcasting
-        row_of_cell = np.broadcast_to(np.arange(len(rows)).reshape(probabilities.shape[:-1]), shape).reshape(-1)
-        return _multinomial_compiled(uniforms.reshape(-1, categories - 1),
-                                     np.ascontiguousarray(np.broadcast_to(np.asarray(n, dtype=np.int64), shape)).reshape(-1),
-                                     rows, np.ascontiguousarray(row_of_cell), NORMAL_FROM_VARIANCE).reshape(*shape, categories)
-    remaining = np.broadcast_to(np.asarray(n, dtype=np.int64), shape).copy()
-    left = np.ones(shape)
-    out = np.zeros((*shape, categories), dtype=np.int64)
+    rows = np.ascontiguousarray(probabilities, dtype=np.float64).reshape(-1, categories)  # before broadcasting
+    row_of_cell = np.broadcast_to(np.arange(len(rows)).reshape(probabilities.shape[:-1]), shape).reshape(-1)
+    return multinomial_kernel(uniforms.reshape(row_of_cell.size, categories - 1),
+                              np.ascontiguousarray(np.broadcast_to(np.asarray(n, dtype=np.int64), shape)).reshape(-1),
+                              rows, np.ascontiguousarray(row_of_cell), NORMAL_FROM_VARIANCE).reshape(*shape, categories)
+
+
+def _multinomial_numpy(uniforms: np.ndarray, n: np.ndarray, probabilities: np.ndarray, row_of_cell: np.ndarray,
+                       normal_from: float) -> np.ndarray:
+    """multinomial_loop's twin: category by category, each cell's conditional binomial of the
+    trials left. uniforms [cell, category − 1]; probabilities [row, category]; row_of_cell [cell]."""
+    cells, categories = uniforms.shape[0], probabilities.shape[1]
+    remaining = n.astype(np.int64)
+    left = np.ones(probabilities.shape[0])
+    out = np.zeros((cells, categories), dtype=np.int64)
+    pmf0 = np.full(cells, -1.0)  # the binomial twin computes P(0)
     for j in range(categories - 1):
-        share = np.broadcast_to(probabilities[..., j], shape)
-        chance = np.divide(share, left, out=np.zeros(shape), where=left > 1e-15)
-        drawn = binomial_quantile(uniforms[..., j], remaining, np.clip(chance, 0.0, 1.0))
-        out[..., j] = drawn
-        remaining -= drawn
+        share = probabilities[:, j]
+        chance = np.divide(share, left, out=np.zeros(left.shape), where=left > 1e-15)
+        drawn = _binomial_numpy(uniforms[:, j], remaining, np.clip(chance, 0.0, 1.0)[row_of_cell], pmf0,
+                                normal_from)
+        out[:, j] = drawn
+        remaining = remaining - drawn
         left = left - share
-    out[..., -1] = remaining
+    out[:, -1] = remaining
     return out
+
+
+def _multinomial_examples() -> dict[str, tuple]:
+    """Birth months (one set of chances), per-cell chances (a zero share included), one set per
+    column (housing), and one category."""
+    rng = np.random.default_rng(9)
+    n = rng.integers(0, rng.choice([5, 400, 20_000], size=(300, 7))).reshape(-1)
+    per_cell = rng.dirichlet(np.ones(5), size=n.size)
+    per_cell[:100, 2] = 0.0
+    per_cell /= per_cell.sum(axis=-1, keepdims=True)
+    per_column = rng.dirichlet(np.ones(9), size=7)
+    examples = {}
+    for label, rows, row_of_cell in [("shared", np.full((1, 12), 1 / 12), np.zeros(n.size, dtype=np.int64)),
+                                     ("per cell", per_cell, np.arange(n.size)),
+                                     ("per column", per_column, np.tile(np.arange(7), 300)),
+                                     ("one category", np.ones((1, 1)), np.zeros(n.size, dtype=np.int64))]:
+        uniforms = rng.random((n.size, rows.shape[1] - 1))
+        examples[label] = (uniforms, n, rows, row_of_cell, NORMAL_FROM_VARIANCE)
+    return examples
+
+
+multinomial_kernel = kernels.register("multinomial", loop=multinomial_loop, twin=_multinomial_numpy,
+                                      examples=_multinomial_examples)

@@ -1,6 +1,6 @@
-"""The sampler's compiled kernels (numba): one pass over the cells, every region in the kernel.
+"""The sampler's compiled loops (numba): one pass over the cells, every region in the loop.
 
-Each kernel does, cell by cell, what model/sampling.py's numpy path does with whole arrays:
+Each loop does, cell by cell, what its numpy twin in model/sampling.py does with whole arrays:
 the same masks, the same mirror image for p > ½, the same CDF walk from P(0) and the same
 Cornish–Fisher normal quantile, with the operations in the same order. Two functions come
 from other libraries: the normal quantile (Wichura's AS241 here, scipy's Cephes ndtri there)
@@ -10,9 +10,9 @@ a few at most, so a count can differ only when a cell's uniform falls within abo
 a step of its CDF (scaled by the cell's standard deviation in the normal region): a share of
 draws far below anything a budget figure could show. Tests compare millions of cells.
 
-The scalar functions are plain Python too (numba compiles them), so they can be read and
-tested without numba. Every kernel is a module-level function that only references other
-compiled functions, so numba's on-disk cache works and a new process does not compile.
+The scalar functions are plain Python too, compiled as helpers of the loops (model/kernels.py;
+`.py_func` is the plain function), so they can be read and tested without numba. The loops are
+registered with their numpy twins in model/sampling.py.
 """
 
 from __future__ import annotations
@@ -21,9 +21,10 @@ import math
 
 import numpy as np
 
-from model.jit import compiled, numba
+from model import kernels
 
 
+@kernels.helper
 def ndtri(y: float) -> float:
     """The standard normal quantile: Wichura (1988), Algorithm AS241 (PPND16), Applied
     Statistics 37(3): 477–484; relative error about 1e-16 (checked against scipy's ndtri)."""
@@ -59,6 +60,7 @@ def ndtri(y: float) -> float:
     return -x if q < 0.0 else x
 
 
+@kernels.helper
 def normal_count(level: float, trials: float, chance: float) -> int:
     """The count at quantile `level` where the variance is large: the normal quantile with the
     Cornish–Fisher skewness term, rounded to the nearest count in [0, n] (as _normal_quantile)."""
@@ -69,6 +71,7 @@ def normal_count(level: float, trials: float, chance: float) -> int:
     return int(min(max(float(math.ceil(x - 0.5)), 0.0), trials))
 
 
+@kernels.helper
 def walk(u: float, n: float, ratio: float, pmf: float) -> int:
     """One cell's CDF walk from P(0): exactly the operations of sampling._walk_numpy, in its order."""
     cdf = pmf
@@ -83,6 +86,7 @@ def walk(u: float, n: float, ratio: float, pmf: float) -> int:
             return int(step)
 
 
+@kernels.helper
 def quantile(u: float, n: int, p: float, pmf0: float, normal_from: float) -> int:
     """The u-quantile of Binomial(n, p): zero, the exact walk or the normal region, mirrored for p > ½.
 
@@ -106,16 +110,17 @@ def quantile(u: float, n: int, p: float, pmf0: float, normal_from: float) -> int
     return n - k if flip else k
 
 
-def binomial_kernel(u, n, p, pmf0, normal_from):  # noqa: ANN001, ANN201 - compiled by numba
-    """Every cell's quantile; P(0) comes from numpy (its vectorised exp is faster than a scalar one)."""
+def binomial_loop(u, n, p, pmf0, normal_from):  # noqa: ANN001, ANN201 - compiled by numba
+    """Every cell's quantile (sampling.binomial_kernel); P(0) comes from numpy (its vectorised
+    exp is faster than a scalar one)."""
     out = np.empty(u.shape[0], dtype=np.int64)
     for i in range(u.shape[0]):
         out[i] = quantile(u[i], n[i], p[i], pmf0[i], normal_from)
     return out
 
 
-def multinomial_kernel(uniforms, n, probabilities, row_of_cell, normal_from):  # noqa: ANN001, ANN201 - numba
-    """Conditional binomials category by category, as sampling.multinomial_sequential's numpy path.
+def multinomial_loop(uniforms, n, probabilities, row_of_cell, normal_from):  # noqa: ANN001, ANN201 - numba
+    """Conditional binomials category by category, as sampling.multinomial_kernel's twin.
 
     probabilities: [rows, categories], the distinct sets of chances (one for birth months);
     row_of_cell: each cell's row. Each row's conditional chances and the logs of their P(0)
@@ -150,17 +155,3 @@ def multinomial_kernel(uniforms, n, probabilities, row_of_cell, normal_from):  #
         out[i, categories - 1] = remaining
     return out
 
-
-def compile_kernels() -> tuple:
-    """(binomial, multinomial) compiled and cached on disk, or (None, None) without numba.
-
-    The helpers are compiled first and bound to this module's names, so the kernels call
-    compiled code (see model/jit.py for the settings).
-    """
-    if numba is None:
-        return None, None
-    module = globals()
-    for name in ("ndtri", "normal_count", "walk", "quantile"):
-        if not hasattr(module[name], "py_func"):  # compiled already (the module imported again)
-            module[name] = compiled(module[name])
-    return compiled(binomial_kernel), compiled(multinomial_kernel)

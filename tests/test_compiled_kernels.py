@@ -1,111 +1,111 @@
-"""The numba kernels give the numpy reference's figures, to the last bit.
+"""Every compiled kernel gives its numpy twin's figures, to the last bit.
 
-Each kernel adds the same terms in the same order as its numpy twin, so the comparison is
-exact equality, not a tolerance: a kernel that reorders a sum fails here. Two comparisons are
-to rounding: the one-off cash (its twin is an einsum, whose order of addition numpy does not
-fix) and the capped-births diagnostic (a float sum in another order).
+model/kernels.py registers each compiled loop with its twin (the same signature and result)
+and a few example inputs. Each loop adds the same terms in the same order as its twin, so the
+comparison is exact equality of the bytes, not a tolerance: a loop that reorders a sum fails
+here. The outputs a kernel declares in its `tolerance` are compared to rounding: the one-off
+cash's approvals (its twin is an einsum, whose order of addition numpy does not fix) and the
+capped-births diagnostic (a float sum in another order). In-place kernels are compared on
+their arguments after the call too.
 """
 
 from __future__ import annotations
 
+import dataclasses
+import importlib
+import re
+from pathlib import Path
+
 import numpy as np
 import pytest
 
-from model import disbursement, jit
-from model.lines import under_three
-from model.rng import Streams
-from model.scenario import LineTiming
+from model import kernels
 
-pytestmark = pytest.mark.skipif(jit.numba is None, reason="numba is not installed: the numpy paths are the only ones")
+MODEL = Path(kernels.__file__).parent
 
 
-@pytest.mark.parametrize(("months", "shared_amount"), [(36, True), (36, False), (30, True), (0, True)])
-def test_allowance_by_cohort_kernel_equals_numpy(monkeypatch, months, shared_amount):
-    rng = np.random.default_rng(1)
-    replicates, cohorts, areas = 6, 60, 3
-    recipients = rng.integers(0, 40, size=(replicates, cohorts, areas))
-    q_child = np.array([0.02, 0.004, 0.003])  # high, so deaths happen in a small test
-    amount = rng.uniform(100, 600, size=(1 if shared_amount else replicates, cohorts, months))
-    args = (recipients, months, q_child, Streams(7, 0), amount, cohorts, "allowance")
-    compiled = under_three.allowance_by_cohort(*args)
-    monkeypatch.setattr(under_three, "_by_cohort_compiled", None)
-    reference = under_three.allowance_by_cohort(*args)
-    for ours, theirs in zip(compiled, reference, strict=True):
-        assert np.array_equal(ours, theirs)
-    assert compiled[1].sum() > 0 or months == 0
+def _registering_modules() -> list[str]:
+    """The modules of model/ that register kernels (kernels.py's docstring aside)."""
+    return sorted(".".join(path.relative_to(MODEL.parent).with_suffix("").parts) for path in MODEL.rglob("*.py")
+                  if path.name != "kernels.py" and "kernels.register(" in path.read_text(encoding="utf-8"))
 
 
-@pytest.mark.parametrize("claims_open", [0, 13])
-def test_allowance_cash_kernel_equals_numpy(monkeypatch, claims_open):
-    rng = np.random.default_rng(2)
-    replicates, months, areas, ages = 4, 50, 3, 36
-    by_cohort = rng.uniform(0, 500, size=(replicates, months, areas, ages))
-    claims = rng.uniform(5, 30, size=months)
-    timing = LineTiming(application_lag=[0.5, 0.3, 0.2], review_capacity=15.0, rejection_share=0.1,
-                        payment="quarterly")
-    profiles = np.stack([disbursement.approval_profile(claims * (a + 1), timing) for a in range(areas)])
-    compiled = disbursement.allowance_cash(by_cohort, profiles, timing, claims_open)
-    monkeypatch.setattr(disbursement, "_allowance_due_compiled", None)
-    reference = disbursement.allowance_cash(by_cohort, profiles, timing, claims_open)
-    assert np.array_equal(compiled, reference)
-    assert 0 < compiled.sum() <= by_cohort.sum()
+for _module in _registering_modules():
+    importlib.import_module(_module)
+REGISTRY = kernels.REGISTRY
+CASES = [(name, label) for name, kernel in REGISTRY.items() for label in kernel.examples()]
 
 
-@pytest.mark.parametrize(("with_response", "rates_per_replicate", "response_per_replicate"),
-                         [(True, False, True), (False, False, False), (True, True, False)])
-def test_birth_chances_kernel_equals_numpy(monkeypatch, with_response, rates_per_replicate, response_per_replicate):
-    """Hazards and extra chances to the bit, empty cells and rates above one woman's included, with
-    rates and response shared by every replicate or drawn per replicate; the capped-births
-    diagnostic (a float sum in another order) to rounding."""
-    from model import engine_kernels
-
-    rng = np.random.default_rng(3)
-    women = rng.integers(0, 60, size=(4, 3, 50, 4, 2))
-    women[:, :, 20:23, 2:] = 0
-    rates = rng.uniform(0, 0.4, size=(4 if rates_per_replicate else 1, 50, 4, 2))
-    rates[0, 30, 3] = 2.5  # asks for more births than there are women at parity 3
-    response = (rng.uniform(1, 1.3, size=(4 if response_per_replicate else 1, 3, 4, 2)) if with_response
-                else None)
-    compiled = engine_kernels.birth_chances(rates, women, response, 15)
-    monkeypatch.setattr(engine_kernels, "_birth_chances_compiled", None)
-    reference = engine_kernels.birth_chances(rates, women, response, 15)
-    assert np.array_equal(compiled[0], reference[0])
-    assert (compiled[1] is None) == (not with_response)
-    if with_response:
-        assert np.array_equal(compiled[1], reference[1])
-    assert compiled[2] == pytest.approx(reference[2], rel=1e-12) and compiled[2] > 0
+def _outputs(result: object) -> tuple:
+    return result if isinstance(result, tuple) else (result,)
 
 
-def test_move_mothers_kernel_equals_numpy(monkeypatch):
-    """Parities after births (more births than women in some cells) and births by order and age group."""
-    from model import engine_kernels
-
-    rng = np.random.default_rng(4)
-    women = rng.integers(0, 30, size=(3, 2, 50, 4, 2))
-    births = rng.integers(0, 12, size=(3, 2, 35, 4, 2))
-    by_age = np.full((3, 2, 6, 3, 7), -1)  # a strided year slice, as the engine passes it
-    engine_kernels.move_mothers(women_compiled := women.copy(), births, 15, by_age[:, :, 2])
-    expected_by_age = np.full_like(by_age, -1)
-    monkeypatch.setattr(engine_kernels, "_move_mothers_compiled", None)
-    engine_kernels.move_mothers(women_reference := women.copy(), births, 15, expected_by_age[:, :, 2])
-    assert np.array_equal(women_compiled, women_reference)
-    assert np.array_equal(by_age, expected_by_age)
-    assert (women_compiled >= 0).all() and women_compiled.sum() == women.sum()
+def _assert_same(ours: object, theirs: object, tolerance: tuple[float, float] | None, where: str) -> None:
+    if tolerance is not None:
+        np.testing.assert_allclose(ours, theirs, rtol=tolerance[0], atol=tolerance[1], err_msg=where)
+        return
+    ours, theirs = np.asarray(ours), np.asarray(theirs)
+    assert (ours.dtype, ours.shape) == (theirs.dtype, theirs.shape), where
+    assert np.ascontiguousarray(ours).tobytes() == np.ascontiguousarray(theirs).tobytes(), where
 
 
-@pytest.mark.parametrize("capacity", [None, 12.0])
-def test_one_off_cash_kernel_equals_numpy(monkeypatch, capacity):
-    """Approvals spread over several months (a review queue) or one: the einsum's figures, to rounding
-    (a sum over several months may be added in another order than einsum's)."""
-    rng = np.random.default_rng(5)
-    months, areas = 60, 3
-    timing = LineTiming(application_lag=[0.6, 0.4], review_capacity=capacity, rejection_share=0.05,
-                        payment="monthly")
-    profiles = np.stack([disbursement.approval_profile(rng.uniform(5, 25, size=months), timing)
-                         for _ in range(areas)])
-    yuan = rng.uniform(0, 1e5, size=(5, months, areas))
-    compiled = disbursement.one_off_cash(yuan, profiles, timing)
-    monkeypatch.setattr(disbursement, "_approved_compiled", None)
-    reference = disbursement.one_off_cash(yuan, profiles, timing)
-    np.testing.assert_allclose(compiled, reference, rtol=1e-13, atol=1e-6)
-    assert compiled.sum() > 0
+@pytest.mark.parametrize(("name", "label"), CASES, ids=[f"{name}: {label}" for name, label in CASES])
+def test_compiled_kernel_equals_its_twin(name, label):
+    kernel = REGISTRY[name]
+    if kernel.compiled is None:
+        pytest.skip("numba is not installed: the twins are the only kernels")
+    compiled_args = kernel.examples()[label]  # fresh inputs for each, as in-place kernels change theirs
+    twin_args = kernel.examples()[label]
+    ours, theirs = _outputs(kernel.compiled(*compiled_args)), _outputs(kernel.twin(*twin_args))
+    assert len(ours) == len(theirs)
+    for i, (mine, reference) in enumerate(zip(ours, theirs, strict=True)):
+        _assert_same(mine, reference, kernel.tolerance.get(i), f"{name}, {label}: output {i}")
+    for i, (mine, reference) in enumerate(zip(compiled_args, twin_args, strict=True)):
+        if isinstance(mine, np.ndarray):
+            _assert_same(mine, reference, None, f"{name}, {label}: argument {i} after the call")
+
+
+@pytest.mark.parametrize("name", REGISTRY)
+def test_the_examples_give_the_kernel_work(name):
+    """Not all zeros (results, or arguments changed in place): comparing zeros would show nothing."""
+    kernel = REGISTRY[name]
+    work = []
+    for label, args in kernel.examples().items():
+        with kernels.twins():
+            work += _outputs(kernel(*args))
+        work += [new for new, old in zip(args, kernel.examples()[label], strict=True)
+                 if isinstance(new, np.ndarray) and not np.array_equal(new, old)]
+    assert any(np.any(np.asarray(figures) != 0) for figures in work)
+
+
+def test_a_kernel_runs_its_twin_without_numba_or_within_twins():
+    probe = kernels.Kernel("probe", loop=len, twin=lambda: "twin", examples=dict, compiled=lambda: "compiled")
+    assert probe() == "compiled"
+    with kernels.twins():
+        assert probe() == "twin"
+        with kernels.twins():
+            assert probe() == "twin"
+        assert probe() == "twin"
+    assert probe() == "compiled"
+    assert dataclasses.replace(probe, compiled=None)() == "twin"
+
+
+def test_every_kernel_is_registered():
+    """numba is reached through model/kernels.py only, and every compiled function in the modules
+    with kernels is a registered kernel or one of their helpers."""
+    for path in MODEL.rglob("*.py"):
+        if path.name != "kernels.py":
+            text = path.read_text(encoding="utf-8")
+            assert not re.search(r"^\s*(import numba|from numba)|\bnjit\b|\bnumba\.\w", text, re.MULTILINE), path
+    modules = _registering_modules()
+    assert {"binomial", "multinomial", "birth_chances", "move_mothers", "allowance_by_cohort", "approved",
+            "allowance_due"} <= set(REGISTRY)
+    assert {kernel.loop.__module__ for kernel in REGISTRY.values()} <= {
+        *modules, "model.sampling_compiled"}
+    compiled = {id(kernel.compiled) for kernel in REGISTRY.values()} | {id(f) for f in kernels.HELPERS}
+    for module_name in [*modules, "model.sampling_compiled"]:
+        for attribute, value in vars(importlib.import_module(module_name)).items():
+            if isinstance(value, kernels.Kernel):
+                assert REGISTRY.get(value.name) is value, f"{module_name}.{attribute}"
+            if hasattr(value, "py_func"):  # a numba function
+                assert id(value) in compiled, f"{module_name}.{attribute} is compiled outside the registry"

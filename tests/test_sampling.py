@@ -6,9 +6,27 @@ import numpy as np
 import pytest
 from scipy import stats
 
-from model.sampling import binomial, binomial_quantile, multinomial_sequential
+from model import kernels
+from model.sampling import (
+    binomial,
+    binomial_kernel,
+    binomial_quantile,
+    multinomial_kernel,
+    multinomial_sequential,
+)
 
 
+@pytest.fixture(params=["compiled", "twin"])
+def compiled_and_twin(request):
+    """The test with the compiled kernels (where numba is installed), then with the numpy twins."""
+    if request.param == "twin":
+        with kernels.twins():
+            yield
+    else:
+        yield
+
+
+@pytest.mark.usefixtures("compiled_and_twin")
 def test_exact_region_matches_scipy_quantiles():
     rng = np.random.default_rng(1)
     n = rng.integers(0, 400, size=20_000)
@@ -21,6 +39,7 @@ def test_exact_region_matches_scipy_quantiles():
     assert np.array_equal(got[small], expected[small])
 
 
+@pytest.mark.usefixtures("compiled_and_twin")
 @pytest.mark.parametrize(("n", "p"), [(1_000, 0.05), (5_000, 0.3), (200, 0.9), (100_000, 0.0007)])
 def test_normal_region_follows_the_binomial(n, p):
     """Where the variance is ≥ 25: the CDF at every quantile is off by less than 0.01."""
@@ -33,6 +52,7 @@ def test_normal_region_follows_the_binomial(n, p):
     assert (cdf_gap < stats.binom.pmf(got, n, p) + 0.01).all()
 
 
+@pytest.mark.usefixtures("compiled_and_twin")
 def test_draws_are_monotone_in_the_chance_and_in_n():
     u = np.random.default_rng(2).random(10_000)
     low = binomial_quantile(u, np.full(u.size, 800), 0.05)
@@ -49,6 +69,7 @@ def test_mean_and_variance_of_generated_draws():
     assert draws.var() == pytest.approx(9.6, rel=0.02)
 
 
+@pytest.mark.usefixtures("compiled_and_twin")
 def test_multinomial_sequential_sums_and_shares():
     rng = np.random.default_rng(4)
     probabilities = np.array([0.5, 0.2, 0.2, 0.1])
@@ -57,13 +78,11 @@ def test_multinomial_sequential_sums_and_shares():
     np.testing.assert_allclose(draws.mean(axis=0) / 30, probabilities, atol=0.003)
 
 
-def test_compiled_kernel_gives_the_numpy_path_counts(monkeypatch):
-    """The one-pass compiled kernel gives exactly the counts of the numpy path, on cells of every
-    kind: empty, zero and certain chances, p above ½, the walk and the normal region."""
-    import model.sampling as sampling
-
-    if sampling._binomial_compiled is None:
-        pytest.skip("numba is not installed: the numpy path is the only one")
+def test_compiled_kernel_gives_the_numpy_path_counts():
+    """Over millions of cells of every kind (empty, zero and certain chances, p above ½, the walk
+    and the normal region), the compiled draws are exactly the numpy twin's."""
+    if binomial_kernel.compiled is None:
+        pytest.skip("numba is not installed: the numpy twin is the only kernel")
     rng = np.random.default_rng(8)
     size = 2_000_000
     n = rng.integers(0, rng.choice([3, 60, 2_000, 200_000], size=size))
@@ -71,19 +90,17 @@ def test_compiled_kernel_gives_the_numpy_path_counts(monkeypatch):
     p[rng.random(size) < 0.05] = 1.0
     p[rng.random(size) < 0.05] = 0.0
     u = rng.random(size)
-    compiled = sampling.binomial_quantile(u, n, p)
-    monkeypatch.setattr(sampling, "_binomial_compiled", None)
-    assert np.array_equal(compiled, sampling.binomial_quantile(u, n, p))
+    compiled = binomial_quantile(u, n, p)
+    with kernels.twins():
+        assert np.array_equal(compiled, binomial_quantile(u, n, p))
     assert (compiled[p == 1.0] == n[p == 1.0]).all() and (compiled[(p == 0) | (n == 0)] == 0).all()
 
 
-def test_compiled_multinomial_gives_the_numpy_path_counts(monkeypatch):
+def test_compiled_multinomial_gives_the_numpy_path_counts():
     """Birth months and housing outcomes: the compiled conditional binomials equal numpy's, cell by
-    cell, with shared and per-cell probabilities (a zero share included)."""
-    import model.sampling as sampling
-
-    if sampling._multinomial_compiled is None:
-        pytest.skip("numba is not installed: the numpy path is the only one")
+    cell, with shared and per-cell probabilities (a zero share included), and one category."""
+    if multinomial_kernel.compiled is None:
+        pytest.skip("numba is not installed: the numpy twin is the only kernel")
     rng = np.random.default_rng(9)
     n = rng.integers(0, rng.choice([5, 400, 20_000], size=(3_000, 7)))
     shared = np.full(12, 1 / 12)
@@ -91,12 +108,10 @@ def test_compiled_multinomial_gives_the_numpy_path_counts(monkeypatch):
     per_cell[:100, :, 2] = 0.0
     per_cell /= per_cell.sum(axis=-1, keepdims=True)
     per_column = rng.dirichlet(np.ones(9), size=7)  # one set per column, shared down the rows (housing)
-    for probabilities in (shared, per_cell, per_column):
-        compiled = sampling.multinomial_sequential(np.random.default_rng(10), n, probabilities)
-        with monkeypatch.context() as patch:
-            patch.setattr(sampling, "_multinomial_compiled", None)
-            patch.setattr(sampling, "_binomial_compiled", None)
-            reference = sampling.multinomial_sequential(np.random.default_rng(10), n, probabilities)
+    for probabilities in (shared, per_cell, per_column, np.ones(1)):
+        compiled = multinomial_sequential(np.random.default_rng(10), n, probabilities)
+        with kernels.twins():
+            reference = multinomial_sequential(np.random.default_rng(10), n, probabilities)
         assert np.array_equal(compiled, reference)
         assert (compiled.sum(axis=-1) == n).all()
 

@@ -4,8 +4,8 @@ from __future__ import annotations
 
 import numpy as np
 
+from model import kernels
 from model import sampling as draw
-from model.jit import compiled
 from model.rng import Streams
 
 
@@ -16,14 +16,28 @@ def recipients_alive(recipients: np.ndarray, months: int, q_child: np.ndarray, s
     Deaths are drawn per year of age; those who die in a year are counted alive for half
     of it on average (deaths spread evenly over the year's months).
     """
-    alive = np.zeros((*recipients.shape, months))
-    survivors = recipients.copy()
+    return _alive(*_survivors_and_deaths(recipients, months, q_child, streams, event), months)
+
+
+def _survivors_and_deaths(recipients: np.ndarray, months: int, q_child: np.ndarray, streams: Streams,
+                          event: str) -> tuple[np.ndarray, np.ndarray]:
+    """Children alive at the start of each year of age and deaths in it: [age year, rep, birth month, area]."""
+    survivors, deaths = [recipients], []
     for age_year in range((months + 11) // 12):
-        deaths = draw.binomial(streams(f"{event}:deaths_at_age_{age_year}"), survivors, q_child[age_year])
+        deaths.append(draw.binomial(streams(f"{event}:deaths_at_age_{age_year}"), survivors[-1], q_child[age_year]))
+        survivors.append(survivors[-1] - deaths[-1])
+    if not deaths:  # no month of age
+        return np.zeros((0, *recipients.shape)), np.zeros((0, *recipients.shape))
+    return np.stack(survivors[:-1]).astype(np.float64), np.stack(deaths).astype(np.float64)
+
+
+def _alive(survivors: np.ndarray, deaths: np.ndarray, months: int) -> np.ndarray:
+    """[age year, rep, birth month, area] → alive [rep, birth month, area, age month]."""
+    alive = np.zeros((*survivors.shape[1:], months))
+    for age_year in range(survivors.shape[0]):
         first, stop = age_year * 12, min(months, age_year * 12 + 12)
         within = (np.arange(first, stop) - first + 0.5) / 12.0
-        alive[..., first:stop] = survivors[..., None] - deaths[..., None] * within
-        survivors = survivors - deaths
+        alive[..., first:stop] = survivors[age_year][..., None] - deaths[age_year][..., None] * within
     return alive
 
 
@@ -36,19 +50,19 @@ def allowance_by_cohort(recipients: np.ndarray, months: int, q_child: np.ndarray
     the three steps without the arrays between them; the figures are the same to the last bit
     (tests/test_compiled_kernels.py).
     """
-    if _by_cohort_compiled is None or months == 0:  # (no month of age: nothing to draw or pay)
-        by_cohort = recipients_alive(recipients, months, q_child, streams, event) * amount[:, :, None, :]
-        return by_cohort, by_calendar_month(by_cohort, n_months)
-    survivors, deaths = [recipients], []
-    for age_year in range((months + 11) // 12):  # the same draws as recipients_alive
-        deaths.append(draw.binomial(streams(f"{event}:deaths_at_age_{age_year}"), survivors[-1], q_child[age_year]))
-        survivors.append(survivors[-1] - deaths[-1])
-    return _by_cohort_compiled(np.stack(survivors[:-1]).astype(np.float64), np.stack(deaths).astype(np.float64),
-                               np.ascontiguousarray(amount, dtype=np.float64), n_months)
+    survivors, deaths = _survivors_and_deaths(recipients, months, q_child, streams, event)
+    return allowance_by_cohort_kernel(survivors, deaths, np.ascontiguousarray(amount, dtype=np.float64), n_months)
 
 
-def _by_cohort_kernel(survivors, deaths, amount, n_months):  # noqa: ANN001, ANN202 - compiled by numba
-    """survivors, deaths: [age year, rep, birth month, area]; the operations of the numpy path, in its order
+def _by_cohort_numpy(survivors: np.ndarray, deaths: np.ndarray, amount: np.ndarray,
+                     n_months: int) -> tuple[np.ndarray, np.ndarray]:
+    """_by_cohort_loop's twin: recipients_alive × amount, then by_calendar_month."""
+    by_cohort = _alive(survivors, deaths, amount.shape[2]) * amount[:, :, None, :]
+    return by_cohort, by_calendar_month(by_cohort, n_months)
+
+
+def _by_cohort_loop(survivors, deaths, amount, n_months):  # noqa: ANN001, ANN202 - compiled by numba
+    """survivors, deaths: [age year, rep, birth month, area]; the operations of the twin, in its order
     (cohorts run backwards so each calendar month adds its ages from 0 up, as by_calendar_month does)."""
     _, replicates, cohorts, areas = survivors.shape
     ages = amount.shape[2]
@@ -70,7 +84,23 @@ def _by_cohort_kernel(survivors, deaths, amount, n_months):  # noqa: ANN001, ANN
     return by_cohort, yuan
 
 
-_by_cohort_compiled = compiled(_by_cohort_kernel)
+def _by_cohort_examples() -> dict[str, tuple]:
+    """Three years of age or two and a half, one amount for every replicate or one each, and no month of age."""
+    examples = {}
+    for months, shared_amount in [(36, True), (36, False), (30, True), (0, True)]:
+        rng = np.random.default_rng(1)
+        replicates, cohorts, areas = 6, 60, 3
+        recipients = rng.integers(0, 40, size=(replicates, cohorts, areas))
+        q_child = np.array([0.02, 0.004, 0.003])  # high, so deaths happen in a small example
+        amount = rng.uniform(100, 600, size=(1 if shared_amount else replicates, cohorts, months))
+        survivors, deaths = _survivors_and_deaths(recipients, months, q_child, Streams(7, 0), "allowance")
+        examples[f"{months} months, {'shared' if shared_amount else 'own'} amount"] = (survivors, deaths, amount,
+                                                                                    cohorts)
+    return examples
+
+
+allowance_by_cohort_kernel = kernels.register("allowance_by_cohort", loop=_by_cohort_loop, twin=_by_cohort_numpy,
+                                              examples=_by_cohort_examples)
 
 
 def by_calendar_month(by_age: np.ndarray, n_months: int) -> np.ndarray:
