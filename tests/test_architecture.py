@@ -1,0 +1,96 @@
+"""The layout: dependencies run one way, downwards, and no module imports itself in a circle.
+
+Each module of `model` belongs to one layer (README, "Architecture"); it may import modules of
+its own layer or of layers below, never above, whether at the top of the file or inside a
+function. The top-level import graph has no cycle.
+"""
+
+from __future__ import annotations
+
+import ast
+from functools import cache
+from pathlib import Path
+
+import pytest
+
+PACKAGE = Path(__file__).resolve().parents[1] / "model"
+
+LAYERS: list[tuple[str, set[str]]] = [
+    ("base", {"errors", "files", "units", "kinds", "version", "areas", "malloc_tuning", "rng", "kernels",
+              "uncertainty"}),
+    ("scenario", {"yearpath", "bounded_numbers", "input_tables", "scenario", "realise"}),
+    ("inputs", {"inputs", "overrides", "calibration", "run_calendar", "provenance"}),
+    ("engine", {"sampling_compiled", "sampling", "engine_kernels", "engine", "disbursement"}),
+    ("lines", {"lines", "behaviour", "memory"}),
+    ("pipeline", {"pipeline"}),
+    ("outputs", {"result_tables", "run_folder", "summary", "compare", "mtfp", "rerun", "sweep", "reference",
+                 "report"}),
+    ("interface", {"cli", "__main__", ""}),
+]
+
+
+def _module_name(path: Path) -> str:
+    parts = path.relative_to(PACKAGE.parent).with_suffix("").parts
+    return ".".join(parts[:-1] if parts[-1] == "__init__" else parts)
+
+
+def _exists(module: str) -> bool:
+    path = PACKAGE.parent / module.replace(".", "/")
+    return path.with_suffix(".py").is_file() or (path / "__init__.py").is_file()
+
+
+def _imports(tree: ast.AST, top_level_only: bool) -> set[str]:
+    nodes = tree.body if top_level_only else list(ast.walk(tree))  # type: ignore[attr-defined]
+    found: set[str] = set()
+    for node in nodes:
+        if isinstance(node, ast.ImportFrom) and node.module and node.module.split(".")[0] == "model":
+            submodules = {f"{node.module}.{alias.name}" for alias in node.names}
+            found |= {m for m in submodules if _exists(m)} or {node.module}
+        elif isinstance(node, ast.Import):
+            found |= {alias.name for alias in node.names if alias.name.split(".")[0] == "model"}
+    return found
+
+
+@cache
+def _graph(top_level_only: bool) -> dict[str, set[str]]:
+    return {_module_name(path): _imports(ast.parse(path.read_text(encoding="utf-8")), top_level_only) - {
+        _module_name(path)} for path in PACKAGE.rglob("*.py")}
+
+
+def _layer(module: str) -> int:
+    name = module.removeprefix("model").removeprefix(".").split(".")[0]
+    for index, (_, members) in enumerate(LAYERS):
+        if name in members:
+            return index
+    raise AssertionError(f"{module} belongs to no layer: add it to LAYERS and to the README's architecture")
+
+
+def test_every_module_has_a_layer():
+    for module in _graph(top_level_only=False):
+        _layer(module)
+
+
+@pytest.mark.parametrize("module", sorted(_graph(top_level_only=False)))
+def test_imports_run_downwards(module):
+    upward = [(dependency, LAYERS[_layer(dependency)][0]) for dependency in _graph(top_level_only=False)[module]
+              if _layer(dependency) > _layer(module)]
+    assert not upward, f"{module} ({LAYERS[_layer(module)][0]}) imports from above: {upward}"
+
+
+def test_no_circular_import():
+    graph = _graph(top_level_only=True)
+    state: dict[str, str] = {}
+
+    def visit(module: str, path: list[str]) -> None:
+        state[module] = "open"
+        for dependency in sorted(graph.get(module, ())):
+            if state.get(dependency) == "open":
+                cycle = path[path.index(dependency):] + [dependency] if dependency in path else [module, dependency]
+                raise AssertionError("circular import: " + " → ".join(cycle))
+            if dependency not in state:
+                visit(dependency, [*path, dependency])
+        state[module] = "done"
+
+    for module in sorted(graph):
+        if module not in state:
+            visit(module, [module])
