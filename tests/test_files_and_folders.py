@@ -437,3 +437,84 @@ def test_links_in_and_to_run_folders(tmp_path):
     assert cli("report", real).exit_code == 0
     assert (real / "zero").is_symlink() and (real / "elsewhere").is_symlink()
     assert (real / "charts" / "cost_by_line.png").exists()
+
+
+def test_folders_that_only_look_like_leftovers_are_never_touched(tmp_path, two_runs):
+    run = tmp_path / "runA"
+    subprocess.run(["cp", "-r", str(two_runs[0]), str(run)], check=True)
+    mine = [tmp_path / ".runA.old-999999-backup", tmp_path / ".runA.partial-999998-mywork",
+            tmp_path / ".runA.old-999997-abcdefgh"]
+    for folder in mine:
+        folder.mkdir()
+        (folder / "notes.txt").write_text("mine")
+    assert cli("compare", run, run).exit_code == 0
+    assert cli("mtfp", run, "--budget-year", "2026").exit_code == 0
+    assert all((folder / "notes.txt").read_text() == "mine" for folder in mine)
+
+
+def test_force_refuses_a_folder_whose_manifest_is_another_programs(tmp_path):
+    out = tmp_path / "myproj"
+    out.mkdir()
+    (out / "manifest.json").write_text('{"name": "my web app", "icons": []}')
+    (out / "budget.csv").write_text("my,own\n1,2\n")
+    message = _one_line_error(cli("run", BASELINE, "--out", out, "--force", "--replicates", "3"))
+    assert "not a run folder" in message
+    assert (out / "budget.csv").read_text() == "my,own\n1,2\n"
+
+
+def test_report_and_mtfp_leave_the_folder_itself_alone(tmp_path, monkeypatch):
+    out = tmp_path / "out"
+    _run(out)
+    out.chmod(0o700)
+    inode = out.stat().st_ino
+    monkeypatch.chdir(out)  # an analyst standing in the run folder
+    assert cli("report", ".").exit_code == 0 and cli("mtfp", ".", "--budget-year", "2026").exit_code == 0
+    assert out.stat().st_ino == inode and (out.stat().st_mode & 0o777) == 0o700
+    assert Path.cwd() == out and (out / "charts" / "cost_by_line.png").exists()
+    assert not [p for p in out.rglob(".*partial*")]
+    assert "current folder" in _one_line_error(cli("run", BASELINE, "--out", ".", "--force", "--replicates", "3"))
+    monkeypatch.chdir(tmp_path)
+    _run(out, "--force")
+    assert (out.stat().st_mode & 0o777) == 0o700  # a private run folder stays private
+
+
+def _edit_budget(run: Path, change) -> None:  # noqa: ANN001
+    lines = (run / "budget.csv").read_text().splitlines()
+    (run / "budget.csv").write_text("\n".join(change(lines)) + "\n")
+
+
+BUDGET_DAMAGE = {
+    "nan": lambda lines: [lines[0], lines[1].rsplit(",", 1)[0] + ",nan", *lines[2:]],
+    "inf": lambda lines: [lines[0], lines[1].rsplit(",", 1)[0] + ",inf", *lines[2:]],
+    "empty cell": lambda lines: [lines[0], lines[1].rsplit(",", 1)[0] + ",", *lines[2:]],
+    "unknown line": lambda lines: [lines[0], lines[1].replace(",nipt,", ",bogus,"), *lines[2:]],
+    "unknown payer": lambda lines: [lines[0], lines[1].replace(",city,", ",mars,"), *lines[2:]],
+    "missing row": lambda lines: [lines[0], *lines[2:]],
+    "duplicated row": lambda lines: [*lines, lines[1]],
+}
+
+
+@pytest.mark.parametrize("damage", list(BUDGET_DAMAGE))
+def test_a_hand_edited_budget_is_refused_by_mtfp_and_report(tmp_path, two_runs, damage):
+    run = tmp_path / "run"
+    subprocess.run(["cp", "-r", str(two_runs[0]), str(run)], check=True)
+    _edit_budget(run, BUDGET_DAMAGE[damage])
+    for command in (("mtfp", run, "--budget-year", "2026"), ("report", run)):
+        assert "budget.csv" in _one_line_error(cli(*command)), (damage, command)
+    assert not list(run.glob("mtfp_*")) and not (run / "charts").exists()
+
+
+def test_replicates_that_would_unpack_beyond_memory_are_refused_unread(tmp_path, two_runs):
+    run = tmp_path / "run"
+    subprocess.run(["cp", "-r", str(two_runs[0]), str(run)], check=True)
+    with zipfile.ZipFile(run / "replicates.npz", "a") as archive, archive.open("huge.npy", "w") as member:
+        header = {"descr": "<f8", "fortran_order": False, "shape": (2**40,)}
+        np.lib.format.write_array_header_1_0(member, header)
+    message = _one_line_error(cli("compare", run, two_runs[0]))
+    assert "'huge'" in message and "no run writes" in message
+
+
+def test_compare_out_in_a_read_only_place_fails_before_any_work(tmp_path, two_runs):
+    with mounted(tmp_path / "ro", "ro,size=1m") as read_only:
+        result = cli("compare", *two_runs, "--out", read_only / "d.csv")
+        assert "read-only" in _one_line_error(result) and "B − A" not in result.output

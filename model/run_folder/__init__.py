@@ -7,21 +7,23 @@ read one (read.py). A run folder lists what the tool wrote in it (`.birthbudget-
 never deletes what it did not write.
 """
 
+from model.run_folder.manifest import (
+    DIGEST_KEY,
+    MANIFEST,
+    MANIFEST_KEYS,
+    manifest_digest,
+    read_manifest,
+)
 from model.run_folder.read import (
     BUDGET_COLUMNS,
-    DIGEST_KEY,
-    MANIFEST_KEYS,
     RunFolder,
     load_run,
-    manifest_digest,
     read_csv,
-    read_manifest,
     read_replicates,
     run_tables,
 )
 from model.run_folder.replace import (
     LEDGER,
-    MANIFEST,
     add_files,
     check_output_file,
     check_output_folder,

@@ -3,8 +3,6 @@ damaged or foreign folder ends in one line naming the file."""
 
 from __future__ import annotations
 
-import hashlib
-import json
 import zipfile
 from dataclasses import dataclass
 from datetime import datetime
@@ -15,57 +13,13 @@ import numpy as np
 import pandas as pd
 
 from model.errors import InputError
-from model.files import MANIFEST_LIMIT, TABLE_LIMIT, read_bytes, require_regular
+from model.files import TABLE_LIMIT, read_bytes, require_regular
 from model.kinds import Kind
 from model.pipeline.accounts import outlay_mask, outlays
-from model.run_folder.replace import MANIFEST, recover
+from model.run_folder.manifest import MANIFEST, damaged, read_manifest
+from model.run_folder.replace import recover
 
-MANIFEST_KEYS: dict[str, type | tuple[type, ...]] = {
-    "scenario": dict, "seed": int, "replicates": int, "input_checksums_sha256": dict, "start_time": str,
-    "package_version": str}
 BUDGET_COLUMNS = ("year", "line", "payer", "basis", "mean", "p05", "p50", "p95")
-
-
-DIGEST_KEY = "content_sha256"
-
-
-def manifest_digest(document: dict[str, Any]) -> str:
-    """SHA-256 of a manifest's content (every key but the digest itself): an edited value shows."""
-    content = {key: value for key, value in document.items() if key != DIGEST_KEY}
-    text = json.dumps(content, sort_keys=True, ensure_ascii=False, separators=(",", ":"))
-    return hashlib.sha256(text.encode("utf-8")).hexdigest()
-
-
-def damaged(path: Path, what: str) -> InputError:
-    return InputError(path, None, f"{what}; the run folder is damaged or was not written by `birthbudget run`: "
-                      "run the scenario again")
-
-
-def read_manifest(path: str | Path) -> dict[str, Any]:
-    """A run's manifest.json, checked for the keys and types every reader relies on."""
-    path = Path(path)
-    raw = read_bytes(path, "run manifest", MANIFEST_LIMIT)
-    try:
-        document = json.loads(raw.decode("utf-8"))
-    except (ValueError, UnicodeDecodeError) as error:
-        raise damaged(path, f"not valid JSON ({str(error).splitlines()[0][:120]})") from None
-    except RecursionError:
-        raise damaged(path, "nested too deeply to be a manifest") from None
-    if not isinstance(document, dict):
-        shown = {list: "a list", str: "a string", int: "a number", float: "a number", bool: "true or false"}
-        raise damaged(path, f"holds {shown.get(type(document), 'nothing')}, not a manifest")
-    for key, kind in MANIFEST_KEYS.items():
-        value = document.get(key)
-        if not isinstance(value, kind) or isinstance(value, bool):
-            raise damaged(path, f"'{key}' is missing or not a {getattr(kind, '__name__', kind)}")
-    name = document["scenario"].get("scenario", {})
-    if not isinstance(name, dict) or not isinstance(name.get("name"), str):
-        raise damaged(path, "'scenario.scenario.name' is missing")
-    try:
-        datetime.fromisoformat(document["start_time"])
-    except ValueError:
-        raise damaged(path, f"'start_time' is not a date and time: {document['start_time'][:40]!r}") from None
-    return document
 
 
 def read_replicates(path: str | Path, replicates: int | None = None) -> dict[str, np.ndarray]:
@@ -75,10 +29,12 @@ def read_replicates(path: str | Path, replicates: int | None = None) -> dict[str
 
     path = require_regular(path, "replicates file")
     try:
+        _check_sizes(path)
         with np.load(path, allow_pickle=False) as npz:
             arrays = {key: npz[key] for key in npz.files}
     except (OSError, ValueError, EOFError, KeyError, zipfile.BadZipFile, zipfile.LargeZipFile) as error:
-        raise damaged(path, f"cannot be read ({type(error).__name__}: {str(error)[:120]})") from None
+        raise damaged(path, "cannot be read as the replicates of a run (numpy arrays in a zip file: "
+                      f"{type(error).__name__})") from None
     for key in ("accrual", "births", "years", "lines", "payers"):
         if key not in arrays:
             raise damaged(path, f"has no '{key}' array")
@@ -108,6 +64,33 @@ def read_replicates(path: str | Path, replicates: int | None = None) -> dict[str
     return arrays
 
 
+REPLICATE_ARRAYS = {"accrual", "cash", "payables", "births", "years", "lines", "kinds", "payers", "seed"}
+
+
+def _check_sizes(path: Path) -> None:
+    """Every member is one of the run's arrays, and together they fit in memory: read from each
+    array's header before anything is unpacked (a small zip can unpack to gigabytes)."""
+    from model.memory import available_bytes
+
+    total = 0
+    with zipfile.ZipFile(path) as archive:
+        for member in archive.infolist():
+            name = member.filename.removesuffix(".npy")
+            if name not in REPLICATE_ARRAYS and not name.startswith("impact_"):
+                raise damaged(path, f"holds an array {name[:40]!r} that no run writes")
+            with archive.open(member) as handle:
+                version = np.lib.format.read_magic(handle)
+                readers = {(1, 0): np.lib.format.read_array_header_1_0, (2, 0): np.lib.format.read_array_header_2_0}
+                if version not in readers:
+                    raise damaged(path, f"holds an array of a format no run writes (npy {version})")
+                shape, _, dtype = readers[version](handle)
+            total += int(np.prod(shape, dtype=np.float64)) * dtype.itemsize
+    have = available_bytes()
+    if have is not None and total > 0.5 * have:
+        raise damaged(path, f"its arrays would take {total / 2**30:,.1f} GiB, more than half the memory free "
+                      f"({have / 2**30:,.1f} GiB)")
+
+
 def read_csv(path: str | Path, columns: tuple[str, ...] = ()) -> pd.DataFrame:
     """A CSV table of the run folder, with the columns its readers need."""
     import io
@@ -125,7 +108,29 @@ def read_csv(path: str | Path, columns: tuple[str, ...] = ()) -> pd.DataFrame:
     for column in numeric:
         if not pd.api.types.is_numeric_dtype(frame[column]):
             raise damaged(path, f"column {column!r} holds text where numbers belong")
+        if not np.isfinite(frame[column].to_numpy(dtype=float)).all():
+            row = int(np.flatnonzero(~np.isfinite(frame[column].to_numpy(dtype=float)))[0])
+            raise damaged(path, f"line {row + 2}, column {column!r}: a number that is not finite (empty, NaN or inf)")
     return frame
+
+
+def check_cube_table(frame: pd.DataFrame, path: Path) -> None:
+    """budget.csv or payables.csv: known lines and payers, one row per key, none missing."""
+    from model.areas import HIGHER_LEVELS, PAYERS
+    from model.lines import LINE_BY_ID
+
+    for column, known in (("line", {*LINE_BY_ID, "all"}), ("payer", {*PAYERS, *HIGHER_LEVELS, "all"})):
+        unknown = sorted(set(frame[column].astype(str)) - known)
+        if unknown:
+            raise damaged(path, f"names a {column} this version does not know ({unknown[0][:40]!r})")
+    keys = [c for c in ("year", "line", "payer", "basis") if c in frame.columns]
+    duplicated = frame.duplicated(keys)
+    if duplicated.any():
+        row = int(np.flatnonzero(duplicated.to_numpy())[0])
+        raise damaged(path, f"line {row + 2}: a second row for the same {', '.join(keys)}")
+    expected = int(np.prod([frame[key].nunique() for key in keys]))
+    if len(frame) != expected:
+        raise damaged(path, f"has {len(frame)} rows where every {' × '.join(keys)} needs one ({expected})")
 
 
 @dataclass
@@ -206,8 +211,12 @@ def run_tables(path: str | Path, purpose: str) -> tuple[pd.DataFrame, pd.DataFra
     """budget.csv and payables.csv (None when the run had no cash timing) of a run folder."""
     path = Path(path)
     _require(path, ("budget.csv",), purpose)
-    return read_csv(path / "budget.csv", BUDGET_COLUMNS), _optional(path / "payables.csv",
-                                                                   ("year", "line", "payer", "mean"))
+    budget = read_csv(path / "budget.csv", BUDGET_COLUMNS)
+    check_cube_table(budget, path / "budget.csv")
+    payables = _optional(path / "payables.csv", ("year", "line", "payer", "mean"))
+    if payables is not None:
+        check_cube_table(payables, path / "payables.csv")
+    return budget, payables
 
 
 def load_run(path: str | Path, purpose: str = "this command") -> RunFolder:
@@ -216,11 +225,15 @@ def load_run(path: str | Path, purpose: str = "this command") -> RunFolder:
     _require(path, ("budget.csv", "births.csv", MANIFEST, "replicates.npz"), purpose)
     manifest = read_manifest(path / MANIFEST)
     replicates = read_replicates(path / "replicates.npz", manifest["replicates"])
-    budget = read_csv(path / "budget.csv", BUDGET_COLUMNS)
+    budget, payables = run_tables(path, purpose)
+    lines = {str(line) for line in replicates["lines"]}
+    years = {int(year) for year in replicates["years"]}
+    if set(budget.line) - {"all"} != lines or set(budget.year) != years:
+        raise damaged(path / "budget.csv", "its lines or years are not those of replicates.npz")
     return RunFolder(
         path=path, budget=budget, births=read_csv(path / "births.csv", ("year", "area", "birth_order", "mean")),
         births_total=_optional(path / "births_total.csv", ("year", "mean", "p05", "p95")),
         impact=_optional(path / "impact.csv", ("year", "measure", "mean")),
-        payables=_optional(path / "payables.csv", ("year", "line", "payer", "mean")),
+        payables=payables,
         manifest=manifest, replicates=replicates,
     )

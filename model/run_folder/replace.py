@@ -22,9 +22,9 @@ from pathlib import Path
 
 from model.errors import InputError
 from model.files import MANIFEST_LIMIT, describe_os_error, read_bytes
+from model.run_folder.manifest import MANIFEST, read_manifest
 
 LEDGER = ".birthbudget-files"
-MANIFEST = "manifest.json"
 Writer = Callable[[Path], None]
 
 # What a run folder written before the ledger existed may hold (recognised for --force).
@@ -65,12 +65,15 @@ def _target(path: str | Path) -> Path:
         return path
 
 
-def _remove(path: Path) -> None:
-    """Remove one of the tool's own leftovers (a folder, or a link a killed writer left)."""
-    if path.is_symlink() or not path.is_dir():
-        path.unlink(missing_ok=True)
-    else:
-        shutil.rmtree(path, ignore_errors=True)
+STAGING_MARK = ".birthbudget-staging"  # inside every staging folder, so a leftover is known as the tool's
+
+
+def _ours(folder: Path) -> bool:
+    """A leftover the tool made: a staging folder (its mark) or a set-aside run folder (its
+    ledger). A user's folder that merely has a similar name is never touched."""
+    if folder.is_symlink() or not folder.is_dir():
+        return False
+    return (folder / STAGING_MARK).is_file() or _ledger(folder) is not None
 
 
 def _pid_alive(pid: int) -> bool:
@@ -84,10 +87,13 @@ def _pid_alive(pid: int) -> bool:
 
 
 def _leftovers(out: Path, kind: str) -> list[tuple[Path, int]]:
+    """`.NAME.partial-PID-xxxxxxxx` and `.NAME.old-PID-xxxxxxxx` folders the tool left beside `out`."""
+    pattern = re.compile(rf"\.{re.escape(out.name)}\.{kind}-(\d+)-[A-Za-z0-9_]{{8}}")
     found = []
     for folder in out.parent.glob(f".{glob_escape(out.name)}.{kind}-*"):
-        with contextlib.suppress(ValueError, IndexError):
-            found.append((folder, int(folder.name.rsplit(f".{kind}-", 1)[1].split("-")[0])))
+        match = pattern.fullmatch(folder.name)
+        if match and _ours(folder):
+            found.append((folder, int(match.group(1))))
     return found
 
 
@@ -107,17 +113,24 @@ def recover(out: str | Path) -> None:
         if not out.exists() and not out.is_symlink():
             os.replace(folder, out)  # the old results, whole: they were moved aside in one step
         else:
-            _remove(folder)
+            shutil.rmtree(folder, ignore_errors=True)
     for folder, pid in _leftovers(out, "partial"):
         if not _pid_alive(pid):
-            _remove(folder)
+            shutil.rmtree(folder, ignore_errors=True)
+    if _ledger(out) is not None:  # files a killed `report` or `mtfp` was writing inside the run folder
+        for temporary in [*out.glob(".*.partial-*"), *out.glob("*/.*.partial-*")]:
+            match = re.search(r"\.partial-(\d+)-", temporary.name)
+            if match and temporary.is_file() and not temporary.is_symlink() and not _pid_alive(int(match.group(1))):
+                temporary.unlink(missing_ok=True)
 
 
 def _swap_in(staging: Path, out: Path) -> None:
     """Put `staging` in the place of `out` (which may not exist); the old folder is removed."""
+    (staging / STAGING_MARK).unlink(missing_ok=True)
     if not out.exists():
         os.replace(staging, out)
         return
+    staging.chmod(stat.S_IMODE(out.stat().st_mode))  # a private run folder stays private
     if _exchange(staging, out):
         shutil.rmtree(staging, ignore_errors=True)  # it now holds the old folder
         return
@@ -132,12 +145,17 @@ def _staging(out: Path) -> Path:
     umask = os.umask(0)
     os.umask(umask)
     staging.chmod(0o777 & ~umask)  # mkdtemp makes it private; results are for everyone who may read
+    (staging / STAGING_MARK).touch()
     return staging
 
 
 def _write_ledger(folder: Path, names: set[str]) -> None:
+    _write_ledger_file(folder / LEDGER, names)
+
+
+def _write_ledger_file(path: Path, names: set[str]) -> None:
     document = {"written_by": "birthbudget", "files": sorted(names)}
-    (folder / LEDGER).write_text(json.dumps(document, ensure_ascii=False, indent=1) + "\n", encoding="utf-8")
+    path.write_text(json.dumps(document, ensure_ascii=False, indent=1) + "\n", encoding="utf-8")
 
 
 def _ledger(folder: Path) -> set[str] | None:
@@ -164,6 +182,10 @@ def _entries(folder: Path) -> list[str]:
 def foreign_files(folder: Path) -> list[str] | None:
     """Files in `folder` that the tool did not write, or None when it is no run folder at all."""
     if not (folder / MANIFEST).is_file():
+        return None
+    try:
+        read_manifest(folder / MANIFEST)  # a manifest.json of some other program is no run folder
+    except InputError:
         return None
     entries = [entry for entry in _entries(folder) if entry != LEDGER]
     written = _ledger(folder)
@@ -213,13 +235,18 @@ def _check_output_folder(out: Path, force: bool, need_bytes: int) -> None:
             raise InputError(out, None, "output folder exists; use --force to replace it")
         foreign = foreign_files(out)
         if foreign is None:
-            raise InputError(out, None, "is not a run folder written by birthbudget (it has no manifest.json); "
+            raise InputError(out, None, "is not a run folder written by birthbudget (it has no manifest.json of "
+                             "birthbudget); "
                              "--force replaces only a run folder, so nothing in it was touched. Choose "
                              "another --out")
         if foreign:
             shown = ", ".join(foreign[:3]) + (f" and {len(foreign) - 3} more" if len(foreign) > 3 else "")
             raise InputError(out, None, f"holds files birthbudget did not write ({shown}); --force replaces only "
                              "what the tool wrote. Move them elsewhere or choose another --out")
+        here = Path.cwd()
+        if here == out or out in here.parents:
+            raise InputError(out, None, "is the current folder (or holds it): replacing it would leave this shell "
+                             "in a deleted folder. Run the command from another folder")
     if not parent.is_dir():
         raise InputError(parent, None, f"is not a folder, so {out.name} cannot be written inside it")
     try:
@@ -265,52 +292,53 @@ def _staged(out: Path, failure: str) -> Iterator[Path]:
             shutil.rmtree(staging, ignore_errors=True)
 
 
-def _link_tree(source: Path, target: Path) -> None:
-    """Copy `source` into `target` as hard links (instant, no extra space), or copies where the
-    file system has no hard links. Links stay links (never followed: a link to /dev/zero or to a
-    folder elsewhere is kept as a link, not read)."""
-    for root, folders, files in os.walk(source):
-        relative = Path(root).relative_to(source)
-        for name in folders:
-            origin, copy = Path(root) / name, target / relative / name
-            if origin.is_symlink():
-                os.symlink(os.readlink(origin), copy)
-            else:
-                copy.mkdir(exist_ok=True)
-        for name in files:
-            origin, copy = Path(root) / name, target / relative / name
-            try:
-                os.link(origin, copy, follow_symlinks=False)
-            except OSError:
-                if origin.is_symlink():
-                    os.symlink(os.readlink(origin), copy)
-                elif stat.S_ISREG(os.lstat(origin).st_mode):
-                    shutil.copy2(origin, copy)
-                else:
-                    raise
-
-
 def add_files(folder: str | Path, writers: dict[str, Writer]) -> list[Path]:
-    """Add (or replace) files in an existing run folder, all at once: the folder is rebuilt
-    beside itself from hard links plus the new files, then swapped in. Returns the paths."""
+    """Add (or replace) files in an existing run folder. Every file is first written whole under
+    a temporary name beside its place; only when all are written are they renamed into place,
+    each in one step, and the folder's list of what the tool wrote last. A failure (a full disk)
+    leaves the folder as it was; a kill leaves every file whole, old or new. The folder itself is
+    never moved: its permissions, links, mount and the shells standing in it are untouched."""
     folder = _target(folder)
     recover(folder)
-    with _staged(folder, "cannot write into the run folder") as staging:
-        _link_tree(folder, staging)
-        for name in writers:
-            target = staging / name
-            target.parent.mkdir(parents=True, exist_ok=True)
-            if target.exists():
-                target.unlink()  # a hard link shares the old file: write a new one, never through it
+    temporaries: dict[Path, Path] = {}
+    created: list[Path] = []  # folders made for the new files (charts/): removed again on failure
+    done = False
+    try:
         for name, write in writers.items():
-            write(staging / name)
+            target = folder / name
+            if not target.parent.exists():
+                created.append(target.parent)
+                target.parent.mkdir(parents=True)
+            temporaries[target] = _temporary_beside(target)
+            write(temporaries[target])
         written = _ledger(folder)
         if written is not None:
-            with contextlib.suppress(FileNotFoundError):
-                (staging / LEDGER).unlink()
-            _write_ledger(staging, written | set(writers))
-        _swap_in(staging, folder)
+            ledger = folder / LEDGER
+            temporaries[ledger] = _temporary_beside(ledger)
+            _write_ledger_file(temporaries[ledger], written | set(writers))
+        for target, temporary in temporaries.items():  # the ledger last: it lists only what is in place
+            os.replace(temporary, target)
+        done = True
+    except OSError as error:
+        raise InputError(folder, None, f"cannot write into the run folder ({describe_os_error(error)}); "
+                         "nothing was changed") from None
+    finally:
+        for temporary in temporaries.values():
+            temporary.unlink(missing_ok=True)
+        for made in reversed(created if not done else []):
+            with contextlib.suppress(OSError):
+                made.rmdir()
     return [folder / name for name in writers]
+
+
+def _temporary_beside(target: Path) -> Path:
+    """An empty file next to `target`, named `.STEM.partial-PID-xxxxxxxx.SUFFIX` (the suffix kept:
+    writers such as matplotlib take the format from it), readable as the run folder's files are."""
+    handle, name = tempfile.mkstemp(prefix=f".{target.stem}.partial-{os.getpid()}-", suffix=target.suffix,
+                                    dir=target.parent)
+    os.close(handle)
+    os.chmod(name, 0o666 & ~_umask())
+    return Path(name)
 
 
 def check_output_file(path: str | Path, recognise: Callable[[Path], bool]) -> None:
@@ -325,6 +353,11 @@ def check_output_file(path: str | Path, recognise: Callable[[Path], bool]) -> No
     parent = _existing_ancestor(path.parent)
     if not parent.is_dir():
         raise InputError(parent, None, f"is not a folder, so {path.name} cannot be written inside it")
+    try:
+        probe = tempfile.mkdtemp(prefix=".birthbudget-probe-", dir=parent)
+        os.rmdir(probe)
+    except OSError as error:
+        raise InputError(parent, None, f"cannot write {path.name} here ({describe_os_error(error)})") from None
 
 
 def write_file(path: str | Path, write: Writer, recognise: Callable[[Path], bool]) -> None:
@@ -335,11 +368,8 @@ def write_file(path: str | Path, write: Writer, recognise: Callable[[Path], bool
     temporary = None
     try:
         path.parent.mkdir(parents=True, exist_ok=True)
-        handle, name = tempfile.mkstemp(prefix=f".{path.name}.partial-", dir=path.parent)
-        os.close(handle)
-        temporary = Path(name)
+        temporary = _temporary_beside(path)
         write(temporary)
-        os.chmod(temporary, 0o666 & ~_umask())
         os.replace(temporary, path)
     except OSError as error:
         raise InputError(path, None, f"cannot write the file ({describe_os_error(error)})") from None

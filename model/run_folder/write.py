@@ -28,7 +28,7 @@ from model.result_tables import (
     impact_table,
     payables_table,
 )
-from model.run_folder.read import DIGEST_KEY, manifest_digest
+from model.run_folder.manifest import DIGEST_KEY, manifest_digest
 from model.run_folder.replace import write_new
 from model.scenario import Scenario
 from model.version import __version__
@@ -124,7 +124,7 @@ def estimate_output_bytes(scenario: Scenario) -> int:
     years, simulated = s.end_year - s.start_year + 2, s.end_year - scenario.demography.base_year + 1
     payers = len(PAYERS) + len(HIGHER_LEVELS)
     per_replicate = (3 * years * lines * payers + simulated * len(AREAS) * 3 + 3 * years) * 8
-    return int(1.2 * s.replicates * per_replicate) + 32 * 2**20  # + the tables, parquet copies, manifest
+    return int(1.2 * s.replicates * per_replicate) + 4 * 2**20  # + the tables, parquet copies, manifest
 
 
 def _check_finite(frame: pd.DataFrame, path: Path) -> None:
