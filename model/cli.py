@@ -385,17 +385,21 @@ def mtfp(
 @app.command()
 def reference(
     out_file: Annotated[Path | None, typer.Option("--out", help="write to this file instead of printing")] = None,
+    debug: Debug = False,
 ) -> None:
     """Print (or write) the reference of every scenario key, its unit, default and source."""
-    from model.reference import scenario_reference
+    from model.reference import is_reference, scenario_reference
+    from model.run_folder import write_file
 
     text = scenario_reference()
     if out_file is None:
         out.print(text, markup=False, highlight=False, soft_wrap=True)
-    else:
-        out_file.parent.mkdir(parents=True, exist_ok=True)
-        out_file.write_text(text, encoding="utf-8")
-        out.print(f"wrote {out_file}", soft_wrap=True)
+        return
+    try:  # a file of the user's is never overwritten: only an earlier reference is replaced
+        write_file(out_file, lambda path: path.write_text(text, encoding="utf-8"), is_reference)
+    except InputError as error:
+        _fail(error, debug)
+    out.print(f"wrote {out_file}", soft_wrap=True)
 
 
 def main() -> None:

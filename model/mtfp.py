@@ -31,9 +31,12 @@ def mtfp_table(run_dir: Path, budget_year: int) -> pd.DataFrame:
     years = [budget_year, budget_year + 1, budget_year + 2]
     available = sorted(int(year) for year in cash.year.unique())
     if not set(years) <= set(available):
-        raise InputError(run_dir, "--budget-year", f"{budget_year} needs cash figures for {years[0]}-{years[-1]}; "
-                         f"the run covers {available[0]}-{available[-1]}, so the budget year can be "
-                         + (f"{available[0]}-{available[-1] - 2}" if len(available) >= 3 else "none of them"))
+        first, last = available[0], available[-1] - 2
+        allowed = "none: the run covers fewer than three budget years" if last < first else (
+            f"{first}" if last == first else f"{first} to {last}")
+        raise InputError(run_dir, "--budget-year", f"{budget_year} needs cash figures for the three years "
+                         f"{years[0]} to {years[-1]}; the run covers {available[0]} to {available[-1]}, so the "
+                         f"budget year can be {allowed}")
     carried = payables[payables.year == budget_year - 1].set_index(["payer", "line"])["mean"]
     rows = []
     lines = [line for line in dict.fromkeys(cash.line) if line != ALL] + [ALL]

@@ -11,6 +11,7 @@ from __future__ import annotations
 import csv
 import math
 import typing
+from pathlib import Path
 from typing import Any
 
 from pydantic import BaseModel
@@ -128,3 +129,15 @@ def scenario_reference() -> str:
     ]
     _rows(Scenario, "", flat_defaults(), _sources(), lines)
     return "\n".join(lines) + "\n"
+
+
+HEADER = "# Scenario reference\n"
+
+
+def is_reference(path: Path) -> bool:
+    """A file `birthbudget reference` wrote (so `--out` may replace it)."""
+    try:
+        with open(path, encoding="utf-8") as handle:
+            return handle.read(len(HEADER)) == HEADER
+    except (OSError, UnicodeDecodeError):
+        return False

@@ -581,7 +581,7 @@ def _chain(path: Path) -> list[tuple[Path, dict[str, Any]]]:
         parent = tree.get("scenario", {}).get("extends") if isinstance(tree.get("scenario"), dict) else None
         if parent is not None and not isinstance(parent, str):
             raise InputError(current, "scenario.extends", "expected a file name (string)")
-        if parent is not None and not Path(parent).is_file():
+        if parent is not None and not Path(parent).exists():  # a folder or device is refused when read
             raise InputError(current, "scenario.extends", f"parent scenario not found: {parent}")
         current = Path(parent) if parent else None
     return chain
