@@ -403,4 +403,7 @@ def reference(
 
 
 def main() -> None:
+    from model.worker_lifetime import stop_on_sigterm
+
+    stop_on_sigterm()
     app()

@@ -11,9 +11,11 @@ import contextlib
 import errno
 import json
 import os
+import signal
 import subprocess
 import sys
 import textwrap
+import time
 import zipfile
 from pathlib import Path
 
@@ -518,3 +520,27 @@ def test_compare_out_in_a_read_only_place_fails_before_any_work(tmp_path, two_ru
     with mounted(tmp_path / "ro", "ro,size=1m") as read_only:
         result = cli("compare", *two_runs, "--out", read_only / "d.csv")
         assert "read-only" in _one_line_error(result) and "B − A" not in result.output
+
+
+@pytest.mark.parametrize("how", [signal.SIGTERM, signal.SIGKILL])
+def test_no_worker_outlives_a_run_killed_from_outside(tmp_path, how):
+    """`timeout` sends SIGTERM, the out-of-memory killer SIGKILL: the pool's workers must go too
+    (they stayed, blocked on a pipe, about 250 MB each)."""
+    process = subprocess.Popen([sys.executable, "-m", "model", "run", str(BASELINE), "--out", str(tmp_path / "out"),
+                                "--replicates", "4000", "--workers", "2", "--quiet"], cwd=REPO,
+                               stdout=subprocess.DEVNULL, stderr=subprocess.PIPE)
+    deadline = time.monotonic() + 60
+    children: list[int] = []
+    while time.monotonic() < deadline and not children:
+        time.sleep(0.5)
+        with contextlib.suppress(FileNotFoundError):
+            children = [int(c) for c in Path(f"/proc/{process.pid}/task/{process.pid}/children").read_text().split()]
+    assert children, "the run started no workers"
+    time.sleep(2)
+    process.send_signal(how)
+    process.wait(timeout=60)
+    time.sleep(2)
+    alive = [pid for pid in children if Path(f"/proc/{pid}").exists()
+             and Path(f"/proc/{pid}/stat").read_text().split()[2] != "Z"]
+    assert not alive, f"workers still running after {how!r}: {alive}"
+    assert not (tmp_path / "out").exists()

@@ -19,12 +19,14 @@ from model.pipeline.prepare import Prepared, prepare
 from model.pipeline.run_result import RunResult
 from model.rng import block_bounds
 from model.scenario import LoadedScenario
+from model.worker_lifetime import die_with_parent
 
 _WORKER_PREPARED: Prepared | None = None  # set once per worker process by the pool's initializer
 
 
 def _init_worker(prepared: Prepared) -> None:
     global _WORKER_PREPARED
+    die_with_parent()  # never outlive a run killed from outside
     _WORKER_PREPARED = prepared
 
 
