@@ -2,9 +2,12 @@
 
 from __future__ import annotations
 
-AREAS: tuple[str, ...] = (
+from typing import Literal, TypeAlias, get_args
+
+Area: TypeAlias = Literal[
     "dongbao", "duodao", "zhanghe", "jingshan", "zhongxiang", "shayang", "qujialing",
-)
+]
+AREAS: tuple[str, ...] = get_args(Area)
 AREA_NAMES_ZH: dict[str, str] = {
     "dongbao": "东宝区",
     "duodao": "荆门高新区·掇刀区",

@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import math
 from dataclasses import dataclass
-from typing import Annotated, Any
+from typing import Annotated, Any, TypeAlias
 
 from pydantic import Field
 
@@ -24,8 +24,9 @@ class Bounded:
     open_low: bool = False  # the low end itself is not allowed
 
 
-def _constraint(low: float, high: float, open_low: bool) -> Any:
-    kwargs: dict[str, float] = {}
+def within(low: float = -math.inf, high: float = math.inf, open_low: bool = False) -> Any:
+    """pydantic's check of a plain number in [low, high] (with open_low: low itself excluded)."""
+    kwargs: dict[str, Any] = {}
     if low > -math.inf:
         kwargs["gt" if open_low else "ge"] = low
     if high < math.inf:
@@ -33,16 +34,10 @@ def _constraint(low: float, high: float, open_low: bool) -> Any:
     return Field(**kwargs)
 
 
-def number(low: float = -math.inf, high: float = math.inf, open_low: bool = False) -> Any:
-    """A number in [low, high] or a distribution within it."""
-    plain = Annotated[float, _constraint(low, high, open_low)]
-    return Annotated[plain | Distribution, Bounded(low, high, open_low)]
-
-
-def path(low: float = -math.inf, high: float = math.inf, open_low: bool = False) -> Any:
-    """A number, a distribution or a year path, all within [low, high]."""
-    plain = Annotated[float, _constraint(low, high, open_low)]
-    return Annotated[plain | Distribution | YearPath, Bounded(low, high, open_low)]
+# A bounded number is written out as a type alias, so that type checkers read it as a type:
+#     Annotated[Annotated[float, within(low, high)] | Distribution, Bounded(low, high)]
+# is a number in [low, high] or a distribution within it; with `| YearPath` also a year path
+# whose every value is within it. The two pairs of bounds are the same range.
 
 
 # Maxima that no real value reaches, so that no input can carry a figure to inf or NaN.
@@ -57,10 +52,13 @@ MAX_YUAN = 1e9
 # month): at most 2e9, more than China's 1.41 billion people.
 MAX_COUNT = 2e9
 
-Share = number(0, 1)
-ShareByYear = path(0, 1)
-Money = number(0, MAX_YUAN)
-MoneyByYear = path(0, MAX_YUAN)
-Count = number(0, MAX_COUNT)
-CountByYear = path(0, MAX_COUNT)
-Positive = number(0, open_low=True)
+Share: TypeAlias = Annotated[Annotated[float, within(0, 1)] | Distribution, Bounded(0, 1)]
+ShareByYear: TypeAlias = Annotated[Annotated[float, within(0, 1)] | Distribution | YearPath, Bounded(0, 1)]
+Money: TypeAlias = Annotated[Annotated[float, within(0, MAX_YUAN)] | Distribution, Bounded(0, MAX_YUAN)]
+MoneyByYear: TypeAlias = Annotated[
+    Annotated[float, within(0, MAX_YUAN)] | Distribution | YearPath, Bounded(0, MAX_YUAN)]
+Count: TypeAlias = Annotated[Annotated[float, within(0, MAX_COUNT)] | Distribution, Bounded(0, MAX_COUNT)]
+CountByYear: TypeAlias = Annotated[
+    Annotated[float, within(0, MAX_COUNT)] | Distribution | YearPath, Bounded(0, MAX_COUNT)]
+Positive: TypeAlias = Annotated[
+    Annotated[float, within(0, open_low=True)] | Distribution, Bounded(0, open_low=True)]

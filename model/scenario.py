@@ -14,12 +14,13 @@ import tomllib
 from dataclasses import dataclass, field
 from importlib import resources
 from pathlib import Path
-from typing import Annotated, Any, Literal
+from typing import Annotated, Any, Literal, TypeAlias
 
 from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator, model_validator
+from pydantic_core import ErrorDetails
 
 from model import bounded_numbers as num
-from model.areas import AREAS
+from model.areas import AREAS, Area
 from model.errors import InputError
 from model.files import SCENARIO_LIMIT, read_bytes
 from model.uncertainty import Distribution, ScenarioModel, check_within
@@ -33,6 +34,23 @@ ShareByYear = num.ShareByYear
 Money = num.Money
 MoneyByYear = num.MoneyByYear
 Count = num.Count
+# Ranges of one or two fields each (see bounded_numbers for the form).
+PositiveCount: TypeAlias = Annotated[
+    Annotated[float, num.within(0, num.MAX_COUNT, open_low=True)] | Distribution,
+    num.Bounded(0, num.MAX_COUNT, open_low=True)]
+Growth: TypeAlias = Annotated[Annotated[float, num.within(-0.5, 0.5)] | Distribution, num.Bounded(-0.5, 0.5)]
+GrowthByYear: TypeAlias = Annotated[
+    Annotated[float, num.within(-0.5, 0.5)] | Distribution | YearPath, num.Bounded(-0.5, 0.5)]
+SexRatio: TypeAlias = Annotated[Annotated[float, num.within(0.5, 2)] | Distribution, num.Bounded(0.5, 2)]
+PerBirth: TypeAlias = Annotated[Annotated[float, num.within(1, 2)] | Distribution, num.Bounded(1, 2)]
+Variation: TypeAlias = Annotated[Annotated[float, num.within(0, 3)] | Distribution, num.Bounded(0, 3)]
+PerThousandByYear: TypeAlias = Annotated[
+    Annotated[float, num.within(0, 1000)] | Distribution | YearPath, num.Bounded(0, 1000)]
+Scale: TypeAlias = Annotated[Annotated[float, num.within(0, 10)] | Distribution, num.Bounded(0, 10)]
+TaxRate: TypeAlias = Annotated[Annotated[float, num.within(0, 0.45)] | Distribution, num.Bounded(0, 0.45)]
+YearsByYear: TypeAlias = Annotated[
+    Annotated[float, num.within(0, 3)] | Distribution | YearPath, num.Bounded(0, 3)]
+Multiplier: TypeAlias = Annotated[Annotated[float, num.within(1, 3)] | Distribution, num.Bounded(1, 3)]
 Yuan = Annotated[float, Field(ge=0, le=num.MAX_YUAN)]  # a fixed amount (no distribution), see numbers.MAX_YUAN
 Year = Annotated[int, Field(ge=2000, le=MAX_END_YEAR)]
 
@@ -60,7 +78,7 @@ def _check_bounds(model: BaseModel) -> None:
                 top = scale.support()[1] if isinstance(scale, Distribution) else float(scale)
                 if not isinstance(scale, Distribution) and float(scale) < 0:
                     raise ValueError("a year path's scale must be ≥ 0")
-                if limits[1] < math.inf and top == math.inf and max(values) > 0:
+                if limits[1] < math.inf and isinstance(scale, Distribution) and top == math.inf and max(values) > 0:
                     raise ValueError(f"a {scale.dist} scale has no upper end, and this value may be at most "
                                      f"{limits[1]:g}: use a triangular or uniform scale")
                 if limits[1] < math.inf and max(values) * top > limits[1]:
@@ -117,15 +135,15 @@ class AreasSection(Strict):
 
 class DemographySection(Strict):
     base_year: Year = Field(description="year of the base data and birth calibration")
-    resident_population: num.number(0, num.MAX_COUNT, open_low=True) = Field(
+    resident_population: PositiveCount = Field(
         description="residents in the base year (persons, at most 2e9)")
-    population_growth: num.number(-0.5, 0.5) = Field(
+    population_growth: Growth = Field(
         description="annual growth of total residents (share per year; for childcare slots per 1,000)")
-    fertility_trend: num.number(-0.5, 0.5) = Field(
+    fertility_trend: Growth = Field(
         description="annual relative change of every birth rate after the base year (share per year)")
     higher_order_share_of_third_plus: Share = Field(
         description="fourth and later births among third-and-later births (share)")
-    sex_ratio_at_birth: num.number(0.5, 2) = Field(description="boys per girl at birth")
+    sex_ratio_at_birth: SexRatio = Field(description="boys per girl at birth")
     births_override: str | None = Field(
         None, description="CSV `year, area, birth_order, births[, month][, mother_age]` replacing simulated births")
 
@@ -200,7 +218,7 @@ class NiptLine(LineSection):
     price: MoneyByYear = Field(description="yuan per test paid by the budget (at most 1e9 yuan)")
     mother_city_hukou_share: Share = Field(description="share of births whose mother holds city hukou")
     registered_in_city_hospital_share: Share = Field(description="share of pregnancies filed (建档) in city hospitals")
-    pregnancies_per_birth: num.number(1, 2) = Field(description="tested pregnancies per birth (ratio)")
+    pregnancies_per_birth: PerBirth = Field(description="tested pregnancies per birth (ratio)")
     months_before_birth: Annotated[int, Field(ge=0, le=9)] = Field(description="months from test to birth")
 
 
@@ -210,15 +228,15 @@ class ArtLine(LineSection):
     min_age: Annotated[int, Field(ge=15, le=49)] = Field(description="woman's minimum age (years)")
     out_of_pocket_mean: Money = Field(
         description="mean yuan spent per treatment year after insurance (at most 1e9 yuan)")
-    out_of_pocket_cv: num.number(0, 3) = Field(description="coefficient of variation of household spending (ratio)")
+    out_of_pocket_cv: Variation = Field(description="coefficient of variation of household spending (ratio)")
     continuation: list[Annotated[float, Field(ge=0, le=1)]] = Field(
         max_length=4, description="share still treated in years 2, 3, … of treatment (fixed numbers)")
 
 
 class ChildcareLine(LineSection):
     amount_per_slot: MoneyByYear = Field(description="yuan per enrolled inclusive slot per year (at most 1e9 yuan)")
-    slots_per_1000: num.path(0, 1000) = Field(description="childcare slots per 1,000 residents, by year "
-                                                            "(at most 1,000: a slot per resident)")
+    slots_per_1000: PerThousandByYear = Field(description="childcare slots per 1,000 residents, by year "
+                                                         "(at most 1,000: a slot per resident)")
     inclusive_share: Share = Field(description="share of slots that are 普惠 (inclusive)")
     enrolment_rate: ShareByYear = Field(description="share of children under 3 in formal care, by year")
 
@@ -265,7 +283,7 @@ class NationalSubsidyLine(LineSection, FundedFromAbove):
 
 class Centre(Strict):
     name: str = Field(description="the centre or institution")
-    area: Literal[AREAS] = Field(description="area where it is")  # type: ignore[valid-type]
+    area: Area = Field(description="area where it is")
     opens: Year = Field(description="year the construction subsidy is paid and operating subsidies start")
     closes: Year = Field(MAX_END_YEAR, description="last year of operating subsidies")
     construction_subsidy: Yuan = Field(description="one-off yuan in the opening year (at most 1e9 yuan)")
@@ -277,7 +295,7 @@ class Centre(Strict):
 
 class CentresLine(LineSection):
     centres: list[Centre] = Field(description="schedule of public demonstration centres (fixed numbers)")
-    schedule_scale: num.number(0, 10) = Field(
+    schedule_scale: Scale = Field(
         description="multiplier of every amount in the schedule (its uncertainty; 1 = the schedule as written)")
     pilots_per_year: num.CountByYear = Field(description="institutions selected as demonstration pilots each year, "
                                                      "city-wide, split by residents (at most 2e9)")
@@ -292,7 +310,7 @@ class IncomeTaxLine(LineSection, FundedFromAbove):
     deduction_per_month: MoneyByYear = Field(
         description="deduction per child under 3 per month in yuan, by year (at most 1e9)")
     taxable_parent_share: Share = Field(description="share of children under 3 whose parents have taxable income")
-    marginal_rate: num.number(0, 0.45) = Field(description="mean marginal income-tax rate on the deducted amount")
+    marginal_rate: TaxRate = Field(description="mean marginal income-tax rate on the deducted amount")
     settlement_share: Share = Field(description="share of the deduction taken at the annual settlement (汇算清缴) "
                                                 "in the next year rather than in monthly withholding")
     settlement_month: Annotated[int, Field(ge=1, le=12)] = Field(description="month of the next year when the "
@@ -306,7 +324,7 @@ class FeeWaiverLine(LineSection):
     kindergarten_fee: MoneyByYear = Field(
         description="yuan a year of kindergarten (保教费) fees, by year (at most 1e9 yuan)")
     kindergarten_enrolment_rate: ShareByYear = Field(description="share of children aged 3-5 in kindergarten")
-    kindergarten_fee_years: num.path(0, 3) = Field(
+    kindergarten_fee_years: YearsByYear = Field(
         description="years of the three kindergarten years that still carry a fee, by year")
 
 
@@ -320,7 +338,7 @@ class AwardScheme(Strict):
 class AwardsLine(LineSection, FundedFromAbove):
     schemes: dict[str, AwardScheme] = Field(
         description="schemes by id; their base-year recipients by age are the table family_planning_recipients")
-    recipients_scale: num.number(0, 10) = Field(
+    recipients_scale: Scale = Field(
         description="multiplier of the base-year recipients table (its uncertainty; 1 = the table as it is)")
 
 
@@ -330,7 +348,7 @@ class HousingFundLine(LineSection):
                     "minors (at most 2e9)")
     at_limit_share: Share = Field(description="share of those loans that the standard limit would cap")
     loan_limit: MoneyByYear = Field(description="standard provident-fund loan limit in yuan, by year (at most 1e9)")
-    limit_multiplier: num.number(1, 3) = Field(description="limit for families with two or more minors (× standard)")
+    limit_multiplier: Multiplier = Field(description="limit for families with two or more minors (× standard)")
 
 
 class HousingLine(LineSection):
@@ -381,7 +399,7 @@ class LinesSection(Strict):
 
 
 class BehaviourSection(Strict):
-    fertility_response: num.number(0, 1) = Field(
+    fertility_response: Share = Field(
         description="relative rise in the birth rate of a targeted order per 10,000 yuan of expected benefit per "
                     "birth of that order, for city-hukou families, at full phase-in (share per 10,000 yuan)")
     response_phase_in_years: Annotated[int, Field(ge=0, le=20)] = Field(
@@ -389,7 +407,7 @@ class BehaviourSection(Strict):
 
 
 class IndexationSection(Strict):
-    cpi: num.path(-0.5, 0.5) = Field(description="annual price inflation applied to indexed amounts (share per year)")
+    cpi: GrowthByYear = Field(description="annual price inflation applied to indexed amounts (share per year)")
     from_year: Year = Field(description="amounts are as written in this year and indexed after it")
     lines: list[str] = Field(default_factory=list, description="lines whose amounts are indexed (none by default)")
 
@@ -620,7 +638,7 @@ def _raw_value(tree: dict[str, Any], location: tuple[Any, ...]) -> Any:
     return node
 
 
-def _pick_error(errors: list[dict[str, Any]], tree: dict[str, Any]) -> tuple[dict[str, Any], tuple[Any, ...]]:
+def _pick_error(errors: list[ErrorDetails], tree: dict[str, Any]) -> tuple[ErrorDetails, tuple[Any, ...]]:
     """The error that explains what the user wrote: in a union, the member matching the input;
     a misspelt key before the missing key it was meant to be."""
     errors = sorted(errors, key=lambda e: e["type"] != "extra_forbidden")
@@ -637,8 +655,10 @@ def _pick_error(errors: list[dict[str, Any]], tree: dict[str, Any]) -> tuple[dic
     return error, tuple(p for p in error["loc"] if not _branch(p))
 
 
-def _explain(errors: list[dict[str, Any]], loaded: LoadedScenario) -> InputError:
-    error, location = _pick_error(errors, loaded.tree)
+def _explain(errors: list[ErrorDetails], tree: dict[str, Any], origin: dict[str, str], default_file: str) -> InputError:
+    """The error to show for pydantic's `errors` about the merged values `tree`, naming the file
+    that set the value (`origin`, else `default_file`)."""
+    error, location = _pick_error(errors, tree)
     message = error["msg"].removeprefix("Value error, ")
     named = re.match(r"^([\w.]+): (.*)$", message, flags=re.S)
     parent = _schema_at(location)
@@ -647,10 +667,10 @@ def _explain(errors: list[dict[str, Any]], loaded: LoadedScenario) -> InputError
     elif named and parent is not None and named.group(1) in parent.model_fields:
         location, message = (*location, named.group(1)), named.group(2)
     dotted = ".".join(str(part) for part in location)
-    file = loaded.file_of(dotted)
+    file = origin_file(origin, dotted, default_file)
     if error["type"] == "extra_forbidden":
         parent = _schema_at(location[:-1])
-        raw = _raw_value(loaded.tree, location[:-1])
+        raw = _raw_value(tree, location[:-1])
         if parent is None and isinstance(raw, dict):  # inside a number | distribution | path union
             parent = Distribution if "dist" in raw else YearPath
         allowed = sorted(parent.model_fields) if parent else []
@@ -694,20 +714,18 @@ def load_scenario(path: str | Path, replicates: int | None = None, seed: int | N
     for file, layer in reversed(chain):
         _merge(tree, layer, origin, str(file))
     tree["scenario"].pop("extends", None)
-    loaded = LoadedScenario(scenario=None, files=[f for f, _ in chain] + [DEFAULTS_FILE],  # type: ignore[arg-type]
-                            origin=origin, tree=tree)
+    files = [f for f, _ in chain] + [DEFAULTS_FILE]
     overrides = {key: value for key, value in (("replicates", replicates), ("seed", seed)) if value is not None}
     if overrides:  # the files must be valid as written, even where the command line replaces a value
-        _validate(loaded)
+        _validate(tree, origin, str(files[0]))
     for key, value in overrides.items():
         tree["scenario"][key] = value
         origin[f"scenario.{key}"] = f"command line (--{key})"
-    _validate(loaded)
-    return loaded
+    return LoadedScenario(scenario=_validate(tree, origin, str(files[0])), files=files, origin=origin, tree=tree)
 
 
-def _validate(loaded: LoadedScenario) -> None:
+def _validate(tree: dict[str, Any], origin: dict[str, str], default_file: str) -> Scenario:
     try:
-        loaded.scenario = Scenario.model_validate(loaded.tree)
+        return Scenario.model_validate(tree)
     except ValidationError as error:
-        raise _explain(error.errors(), loaded) from None
+        raise _explain(error.errors(), tree, origin, default_file) from None

@@ -187,7 +187,7 @@ def build_points(sweep_path: Path, sweep: SweepSection, base: LoadedScenario,
         try:
             scenario = Scenario.model_validate(tree)
         except ValidationError as error:
-            explained = _explain(error.errors(), LoadedScenario(scenario=None, files=[sweep_path], tree=tree))  # type: ignore[arg-type]
+            explained = _explain(error.errors(), tree, {}, str(sweep_path))
             raise InputError(sweep_path, f"point {index} ({values})", f"{explained.field}: {explained.message}") from None
         document = scenario.model_dump(mode="json")
         points.append(Point(index, values, document,
