@@ -1,7 +1,7 @@
 """Derive the embedded default tables in model/data/ from the researched inputs.
 
 Run `python scripts/build_default_data.py` after changing an input or a method; the test
-`tests/test_default_data.py` fails when the committed tables differ from what this script
+`tests/inputs/test_default_data.py` fails when the committed tables differ from what this script
 makes, so the "derived" status in sources.csv always describes how a file was really made.
 
 Inputs: the 2020 census tables in model/data/raw/ (read) and the constants below, each with

@@ -1,4 +1,5 @@
-"""Bad data and override files are refused before any work, naming the file, line and rule."""
+"""Bad data and override files are refused before any work, naming the file, line and rule (an
+award roster without a scheme too), and rerun refuses an input file changed since the run."""
 
 from __future__ import annotations
 
@@ -10,6 +11,7 @@ from tests.conftest import REPO, cli
 DATA = REPO / "model" / "data"
 HEADER = "year,area,birth_order,births\n"
 COMPLETE_2025 = "2025,dongbao,1,500\n2025,dongbao,2,400\n2025,dongbao,3,60\n"
+OVERRIDE_OK = "year,area,birth_order,births\n2025,dongbao,1,500\n2025,dongbao,2,400\n2025,dongbao,3,60\n"
 
 
 def _refused(tmp_path, write, scenario_extra: str) -> str:
@@ -86,3 +88,28 @@ def test_policy_start_after_the_horizon(tmp_path, write):
 def test_end_year_past_the_data_horizon(tmp_path, write):
     message = _refused(tmp_path, write, "end_year = 2060")
     assert "scenario.end_year" in message and "2050" in message
+
+
+def test_awards_refuse_a_roster_without_a_scheme(write):
+    write("recipients.csv", "scheme,age,recipients\nrural_reward,70,1000\n")
+    path = write("s.toml", """
+        [scenario]
+        name = "awards bad roster"
+        [data]
+        family_planning_recipients = "recipients.csv"
+        [lines.family_planning_awards]
+        enabled = true
+        """)
+    result = cli("run", path, "--out", path.parent / "out", "--replicates", "2")
+    assert result.exit_code != 0
+    assert "recipients.csv" in result.output and "special_disabled" in result.output
+    assert not (path.parent / "out").exists()
+
+
+def test_rerun_refuses_a_changed_input(tmp_path, write):
+    write("b.csv", OVERRIDE_OK)
+    path = write("s.toml", '[scenario]\nname = "x"\n[demography]\nbirths_override = "b.csv"\n')
+    assert cli("run", path, "--out", tmp_path / "first", "--replicates", "3", "--quiet").exit_code == 0
+    write("b.csv", OVERRIDE_OK.replace(",60", ",61"))
+    result = cli("rerun", tmp_path / "first" / "manifest.json", "--out", tmp_path / "second")
+    assert result.exit_code == 2 and "b.csv" in result.output and "changed" in result.output

@@ -1,15 +1,11 @@
-"""Every bad input refused clearly and before any work; no result ever half-written."""
+"""The catalogue of bad input: each case refused in one `error:` line (exit 2) before any work,
+leaving no output folder; --debug shows the traceback; Excel's encodings are read when unambiguous."""
 
 from __future__ import annotations
 
-import signal
-import subprocess
-import sys
-import time
-
 import pytest
 
-from tests.conftest import BASELINE, REPO, cli
+from tests.conftest import cli
 
 OVERRIDE_OK = "year,area,birth_order,births\n2025,dongbao,1,500\n2025,dongbao,2,400\n2025,dongbao,3,60\n"
 
@@ -51,7 +47,8 @@ CATALOGUE = {
                          {"b.csv": OVERRIDE_OK.encode("utf-8") + "# café\n".encode("latin-1")}, ["b.csv", "encoding"]),
     "too many replicates": ('[scenario]\nname = "x"\nreplicates = 1000000\n', {}, ["scenario.replicates", "GiB"]),
     # a folder or a device where a file belongs (FIFOs, full disks, damaged run folders, --force at the
-    # user's folders: tests/test_files_and_folders.py; sweeps: tests/test_sweep_hardening.py)
+    # user's folders: tests/bad_input/test_files_and_folders.py; sweeps:
+    # tests/bad_input/test_sweeps_under_bad_conditions.py)
     "folder as a table": ('[scenario]\nname = "x"\n[demography]\nbirths_override = "."\n', {},
                           ["births override file expected", "folder"]),
     "device as a table": ('[scenario]\nname = "x"\n[data]\nlife_table = "/dev/zero"\n', {},
@@ -96,57 +93,3 @@ def test_excel_encodings_accepted_when_unambiguous(tmp_path):
     (tmp_path / "s.toml").write_bytes(scenario.encode("gbk"))
     result = cli("run", tmp_path / "s.toml", "--out", tmp_path / "out", "--replicates", "3", "--quiet")
     assert result.exit_code == 0, result.output
-
-
-def _interruptible() -> None:
-    # A shell's background job starts with Ctrl-C ignored, and Python keeps that: give the run the
-    # default disposition an analyst's terminal gives it, so the test is about the program.
-    signal.signal(signal.SIGINT, signal.SIG_DFL)
-
-
-def _start_run(out, replicates=4000):
-    return subprocess.Popen([sys.executable, "-m", "model", "run", str(BASELINE), "--out", str(out), "--force",
-                             "--replicates", str(replicates), "--workers", "1", "--quiet"],
-                            cwd=REPO, stdout=subprocess.PIPE, stderr=subprocess.PIPE, preexec_fn=_interruptible)
-
-
-@pytest.mark.parametrize("how", [signal.SIGINT, signal.SIGKILL])
-def test_a_killed_run_leaves_the_previous_results(tmp_path, how):
-    out = tmp_path / "out"
-    assert cli("run", BASELINE, "--out", out, "--replicates", "5", "--quiet").exit_code == 0
-    before = (out / "budget.csv").read_bytes()
-    process = _start_run(out)
-    time.sleep(4)  # well into the simulation
-    process.send_signal(how)
-    process.wait(timeout=60)
-    assert process.returncode != 0
-    assert (out / "budget.csv").read_bytes() == before  # the previous results are untouched
-    leftovers = [p.name for p in tmp_path.iterdir() if p.name != "out"]
-    assert leftovers == [], leftovers  # no partial folder
-
-
-def test_stale_staging_folders_are_cleaned(tmp_path):
-    stale = tmp_path / ".out.partial-999999-abc"  # a process that no longer exists
-    stale.mkdir()
-    (stale / "budget.csv").write_text("partial")
-    assert cli("run", BASELINE, "--out", tmp_path / "out", "--replicates", "3", "--quiet").exit_code == 0
-    assert not stale.exists()
-
-
-def test_rerun_gives_identical_files(tmp_path):
-    first, second = tmp_path / "first", tmp_path / "second"
-    assert cli("run", REPO / "scenarios" / "low_uptake.toml", "--out", first, "--replicates", "60",
-               "--quiet").exit_code == 0
-    result = cli("rerun", first / "manifest.json", "--out", second)
-    assert result.exit_code == 0, result.output
-    for name in ("budget.csv", "births.csv", "payables.csv", "impact.csv"):
-        assert (first / name).read_bytes() == (second / name).read_bytes(), name
-
-
-def test_rerun_refuses_a_changed_input(tmp_path, write):
-    write("b.csv", OVERRIDE_OK)
-    path = write("s.toml", '[scenario]\nname = "x"\n[demography]\nbirths_override = "b.csv"\n')
-    assert cli("run", path, "--out", tmp_path / "first", "--replicates", "3", "--quiet").exit_code == 0
-    write("b.csv", OVERRIDE_OK.replace(",60", ",61"))
-    result = cli("rerun", tmp_path / "first" / "manifest.json", "--out", tmp_path / "second")
-    assert result.exit_code == 2 and "b.csv" in result.output and "changed" in result.output

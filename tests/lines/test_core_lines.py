@@ -1,4 +1,4 @@
-"""A hand-computed case per policy line: known births → known yuan, year and payer.
+"""A hand-computed case per core policy line: known births → known yuan, year and payer.
 
 Births come from an override file, so the expected figures are arithmetic on the
 plan's amounts, written out here independently of the line modules.

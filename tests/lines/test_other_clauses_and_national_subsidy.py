@@ -1,6 +1,6 @@
-"""The lines beyond the six core ones (issue 8): a hand-computed case each, the national
-subsidy absorbing the city's allowance, core results unchanged when the new lines are off,
-and kinds never mixed in a total.
+"""The plan's other clauses and the national subsidy (lines off by default, all on in full_plan):
+a hand-computed case each, the national subsidy absorbing the city's allowance, and the core
+results unchanged when these lines are off.
 
 Hand cases remove chance: births from an override file, take-up and shares of 1, and a
 life table without deaths where a line follows people, so every figure is arithmetic.
@@ -16,12 +16,17 @@ import pandas as pd
 import pytest
 
 from model.lines import LINE_BY_ID, LINES
-from model.result_tables import budget_table, impact_table
-from tests.conftest import REPO, cli, line_by_year_payer, override_rows, run_file
+from model.result_tables import budget_table
+from tests.conftest import (
+    CORE_LINES,
+    NEW_LINES,
+    REPO,
+    cli,
+    line_by_year_payer,
+    override_rows,
+    run_file,
+)
 
-NEW_LINES = ["demonstration_centres", "fee_waivers", "family_planning_awards", "national_childcare_subsidy",
-             "iit_deduction_revenue", "housing_fund_limit"]
-CORE_LINES = [line.id for line in LINES if line.id not in NEW_LINES]
 ALL_ONE = """
 [eligibility]
 city_hukou_share = 1.0
@@ -279,22 +284,6 @@ def test_family_planning_awards_age_enter_and_die(write):
     assert sum(cost[(2026, payer)] for payer in result.payer_ids) == pytest.approx(1_400 * 960)
 
 
-def test_awards_refuse_a_roster_without_a_scheme(write):
-    write("recipients.csv", "scheme,age,recipients\nrural_reward,70,1000\n")
-    path = write("s.toml", """
-        [scenario]
-        name = "awards bad roster"
-        [data]
-        family_planning_recipients = "recipients.csv"
-        [lines.family_planning_awards]
-        enabled = true
-        """)
-    result = cli("run", path, "--out", path.parent / "out", "--replicates", "2")
-    assert result.exit_code != 0
-    assert "recipients.csv" in result.output and "special_disabled" in result.output
-    assert not (path.parent / "out").exists()
-
-
 def test_housing_fund_limit_is_a_memo_of_extra_loan_volume(write):
     """1,000 purchases a year, half capped by a 500,000 limit, raised 1.2×: 1,000 × 0.5 × 100,000 =
     50,000,000 yuan of extra loans a year, a memo item under the city, cash equal to accrual."""
@@ -334,114 +323,6 @@ def test_new_lines_off_reproduce_the_core_results_to_the_yuan(write):
     pd.testing.assert_frame_equal(core.reset_index(drop=True),
                                   baseline[baseline.line.isin(CORE_LINES)].reset_index(drop=True), check_exact=True)
     assert (with_all[with_all.line.isin(CORE_LINES) & with_all.payer.isin(["province", "central"])]["mean"] == 0).all()
-
-
-@pytest.fixture(scope="module")
-def full_plan_result():
-    return run_file(REPO / "scenarios" / "full_plan.toml", replicates=20)
-
-
-def test_totals_never_mix_kinds(full_plan_result):
-    result = full_plan_result
-    table = budget_table(result)
-    assert set(table.kind) == {"outlay", "revenue_forgone", "memo"}
-    assert set(table[table.line == "all"].kind) == {"outlay"}
-    outlay = [i for i, kind in enumerate(result.line_kinds) if kind == "outlay"]
-    for basis, cube in (("accrual", result.accrual), ("cash", result.cash)):
-        rows = table[(table.basis == basis) & (table.line == "all") & (table.payer == "all")].set_index("year")
-        per_replicate = cube[:, :, outlay].sum(axis=(2, 3))  # [rep, year]
-        for y, year in enumerate(result.calendar.budget_years):
-            assert rows.loc[year, "mean"] == pytest.approx(per_replicate[:, y].mean(), rel=1e-12)
-            assert rows.loc[year, "p95"] == pytest.approx(np.quantile(per_replicate[:, y], 0.95), rel=1e-12)
-            everything = cube[:, y].sum(axis=(1, 2)).mean()
-            assert everything > rows.loc[year, "mean"] * 1.05  # the memo and the tax are really left out
-    means = table[(table.basis == "accrual") & (table.payer == "all")].pivot_table(
-        index="year", columns="line", values="mean")
-    outlay_lines = [line for line, kind in zip(result.line_ids, result.line_kinds, strict=True) if kind == "outlay"]
-    np.testing.assert_allclose(means[outlay_lines].sum(axis=1), means["all"], rtol=1e-9)
-    impact = impact_table(result)
-    induced = impact[(impact.measure == "induced_births") & (impact.year == "all")]["mean"].iloc[0]
-    cost = impact[(impact.measure == "cost_per_induced_birth") & (impact.year == "all")]["mean"].iloc[0]
-    plan = [LINE_BY_ID[line].kind == "outlay" and LINE_BY_ID[line].plan_measure for line in result.line_ids]
-    assert sum(plan) == len(CORE_LINES) + 2  # the centres and the fee waivers; not the national subsidy, the awards
-    assert cost == pytest.approx(result.accrual[:, :, plan].sum(axis=(1, 2, 3)).mean() / induced, rel=1e-9)
-
-
-def test_payers_add_up_to_each_line_with_higher_levels(full_plan_result):
-    table = budget_table(full_plan_result)
-    means = table[table.basis == "accrual"].pivot_table(index=["year", "line"], columns="payer", values="mean")
-    payers = [p for p in means.columns if p != "all"]
-    np.testing.assert_allclose(means[payers].sum(axis=1), means["all"], rtol=1e-9)
-
-
-def test_full_plan_report_mtfp_and_compare(tmp_path):
-    """The appendix shows revenue forgone and memo items apart; the MTFP and compare keep kinds."""
-    out, base = tmp_path / "full", tmp_path / "base"
-    assert cli("run", REPO / "scenarios" / "full_plan.toml", "--out", out, "--replicates", "10", "--quiet").exit_code == 0
-    assert cli("run", REPO / "scenarios" / "baseline.toml", "--out", base, "--replicates", "10", "--quiet").exit_code == 0
-    result = cli("report", out)
-    assert result.exit_code == 0, result.output
-    import openpyxl
-
-    book = openpyxl.load_workbook(out / "appendix.xlsx", read_only=True)
-    assert "减收与备忘" in book.sheetnames
-    summary = [row for row in book["汇总"].iter_rows(min_row=6, values_only=True) if row[0]]
-    names = [row[0] for row in summary]
-    assert "个税婴幼儿照护扣除（减收）" not in names and "公积金贷款额度上浮（备忘）" not in names
-    total = next(row for row in summary if row[0] == "合计")
-    lines = [row for row in summary if row[0] not in ("合计", "其中：荆门本地财政")]
-    assert total[-1] == pytest.approx(sum(row[-1] for row in lines), rel=1e-9)
-    local = next(row for row in summary if row[0] == "其中：荆门本地财政")  # Jingmen's own part of the total
-    budget = pd.read_csv(out / "budget.csv")
-    own = budget[(budget.basis == "accrual") & (budget.line == "all") & ~budget.payer.isin(["all", "province", "central"])]
-    assert local[-1] == pytest.approx(own["mean"].sum() / 10_000, rel=1e-9) and local[-1] < total[-1]
-    mtfp = cli("mtfp", out, "--budget-year", "2027")
-    assert mtfp.exit_code == 0, mtfp.output
-    plan = pd.read_csv(out / "mtfp_2027.csv")
-    assert set(plan.kind) == {"outlay", "revenue_forgone", "memo"} and "central" in set(plan.payer)
-    compared = cli("compare", base, out, "--out", tmp_path / "diff.csv")
-    assert compared.exit_code == 0, compared.output
-    diff = pd.read_csv(tmp_path / "diff.csv")
-    row = diff[(diff.year == 2030) & (diff.line == "all") & (diff.payer == "all")].iloc[0]
-    outlays = diff[(diff.year == 2030) & (diff.kind == "outlay") & (diff.line != "all") & (diff.payer == "all")]
-    assert row.mean_b == pytest.approx(outlays.mean_b.sum(), rel=1e-6)
-
-
-def test_bad_inputs_of_the_new_lines_are_refused_before_work(write):
-    early = write("early.toml", """
-        [scenario]
-        name = "early national start"
-        [lines.national_childcare_subsidy]
-        enabled = true
-        start = "2024-06"
-        """)
-    result = cli("run", early, "--out", early.parent / "out1")
-    assert result.exit_code != 0
-    assert "lines.national_childcare_subsidy.start" in result.output and "2025-01 or later" in result.output
-    write("history.csv", "year,births,status\n2019,18000,x\n2020,15000,x\n2021,13000,x\n")
-    short = write("short.toml", """
-        [scenario]
-        name = "short history"
-        [data]
-        births_history = "history.csv"
-        [lines.fee_waivers]
-        enabled = true
-        """)
-    result = cli("run", short, "--out", short.parent / "out2")
-    assert result.exit_code != 0 and "history.csv" in result.output and "2018" in result.output
-    bad = write("bad.toml", """
-        [scenario]
-        name = "bad centre"
-        [[lines.demonstration_centres.centres]]
-        name = "nowhere"
-        area = "wuhan"
-        opens = 2026
-        construction_subsidy = 1
-        operating_subsidy = 1
-        """)
-    result = cli("validate", bad)
-    assert result.exit_code != 0 and "area" in result.output and "dongbao" in result.output
-    assert not (early.parent / "out1").exists() and not (short.parent / "out2").exists()
 
 
 def test_top_up_follows_the_childs_age_and_needs_the_national_line(write):
@@ -527,25 +408,3 @@ def test_a_centre_paid_by_its_district_is_not_shared(write):
     cash = result.cash[:, :, i].mean(axis=0)  # paid in June of the next year, by 东宝区 alone
     assert cash[2027 - 2025, result.payer_ids.index("dongbao")] == pytest.approx(900_000)
     assert cash[:, result.payer_ids.index("city")].sum() == 0
-
-
-def test_sweep_ranks_by_what_jingmen_pays(write, tmp_path):
-    """Moving the national subsidy's local share moves money between levels: the sweep sees it in
-    Jingmen's budgets, while the total of every payer stays put."""
-    sweep = write("sweep.toml", f"""
-        [sweep]
-        name = "local share"
-        base = "{REPO / "scenarios" / "full_plan.toml"}"
-        design = "one_at_a_time"
-        [[sweep.parameter]]
-        key = "lines.national_childcare_subsidy.local_share"
-        low = 0.05
-        high = 0.20
-        """)
-    result = cli("sweep", sweep, "--out", tmp_path / "sweep", "--replicates", "4", "--workers", "1")
-    assert result.exit_code == 0, result.output
-    ranking = pd.read_csv(tmp_path / "sweep" / "sensitivity.csv")
-    row = ranking.iloc[0]
-    assert row.effect > 0 and abs(row.effect_all_payers) < 1e-6 * row.effect
-    points = pd.read_csv(tmp_path / "sweep" / "points.csv")
-    assert (points.jingmen_total_mean < points.total_mean).all()

@@ -1,4 +1,5 @@
-"""Scenario sweeps: designs, outputs, cache and resume, failures, and a Dask cluster."""
+"""Scenario sweeps: designs, outputs, cache and resume, failures, a Dask cluster, and the ranking
+by what Jingmen's own budgets bear."""
 
 from __future__ import annotations
 
@@ -103,3 +104,25 @@ def test_a_bad_sweep_key_is_refused_before_any_work(tmp_path, write):
         """)
     result = cli("sweep", path, "--out", tmp_path / "out")
     assert result.exit_code == 2 and "takeup" in result.output and "no such scenario key" in result.output
+
+
+def test_sweep_ranks_by_what_jingmen_pays(write, tmp_path):
+    """Moving the national subsidy's local share moves money between levels: the sweep sees it in
+    Jingmen's budgets, while the total of every payer stays put."""
+    sweep = write("sweep.toml", f"""
+        [sweep]
+        name = "local share"
+        base = "{REPO / "scenarios" / "full_plan.toml"}"
+        design = "one_at_a_time"
+        [[sweep.parameter]]
+        key = "lines.national_childcare_subsidy.local_share"
+        low = 0.05
+        high = 0.20
+        """)
+    result = cli("sweep", sweep, "--out", tmp_path / "sweep", "--replicates", "4", "--workers", "1")
+    assert result.exit_code == 0, result.output
+    ranking = pd.read_csv(tmp_path / "sweep" / "sensitivity.csv")
+    row = ranking.iloc[0]
+    assert row.effect > 0 and abs(row.effect_all_payers) < 1e-6 * row.effect
+    points = pd.read_csv(tmp_path / "sweep" / "points.csv")
+    assert (points.jingmen_total_mean < points.total_mean).all()

@@ -1,4 +1,5 @@
-"""Cash basis: claims, review and payment runs turn entitlements into cash; payables between."""
+"""Cash basis: claims, review and payment runs turn entitlements into cash; payables between (the
+MTFP built on it: tests/outputs/test_compare_and_mtfp.py)."""
 
 from __future__ import annotations
 
@@ -8,7 +9,7 @@ import pytest
 
 from model.disbursement import approval_profile, payment_month
 from model.scenario import LineTiming
-from tests.conftest import REPO, cli, override_rows, run_file
+from tests.conftest import REPO, override_rows, run_file
 
 LINES = ("nipt", "art_subsidy", "childcare_slot_subsidy", "third_child_allowance", "housing_subsidy",
          "maternity_insurance_subsidy")
@@ -146,25 +147,6 @@ def test_payment_runs():
     assert payment_month(quarterly, 24)[[0, 2, 3, 10, 11]].tolist() == [3, 3, 6, 12, 12]
     annual = LineTiming(application_lag=[1.0], rejection_share=0.0, payment="annual", annual_payment_month=3)
     assert payment_month(annual, 24)[[0, 11, 12]].tolist() == [14, 14, 26]
-
-
-def test_mtfp_table_from_a_run(tmp_path):
-    out = tmp_path / "run"
-    assert cli("run", REPO / "scenarios" / "baseline.toml", "--out", out, "--replicates", "20",
-               "--quiet").exit_code == 0
-    result = cli("mtfp", out, "--budget-year", "2027")
-    assert result.exit_code == 0, result.output
-    assert "中期财政规划" in result.output and "市本级" in result.output and "2029" in result.output
-    table = pd.read_csv(out / "mtfp_2027.csv")
-    budget = pd.read_csv(out / "budget.csv")
-    cash_2028 = budget[(budget.basis == "cash") & (budget.year == 2028) & (budget.line == "all") & (budget.payer == "city")]
-    city_all = table[(table.payer == "city") & (table.line == "all")].iloc[0]
-    assert city_all["2028_mean"] == pytest.approx(cash_2028["mean"].iloc[0] / 10_000, abs=0.01)
-    payables = pd.read_csv(out / "payables.csv")
-    carried = payables[(payables.year == 2026) & (payables.line == "all") & (payables.payer == "city")]["mean"].iloc[0]
-    assert city_all["payables_carried_in"] == pytest.approx(carried / 10_000, abs=0.01)
-    late = cli("mtfp", out, "--budget-year", "2035")
-    assert late.exit_code == 2 and "--budget-year" in late.output and "2033" in late.output
 
 
 def test_block_zero_serves_as_the_claims_pilot():
