@@ -16,6 +16,7 @@ import numpy as np
 from model.lines import LINES
 from model.lines.base import ParameterContext
 from model.realise import per_replicate
+from model.uncertainty import drawn
 from model.units import YUAN_PER_WAN
 
 TRANSITION_ORDER = [0, 1, 2, 2]  # contract birth order (0-based) of engine transitions 1st, 2nd, 3rd, 4th+
@@ -42,7 +43,7 @@ def phase_in(ctx: ParameterContext) -> np.ndarray:
 
 def response_multiplier(ctx: ParameterContext, line_ids: list[str]) -> np.ndarray | None:
     """[rep or 1, year, area, transition, group] multiplier of the birth rates, or None."""
-    response = ctx.scenario.behaviour.fertility_response
+    response = drawn(ctx.scenario.behaviour.fertility_response)
     if not isinstance(response, np.ndarray) and float(response) == 0.0:
         return None
     value = benefit_per_birth(ctx, line_ids)

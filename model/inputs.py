@@ -85,7 +85,7 @@ class BaseData:
     files: dict[str, Path] = field(default_factory=dict)  # table → file used
 
 
-def _central(value: object) -> float:
+def _central(value: float | Distribution) -> float:
     return value.central() if isinstance(value, Distribution) else float(value)
 
 

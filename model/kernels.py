@@ -23,12 +23,19 @@ from __future__ import annotations
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass, field
+from types import ModuleType
 from typing import Any
 
-try:
-    import numba
-except ImportError:  # pragma: no cover - numba is a dependency; the twins still work without it
-    numba = None
+
+def _import_numba() -> ModuleType | None:
+    try:
+        import numba
+    except ImportError:  # pragma: no cover - numba is a dependency; the twins still work without it
+        return None
+    return numba
+
+
+numba = _import_numba()
 
 
 @dataclass(frozen=True)
@@ -68,9 +75,11 @@ def register(name: str, *, loop: Callable, twin: Callable, examples: Callable[[]
 def helper(function: Callable) -> Callable:
     """A function the loops call, compiled (the plain function without numba); its
     `py_func` is the plain function. Use as a decorator."""
-    if numba is None or hasattr(function, "py_func"):  # no numba, or compiled already
+    if hasattr(function, "py_func"):  # compiled already
         return function
     compiled = _compile(function)
+    if compiled is None:  # no numba
+        return function
     HELPERS.append(compiled)
     return compiled
 

@@ -8,14 +8,17 @@ Code downstream treats a value as a number or an array and broadcasts over repli
 from __future__ import annotations
 
 import math
+from typing import TypeVar
 
 import numpy as np
 from pydantic import BaseModel
 
 from model.bounded_numbers import Bounded
 from model.rng import Streams
-from model.uncertainty import Distribution
+from model.uncertainty import Distribution, drawn
 from model.yearpath import YearPath
+
+M = TypeVar("M", bound=BaseModel)
 
 
 def _draw(distribution: Distribution, key: str, bounds: tuple[float, float], streams: Streams,
@@ -24,7 +27,7 @@ def _draw(distribution: Distribution, key: str, bounds: tuple[float, float], str
     return np.asarray(distribution.quantile(uniforms, bounds), dtype=np.float64)
 
 
-def realise(model: BaseModel, streams: Streams, replicates: int, prefix: str = "") -> BaseModel:
+def realise(model: M, streams: Streams, replicates: int, prefix: str = "") -> M:
     updates: dict[str, object] = {}
     for name, info in type(model).model_fields.items():
         value = getattr(model, name)
@@ -50,7 +53,7 @@ def is_section_table(value: object) -> bool:
     return isinstance(value, dict) and bool(value) and all(isinstance(v, BaseModel) for v in value.values())
 
 
-def central(model: BaseModel) -> BaseModel:
+def central(model: M) -> M:
     """The scenario with every distribution at its central value (for checks and reports)."""
     updates: dict[str, object] = {}
     for name in type(model).model_fields:
@@ -70,8 +73,9 @@ def central(model: BaseModel) -> BaseModel:
     return model.model_copy(update=updates) if updates else model
 
 
-def per_replicate(value: float | np.ndarray, ndim: int) -> float | np.ndarray:
+def per_replicate(value: float | np.ndarray | Distribution, ndim: int) -> float | np.ndarray:
     """A number stays a number; a [replicate] array becomes [replicate, 1, …] with `ndim` axes."""
+    value = drawn(value)
     if isinstance(value, np.ndarray):
         return value.reshape((-1,) + (1,) * (ndim - 1))
     return float(value)

@@ -72,7 +72,7 @@ def bool_for_number(value: Any, annotation: Any) -> tuple[Any, ...] | None:
             if typing.get_origin(member) is not kind or not typing.get_args(member):
                 continue
             inner = typing.get_args(member)[0 if kind is list else -1]
-            items = enumerate(value) if kind is list else value.items()
+            items = enumerate(value) if isinstance(value, list) else value.items()
             for key, item in items:
                 found = bool_for_number(item, inner)
                 if found is not None:
@@ -131,48 +131,75 @@ class Distribution(ScenarioModel):
             raise ValueError(f"a {self.dist} distribution takes {', '.join(needed)}"
                              + (f"; missing {', '.join(missing)}" if missing else "")
                              + (f"; not used: {', '.join(extra)}" if extra else ""))
-        if self.dist == "triangular" and not (self.low <= self.mode <= self.high and self.low < self.high):
-            raise ValueError("triangular needs low ≤ mode ≤ high and low < high")
-        if self.dist == "uniform" and not self.low < self.high:
+        if self.dist == "triangular":
+            low, mode, high = _given(self.low), _given(self.mode), _given(self.high)
+            if not (low <= mode <= high and low < high):
+                raise ValueError("triangular needs low ≤ mode ≤ high and low < high")
+        if self.dist == "uniform" and not _given(self.low) < _given(self.high):
             raise ValueError("uniform needs low < high")
         if self.dist == "beta":
-            if not 0 < self.mean < 1:
+            mean, sd = _given(self.mean), _given(self.sd)
+            if not 0 < mean < 1:
                 raise ValueError("beta needs 0 < mean < 1")
-            if self.sd**2 >= self.mean * (1 - self.mean):
-                limit = math.sqrt(self.mean * (1 - self.mean))
-                raise ValueError(f"beta with mean {self.mean:g} needs sd < {limit:.4g}")
+            if sd**2 >= mean * (1 - mean):
+                limit = math.sqrt(mean * (1 - mean))
+                raise ValueError(f"beta with mean {mean:g} needs sd < {limit:.4g}")
         return self
 
     def support(self) -> tuple[float, float]:
         if self.dist == "fixed":
-            return self.value, self.value
+            return _given(self.value), _given(self.value)
         if self.dist in ("triangular", "uniform"):
-            return self.low, self.high
+            return _given(self.low), _given(self.high)
         if self.dist == "beta":
             return 0.0, 1.0
         return -math.inf, math.inf
 
     def central(self) -> float:
         """The value shown when one number is needed (mean, mode, or the fixed value)."""
-        return {"fixed": self.value, "triangular": self.mode, "uniform": (self.low or 0) / 2 + (self.high or 0) / 2,
-                "beta": self.mean, "normal": self.mean}[self.dist]
+        if self.dist == "fixed":
+            return _given(self.value)
+        if self.dist == "triangular":
+            return _given(self.mode)
+        if self.dist == "uniform":
+            return _given(self.low) / 2 + _given(self.high) / 2
+        return _given(self.mean)  # beta, normal
 
     def quantile(self, u: np.ndarray, bounds: tuple[float, float]) -> np.ndarray:
         """Inverse CDF at the uniforms `u`; `normal` is truncated to `bounds`."""
         if self.dist == "fixed":
-            return np.full(u.shape, float(self.value))
+            return np.full(u.shape, float(_given(self.value)))
         if self.dist == "uniform":
-            return self.low + u * (self.high - self.low)
+            low, high = _given(self.low), _given(self.high)
+            return low + u * (high - low)
         if self.dist == "triangular":  # scipy.stats.triang.ppf's own formula, without importing scipy.stats
-            scale = self.high - self.low
-            c = (self.mode - self.low) / scale
-            return np.where(u < c, np.sqrt(c * u), 1 - np.sqrt((1 - c) * (1 - u))) * scale + self.low
+            low, mode, high = _given(self.low), _given(self.mode), _given(self.high)
+            scale = high - low
+            c = (mode - low) / scale
+            return np.where(u < c, np.sqrt(c * u), 1 - np.sqrt((1 - c) * (1 - u))) * scale + low
         from scipy import stats  # imported only for beta and normal: it takes a second to import
+        mean, sd = _given(self.mean), _given(self.sd)
         if self.dist == "beta":
-            common = self.mean * (1 - self.mean) / self.sd**2 - 1
-            return stats.beta.ppf(u, self.mean * common, (1 - self.mean) * common)
-        low, high = ((b - self.mean) / self.sd for b in bounds)
-        return stats.truncnorm.ppf(u, low, high, loc=self.mean, scale=self.sd)
+            common = mean * (1 - mean) / sd**2 - 1
+            return stats.beta.ppf(u, mean * common, (1 - mean) * common)
+        low, high = ((b - mean) / sd for b in bounds)
+        return stats.truncnorm.ppf(u, low, high, loc=mean, scale=sd)
+
+
+def _given(value: float | None) -> float:
+    """A parameter the distribution's kind takes: validation (_fields_match_kind) makes sure it is given."""
+    if value is None:
+        raise ValueError("a parameter this distribution takes is not given")
+    return value
+
+
+def drawn(value: float | np.ndarray | Distribution) -> float | np.ndarray:
+    """A parameter of a realised scenario (model.realise): a number, or the [replicate] array drawn
+    where the file gave a distribution. The schema types a field as the file gives it; the
+    realised copy (and the central one) holds no distribution any more."""
+    if isinstance(value, Distribution):
+        raise TypeError(f"a {value.dist} distribution is read before it was drawn (model.realise)")
+    return value
 
 
 def check_within(distribution: Distribution, bounds: tuple[float, float]) -> None:
@@ -181,8 +208,9 @@ def check_within(distribution: Distribution, bounds: tuple[float, float]) -> Non
                          "(use triangular, uniform or normal)")
     low, high = distribution.support()
     if distribution.dist == "normal":
-        if not bounds[0] <= distribution.mean <= bounds[1]:
-            raise ValueError(f"normal mean {distribution.mean:g} is outside the valid range "
+        mean = _given(distribution.mean)
+        if not bounds[0] <= mean <= bounds[1]:
+            raise ValueError(f"normal mean {mean:g} is outside the valid range "
                              f"{_range(bounds)}")
         return
     if low < bounds[0] or high > bounds[1]:

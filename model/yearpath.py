@@ -14,7 +14,7 @@ import numpy as np
 from pydantic import ConfigDict, Field, model_validator
 
 from model.errors import InputError
-from model.uncertainty import Distribution, ScenarioModel
+from model.uncertainty import Distribution, ScenarioModel, drawn
 
 # A path's years and growth are bounded so that no rule can overflow: the run reads years
 # 2000-2050, so a `grow` rule compounds over at most 200 years, and (1 + growth)**±200 stays
@@ -49,13 +49,21 @@ class YearPath(ScenarioModel):
         return self
 
 
-def series(value: float | np.ndarray | YearPath, years: np.ndarray, field: str, file: str | None) -> np.ndarray:
+def _growth(path: YearPath) -> float:
+    """The annual rate of a `grow` rule (validation makes sure it is given wherever a rule grows)."""
+    if path.growth is None:
+        raise ValueError("a 'grow' rule needs `growth`")
+    return path.growth
+
+
+def series(value: float | np.ndarray | Distribution | YearPath, years: np.ndarray, field: str,
+           file: str | None) -> np.ndarray:
     """The parameter's value in each of `years`: [year], or [replicate, year] when it varies
     by replicate (a drawn number or a drawn path scale). InputError names any uncovered year."""
     if isinstance(value, np.ndarray):
         return np.repeat(value[:, None], len(years), axis=1)
     if not isinstance(value, YearPath):
-        return np.full(len(years), float(value))
+        return np.full(len(years), float(drawn(value)))
     known = np.array(sorted(value.values), dtype=float)
     levels = np.array([value.values[int(y)] for y in known], dtype=float)
     out = np.interp(years, known, levels)
@@ -67,9 +75,9 @@ def series(value: float | np.ndarray | YearPath, years: np.ndarray, field: str, 
                              f"{int(years[0])}-{int(years[-1])}; give that year or set "
                              "before = \"hold\" or \"grow\"")
         if value.before == "grow":
-            out[early] = levels[0] * (1 + value.growth) ** (years[early] - first)
+            out[early] = levels[0] * (1 + _growth(value)) ** (years[early] - first)
     if late.any() and value.after == "grow":
-        out[late] = levels[-1] * (1 + value.growth) ** (years[late] - last)
+        out[late] = levels[-1] * (1 + _growth(value)) ** (years[late] - last)
     scale = value.scale
     if isinstance(scale, np.ndarray):
         return scale[:, None] * out[None, :]

@@ -5,6 +5,8 @@ Adding a line is adding one module with a `LINE` and its table in the scenario s
 
 from __future__ import annotations
 
+from typing import Any
+
 from model.lines import (
     art_subsidy,
     childcare_slot_subsidy,
@@ -21,7 +23,7 @@ from model.lines import (
 )
 from model.lines.base import Line, LineContext
 
-LINES: tuple[Line, ...] = (
+LINES: tuple[Line[Any], ...] = (
     nipt.LINE,
     art_subsidy.LINE,
     childcare_slot_subsidy.LINE,
@@ -37,6 +39,6 @@ LINES: tuple[Line, ...] = (
     housing_fund_limit.LINE,
 )
 LINE_IDS: tuple[str, ...] = tuple(line.id for line in LINES)
-LINE_BY_ID: dict[str, Line] = {line.id: line for line in LINES}
+LINE_BY_ID: dict[str, Line[Any]] = {line.id: line for line in LINES}
 
 __all__ = ["LINES", "LINE_IDS", "LINE_BY_ID", "Line", "LineContext"]

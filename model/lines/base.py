@@ -12,8 +12,9 @@ against [rep, time, area] arrays.
 
 from __future__ import annotations
 
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass
+from typing import Generic, TypeVar
 
 import numpy as np
 
@@ -24,6 +25,7 @@ from model.realise import per_replicate
 from model.rng import Streams
 from model.run_calendar import Calendar
 from model.scenario import LineSection, Scenario
+from model.uncertainty import Distribution
 from model.yearpath import YearPath, series
 
 
@@ -36,16 +38,16 @@ class ParameterContext:
     area_share: np.ndarray  # [rep or 1, area] share of city residents
     source_file: Callable[[str], str]  # dotted key → scenario file that set it (for errors)
 
-    def value(self, value: float | np.ndarray) -> float | np.ndarray:
+    def value(self, value: float | np.ndarray | Distribution) -> float | np.ndarray:
         return per_replicate(value, 3)
 
-    def yearly(self, value: float | np.ndarray | YearPath, key: str) -> np.ndarray:
+    def yearly(self, value: float | np.ndarray | Distribution | YearPath, key: str) -> np.ndarray:
         """[rep or 1, year, 1]: the parameter in every simulated year (from the policy start on;
         earlier years repeat the first policy year's value, as no entitlement arises then)."""
         out = series(value, self.calendar.line_years.astype(float), key, self.source_file(key))
         return out.reshape(-1, self.calendar.n_years, 1)
 
-    def monthly(self, value: float | np.ndarray | YearPath, key: str) -> np.ndarray:
+    def monthly(self, value: float | np.ndarray | Distribution | YearPath, key: str) -> np.ndarray:
         """[rep or 1, month, 1]: the value of each month's year."""
         return np.repeat(self.yearly(value, key), 12, axis=1)
 
@@ -77,13 +79,15 @@ class ParameterContext:
 
 @dataclass
 class LineContext(ParameterContext):
-    demography: Demography | None = None
-    streams: Streams | None = None
+    demography: Demography
+    streams: Streams
     induced_only: bool = False  # pricing only the births the policy induced (for the deadweight share)
 
 
+S = TypeVar("S", bound=LineSection)  # a line's own table in the scenario
+
 # Expected yuan a family receives per birth: [rep or 1, year, area, birth order 1..3].
-BenefitFunction = Callable[[ParameterContext, LineSection], np.ndarray]
+BenefitFunction = Callable[[ParameterContext, S], np.ndarray]
 
 
 @dataclass
@@ -100,14 +104,14 @@ class Entitlement:
 
 
 @dataclass(frozen=True)
-class Line:
+class Line(Generic[S]):
     id: str
     name_zh: str
     name_en: str
     clause: str
     kind: Kind
-    accrual: Callable[[LineContext, LineSection], Entitlement]
-    benefit_per_birth: BenefitFunction | None = None  # None: not a per-birth benefit
+    accrual: Callable[[LineContext, S], Entitlement]
+    benefit_per_birth: BenefitFunction[S] | None = None  # None: not a per-birth benefit
     birth_linked: bool = False  # spending follows births one for one (deadweight is measured)
     # a measure of the city's plan (its cost counts in the cost per induced birth); False for
     # the national subsidy and the continuing family-planning awards, which induce no births here
@@ -117,7 +121,7 @@ class Line:
     check: Callable[[Scenario, Calendar], tuple[str, str] | None] | None = None
     # When the money moves, for lines without a claims queue (revenue forgone, memo items):
     # entitlement [rep, month, area] → cash [rep, month, area]. None: the disbursement stage.
-    cash: Callable[[LineContext, LineSection, np.ndarray], np.ndarray] | None = None
+    cash: Callable[[LineContext, S, np.ndarray], np.ndarray] | None = None
 
 
 
@@ -141,7 +145,7 @@ def birth_months(ctx: LineContext, transitions: slice | list[int], groups: slice
     return births.reshape(*births.shape[:3], -1).sum(axis=3)
 
 
-def transitions_of(orders: list[int]) -> list[int]:
+def transitions_of(orders: Sequence[int]) -> list[int]:
     """Engine birth transitions (1st, 2nd, 3rd, 4th+) of contract birth orders (3 = third and later)."""
     return sorted({t for order in orders for t in ([order - 1] if order < 3 else [2, 3])})
 

@@ -31,6 +31,8 @@ def recipients(ctx: LineContext, scheme_id: str, line: AwardsLine) -> np.ndarray
     scheme = line.schemes[scheme_id]
     base_stock = ctx.base.award_recipients[scheme_id] * ctx.value(line.recipients_scale)  # [age] or [rep, age]
     q = ctx.base.q_both_all_ages  # [age]
+    if q is None:  # load_base_data reads it whenever this line is enabled
+        raise ValueError("the both-sexes life table to age 100 is not loaded")
     ages, years = base_stock.shape[-1], ctx.calendar.n_years
     entrants = np.broadcast_to(ctx.yearly(scheme.entrants_per_year, f"{KEY}.schemes.{scheme_id}.entrants_per_year"),
                                (ctx.replicates, years, 1))[:, :, 0]

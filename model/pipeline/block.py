@@ -70,7 +70,7 @@ def block_entitlements(prepared: Prepared, block: int, replicates: int) -> Block
     """Draw one block's parameters and events, and every enabled line's entitlements."""
     calendar = prepared.calendar
     streams = Streams(prepared.scenario.scenario.seed, block)
-    realised: Scenario = realise(prepared.scenario, streams, replicates)  # type: ignore[assignment]
+    realised = realise(prepared.scenario, streams, replicates)
     area_share = prepared.base.unit_share_of_area[None] * area_split(
         per_replicate(realised.areas.zhanghe_share_of_dongbao_unit, 1),
         per_replicate(realised.areas.qujialing_share_of_jingshan_unit, 1))

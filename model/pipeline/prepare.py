@@ -21,7 +21,7 @@ from model.overrides import BirthsOverride, read_births_override
 from model.realise import central, is_section_table
 from model.run_calendar import Calendar
 from model.scenario import FundedFromAbove, LoadedScenario, Scenario, origin_file
-from model.uncertainty import Distribution
+from model.uncertainty import Distribution, drawn
 from model.yearpath import YearPath, series
 
 
@@ -50,11 +50,11 @@ def prepare(loaded: LoadedScenario) -> Prepared:
     Checks use the central value of each distribution (and its extremes where they matter).
     """
     scenario = loaded.scenario
-    middle: Scenario = central(scenario)  # type: ignore[assignment]
+    middle = central(scenario)
     calendar = Calendar.of(scenario)
     base = load_base_data(scenario)
-    women = initial_women(base, middle.eligibility.city_hukou_share)
-    calibration = calibrate(base, women, middle.demography.higher_order_share_of_third_plus)
+    women = initial_women(base, float(drawn(middle.eligibility.city_hukou_share)))
+    calibration = calibrate(base, women, float(drawn(middle.demography.higher_order_share_of_third_plus)))
     years = calendar.years
     steepest = _extreme(scenario.demography.fertility_trend, high=True)
     trend = (1 + steepest) ** (years - calendar.base_year)
