@@ -56,7 +56,7 @@ def approval_profile(claims: np.ndarray, timing: LineTiming) -> np.ndarray:
             while queue and budget > 0:
                 arising, waiting = queue[0]
                 taken = min(waiting, budget)
-                approved[arising, month] += taken
+                approved[int(arising), month] += taken
                 budget -= taken
                 if taken >= waiting:
                     queue.popleft()
@@ -93,7 +93,7 @@ def pay(due: np.ndarray, timing: LineTiming) -> np.ndarray:
     run = payment_month(timing, months)
     cash = np.zeros_like(due)
     inside = run < months  # payments after the calendar stay payable
-    np.add.at(cash, (slice(None), run[inside]), due[:, inside])
+    np.add.at(cash.swapaxes(0, 1), run[inside], due[:, inside].swapaxes(0, 1))  # by month, repeated runs added up
     return cash
 
 

@@ -79,7 +79,7 @@ def simulate_block(inputs: EngineInputs, calendar: Calendar, streams: Streams, r
         limited += capped
         cell_births = draw.binomial(streams("births", year), at_risk, hazard)
         month_births = draw.multinomial_sequential(streams("birth_months", year), _over_ages(cell_births), uniform_months)  # [rep, area, transition, group, month]
-        if induced is not None:
+        if induced is not None and extra_chance is not None:  # (both only with a response)
             # The response adds births among the women who would not have given birth anyway:
             # P(birth) = h·m = h + (1 − h)·q, so extra births ~ Binomial(n − births, q).
             extra = draw.binomial(streams("induced_births", year), at_risk - cell_births, extra_chance)
@@ -155,7 +155,7 @@ def _apply_override(override: BirthsOverride, year: int, at_risk: np.ndarray, ha
                 month_births[:, area][:, transitions, :, :] += drawn.sum(axis=2).transpose(0, 2, 3, 1)
 
 
-def _fallback_weights(weights: np.ndarray, cell_shape: tuple[int, ...], age_index: int) -> np.ndarray:
+def _fallback_weights(weights: np.ndarray, cell_shape: tuple[int, ...], age_index: int | np.integer) -> np.ndarray:
     """Normalised allocation weights; where no woman is at risk, spread over the cells evenly.
 
     The births still count as given (they are the analyst's forecast); only the parity

@@ -253,7 +253,7 @@ def _check_leaving(q_female: np.ndarray, migration: np.ndarray, life_path: Path,
                          f"to age {AGES - 1}, so q_female must be below 1 at ages 0-{AGES - 1}")
     leaving = q_female[None, :] + np.maximum(-migration, 0)
     if leaving.max() > 1:
-        area, age = np.unravel_index(int(np.argmax(leaving)), leaving.shape)
+        area, age = map(int, np.unravel_index(int(np.argmax(leaving)), leaving.shape))
         raise InputError(migration_path, f"area {AREAS[area]}, age {age}",
                          f"deaths (q_female {q_female[age]:.3g} in {life_path}) plus net out-migration "
                          f"({-migration[area, age]:.3g} here) reach {leaving[area, age]:.3g} of the women a year "

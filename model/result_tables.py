@@ -67,6 +67,8 @@ def budget_table(result: RunResult) -> pd.DataFrame:
 
 def payables_table(result: RunResult) -> pd.DataFrame:
     """payables.csv: entitled but not yet paid at each year end, by line and payer (yuan)."""
+    if result.payables is None:
+        raise ValueError("no payables: the run had no disbursement stage")
     return _cube_table(result.payables, list(result.calendar.payable_years), result)
 
 

@@ -26,7 +26,7 @@ from model.lines import LINES
 from model.lines.base import Entitlement, LineContext
 from model.pipeline.prepare import Prepared
 from model.realise import per_replicate
-from model.scenario import FundedFromAbove, LineSection, Scenario
+from model.scenario import FundedFromAbove, LineSection, LineTiming, Scenario
 
 # ---------------------------------------------------------------- which kinds add up
 
@@ -98,10 +98,8 @@ def payer_parts(entitlement: Entitlement, matrix: np.ndarray,
 # ---------------------------------------------------------------- when it is paid
 
 
-def cash_of(line_id: str, entitlement: Entitlement, prepared: Prepared) -> np.ndarray:
+def cash_of(entitlement: Entitlement, profiles: np.ndarray, timing: LineTiming) -> np.ndarray:
     """[rep, month, area] yuan paid, through the line's claims profile (see model.disbursement)."""
-    timing = getattr(prepared.scenario.disbursement, line_id)
-    profiles = prepared.profiles[line_id]
     if entitlement.by_cohort is not None:
         return allowance_cash(entitlement.by_cohort, profiles, timing, entitlement.claims_open)
     return one_off_cash(entitlement.yuan, profiles, timing)
@@ -122,7 +120,10 @@ def block_accounts(prepared: Prepared, realised: Scenario, context: LineContext,
     budget = slice(calendar.start_year - calendar.base_year, calendar.end_year - calendar.base_year + 1)
     payable_years = slice(calendar.payable_years[0] - calendar.base_year, calendar.end_year - calendar.base_year + 1)
     n_years, n_payers = len(calendar.budget_years), len(prepared.payer_ids)
-    by_line, cash_by_line, payables_by_line = [], [], []
+    # a line's parts added up (0 for a line without parts)
+    by_line: list[np.ndarray | float] = []
+    cash_by_line: list[np.ndarray | float] = []
+    payables_by_line: list[np.ndarray | float] = []
     for line in LINES:
         if line.id not in prepared.line_ids:
             continue
@@ -132,12 +133,14 @@ def block_accounts(prepared: Prepared, realised: Scenario, context: LineContext,
         by_line.append(sum(split_by_payer(calendar.by_year(part.yuan)[:, budget], payers) for part, payers in parts))
         if prepared.profiles is None:
             continue
-        line_cash, line_owed = 0.0, 0.0
+        line_cash: np.ndarray | float = 0.0
+        line_owed: np.ndarray | float = 0.0
         for part, payers in parts:
             if line.cash is not None:
                 cash = calendar.by_year(line.cash(context, section, part.yuan))
             elif part is entitlement:
-                cash = calendar.by_year(cash_of(line.id, part, prepared))
+                cash = calendar.by_year(cash_of(part, prepared.profiles[line.id],
+                                                getattr(prepared.scenario.disbursement, line.id)))
             else:
                 cash = calendar.by_year(one_off_cash(part.yuan, prepared.profiles[line.id],
                                                      getattr(prepared.scenario.disbursement, line.id)))
@@ -149,7 +152,7 @@ def block_accounts(prepared: Prepared, realised: Scenario, context: LineContext,
         cash_by_line.append(line_cash)
         payables_by_line.append(line_owed)
 
-    def stacked(parts: list[np.ndarray], years: int = n_years) -> np.ndarray:
+    def stacked(parts: list[np.ndarray | float], years: int = n_years) -> np.ndarray:
         empty = np.zeros((replicates, years, 0, n_payers))
         return np.stack(parts, axis=2).astype(np.float64) if parts else empty
 

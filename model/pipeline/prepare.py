@@ -112,13 +112,13 @@ def _check_line_inputs(prepared: Prepared) -> None:
     scenario, calendar, base = prepared.scenario, prepared.calendar, prepared.base
     _check_paths(prepared, scenario, "")
     if "art_subsidy" in prepared.line_ids:
-        line = scenario.lines.art_subsidy
-        pool = prepared.central_women[:, line.min_age:, 0, 1].sum()
-        if _extreme(line.households_base_year, high=True) > pool:
+        art = scenario.lines.art_subsidy
+        pool = prepared.central_women[:, art.min_age:, 0, 1].sum()
+        if _extreme(art.households_base_year, high=True) > pool:
             raise InputError(prepared.source_file("lines.art_subsidy.households_base_year"),
                              "lines.art_subsidy.households_base_year",
-                             f"up to {_extreme(line.households_base_year, high=True):g} households exceed the {pool:g} childless "
-                             f"city-hukou women aged {line.min_age}-49 in the base data")
+                             f"up to {_extreme(art.households_base_year, high=True):g} households exceed the {pool:g} childless "
+                             f"city-hukou women aged {art.min_age}-49 in the base data")
     if "housing_subsidy" in prepared.line_ids and scenario.lines.housing_subsidy.earlier_births_qualify:
         for k in range(1, len(scenario.lines.housing_subsidy.purchase_profile)):
             if calendar.base_year - k not in base.births_history:
