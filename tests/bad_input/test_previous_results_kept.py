@@ -59,8 +59,9 @@ def test_a_killed_run_leaves_the_previous_results(tmp_path, how):
 
 
 def test_stale_staging_folders_are_cleaned(tmp_path):
-    stale = tmp_path / ".out.partial-999999-abc"  # a process that no longer exists
+    stale = tmp_path / ".out.partial-999999-abcdefgh"  # a process that no longer exists
     stale.mkdir()
+    (stale / ".birthbudget-staging").touch()  # the mark of the tool's staging folders (a user's is left alone)
     (stale / "budget.csv").write_text("partial")
     assert cli("run", BASELINE, "--out", tmp_path / "out", "--replicates", "3", "--quiet").exit_code == 0
     assert not stale.exists()
