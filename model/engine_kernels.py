@@ -5,7 +5,7 @@ last, where numpy's broadcasting runs its inner loop two elements at a time; one
 pass is several times faster. Each is a registered kernel (model/kernels.py): the numpy twin
 is the reference and the fallback without numba; the compiled loop does the same IEEE
 operations in the same order, so every hazard and count is the same to the bit
-(tests/test_compiled_kernels.py). The one sum of floats (births the rates ask for beyond the
+(tests/engine/test_compiled_kernels.py). The one sum of floats (births the rates ask for beyond the
 women at risk, a diagnostic) is added in a different order and may differ in its last digits.
 """
 

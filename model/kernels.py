@@ -9,7 +9,7 @@ installed. Each is registered once, with a few small deterministic example input
                                        examples=_approved_examples, tolerance={0: (1e-13, 1e-6)})
     due = approved_kernel(yuan, profiles)  # compiled when numba is there, else the twin
 
-tests/test_compiled_kernels.py runs every registered kernel's loop and twin on its examples and
+tests/engine/test_compiled_kernels.py runs every registered kernel's loop and twin on its examples and
 asks for the same figures to the bit, except the outputs listed in `tolerance` (a sum of floats
 added in another order). `with kernels.twins():` makes every kernel run its twin (tests, and to
 check a result without numba). numba is imported here only; loop functions call other compiled

@@ -9,7 +9,7 @@ changing an amount or a take-up never moves the demographic draws.
 
 Rule: one stream, one draw call. A second call on the same generator would start where
 the first ended, which depends on how many replicates the block holds, so every call site
-asks for its own key (the prefix test in tests/test_sums_and_determinism.py enforces it).
+asks for its own key (tests/pipeline/test_determinism.py, test_results_do_not_depend_on_processes_or_on_the_replicate_count, enforces it).
 """
 
 from __future__ import annotations

@@ -9,7 +9,7 @@ the strong sense: a 1% policy change gives a low-noise difference).
 
 Exact inversion where the variance n·p·(1−p) is below 25 (a CDF walk); above it, the normal
 quantile with the Cornish–Fisher skewness correction, whose error in probability is far below
-the Monte Carlo error of any budget figure (tests/test_sampling.py checks both against scipy).
+the Monte Carlo error of any budget figure (tests/engine/test_sampling.py checks both against scipy).
 Both draws run as registered kernels (model/kernels.py): with numba, the loops of
 model/sampling_compiled.py do the work cell by cell in one compiled pass; the numpy twins here
 are the reference, and the fallback without numba. They give the same counts (tested; see

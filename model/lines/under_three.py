@@ -48,7 +48,7 @@ def allowance_by_cohort(recipients: np.ndarray, months: int, q_child: np.ndarray
 
     amount: [rep or 1, birth month, age month] yuan per child-month. With numba one pass does
     the three steps without the arrays between them; the figures are the same to the last bit
-    (tests/test_compiled_kernels.py).
+    (tests/engine/test_compiled_kernels.py).
     """
     survivors, deaths = _survivors_and_deaths(recipients, months, q_child, streams, event)
     return allowance_by_cohort_kernel(survivors, deaths, np.ascontiguousarray(amount, dtype=np.float64), n_months)
