@@ -40,6 +40,7 @@ import tomllib
 import warnings
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass
+from functools import partial
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, Literal
 
@@ -74,6 +75,18 @@ class SweepParameter(BaseModel):
     low: float | None = Field(None, description="lower end (latin_hypercube, one_at_a_time)")
     high: float | None = Field(None, description="upper end (latin_hypercube, one_at_a_time)")
 
+    def grid(self) -> list[float]:
+        """`values`, which a grid design needs (validation makes sure they are given)."""
+        if self.values is None:
+            raise ValueError(f"parameter {self.key}: a grid needs `values`")
+        return self.values
+
+    def ends(self) -> tuple[float, float]:
+        """`low` and `high`, which the other designs need (validation makes sure they are given)."""
+        if self.low is None or self.high is None:
+            raise ValueError(f"parameter {self.key}: needs `low` and `high`")
+        return self.low, self.high
+
 
 class SweepSection(BaseModel):
     model_config = ConfigDict(extra="forbid", allow_inf_nan=False)
@@ -91,10 +104,11 @@ class SweepSection(BaseModel):
         for parameter in self.parameter:
             if self.design == "grid" and parameter.values is None:
                 raise ValueError(f"parameter {parameter.key}: a grid needs `values`")
-            if self.design != "grid" and (parameter.low is None or parameter.high is None):
-                raise ValueError(f"parameter {parameter.key}: {self.design} needs `low` and `high`")
-            if self.design != "grid" and parameter.low > parameter.high:
-                raise ValueError(f"parameter {parameter.key}: low is above high")
+            if self.design != "grid":
+                if parameter.low is None or parameter.high is None:
+                    raise ValueError(f"parameter {parameter.key}: {self.design} needs `low` and `high`")
+                if parameter.low > parameter.high:
+                    raise ValueError(f"parameter {parameter.key}: low is above high")
         if self.design == "latin_hypercube" and self.points is None:
             raise ValueError("a latin_hypercube needs `points`")
         keys = [parameter.key for parameter in self.parameter]
@@ -148,14 +162,14 @@ def _set(tree: dict[str, Any], dotted: str, value: float) -> None:
 def design_values(sweep: SweepSection, seed: int) -> list[dict[str, float]]:
     keys = [p.key for p in sweep.parameter]
     if sweep.design == "grid":
-        return [dict(zip(keys, combo, strict=True)) for combo in itertools.product(*(p.values for p in sweep.parameter))]
+        return [dict(zip(keys, combo, strict=True)) for combo in itertools.product(*(p.grid() for p in sweep.parameter))]
     if sweep.design == "latin_hypercube":
         unit = qmc.LatinHypercube(d=len(keys), seed=np.random.default_rng(seed)).random(sweep.points)
         low, high = np.array([p.low for p in sweep.parameter]), np.array([p.high for p in sweep.parameter])
         return [dict(zip(keys, (low + row * (high - low)).tolist(), strict=True)) for row in unit]
     points: list[dict[str, float]] = [{}]  # the base itself, then each parameter low and high
     for parameter in sweep.parameter:
-        points += [{parameter.key: parameter.low}, {parameter.key: parameter.high}]
+        points += [{parameter.key: end} for end in parameter.ends()]
     return points
 
 
@@ -268,7 +282,7 @@ def check_writable(out: Path) -> None:
         raise InputError(folder, None, f"cannot write the sweep's results here ({describe_os_error(error)})") from None
 
 
-def _write_atomically(target: Path, write: Callable[[Path], None]) -> None:
+def _write_atomically(target: Path, write: Callable[[Path], object]) -> None:
     """Write `target` through a temporary file beside it: it is complete or unchanged. An
     OSError (disk full, read-only) becomes one line naming the file."""
     temporary = target.with_name(f".{target.name}.partial")
@@ -310,8 +324,7 @@ def write_results(out: Path, tidy: pd.DataFrame, table: pd.DataFrame, ranking: p
     _write_atomically(out / "sweep.parquet", lambda path: tidy.to_parquet(path, index=False))
     for name, frame in (("points.csv", table), ("sensitivity.csv", ranking)):
         clean = _finite(frame)
-        _write_atomically(out / name, lambda path, clean=clean: clean.to_csv(path, index=False, lineterminator="\n",
-                                                                             na_rep=""))
+        _write_atomically(out / name, partial(clean.to_csv, index=False, lineterminator="\n", na_rep=""))
 
 
 # --- a Dask scheduler -----------------------------------------------------------------------
@@ -587,8 +600,8 @@ def _effects(sweep: SweepSection, points: pd.DataFrame, measure: str) -> pd.Data
         else:
             coefficients[usable] = np.linalg.lstsq(design, y, rcond=None)[0][1:]
             fitted_ok, why = True, ""
-        for i in np.flatnonzero(usable):
-            notes[i] = why
+        for column in np.flatnonzero(usable):
+            notes[column] = why
     ranks_y = pd.Series(y).rank().to_numpy()
     for i, key in enumerate(keys):
         if planned_spread[i] == 0:

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import warnings
 from collections.abc import Callable
+from functools import partial
 from pathlib import Path
 
 import numpy as np
@@ -62,15 +63,15 @@ def build_report(run_dir: Path, lang: str = "zh", formats: tuple[str, ...] = ("p
     if other is not None:
         check_comparable(run.path, run.replicates, other.path, other.replicates)
     use_cjk_font()
-    figures = {name: draw(run, lang) for name, draw in charts.CHARTS.items()}
+    drawn = {name: draw(run, lang) for name, draw in charts.CHARTS.items()}
     if other is not None:
-        figures["difference"] = charts.difference(run, other, lang)
-    figures = {name: figure for name, figure in figures.items() if figure is not None}
+        drawn["difference"] = charts.difference(run, other, lang)
+    figures = {name: figure for name, figure in drawn.items() if figure is not None}
     suffix = "" if lang == "zh" else "_en"
-    writers: dict[str, Callable[[Path], None]] = {}
+    writers: dict[str, Callable[[Path], object]] = {}
     for name, figure in figures.items():
         for fmt in formats:
-            writers[f"charts/{name}{suffix}.{fmt}"] = lambda path, figure=figure: figure.savefig(path, dpi=150)
+            writers[f"charts/{name}{suffix}.{fmt}"] = partial(figure.savefig, dpi=150)
 
     def write_pdf(path: Path) -> None:
         with PdfPages(path) as pdf:

@@ -15,7 +15,7 @@ from matplotlib.ticker import MaxNLocator, StrMethodFormatter
 
 from model.areas import HIGHER_LEVELS
 from model.lines import LINE_IDS
-from model.report.labels import TEXT, line_name, payer_name
+from model.report.labels import ORDER_NAMES, TEXT, line_name, payer_name
 from model.run_folder import RunFolder
 from model.units import WAN
 
@@ -143,7 +143,7 @@ def births(run: RunFolder, lang: str = "zh") -> Figure:
     text = TEXT[lang]
     figure, axes = _figure(text["births"])
     table = run.births.groupby(["year", "birth_order"])[["mean", "p05", "p95"]].sum().reset_index()
-    for order, label in zip((1, 2, 3), text["order"], strict=True):
+    for order, label in zip((1, 2, 3), ORDER_NAMES[lang], strict=True):
         rows = table[table.birth_order == order]
         axes.plot(rows.year, rows["mean"], marker="o", markersize=3, color=COLOURS[order - 1], label=label)
     if run.births_total is not None:

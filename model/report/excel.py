@@ -8,6 +8,7 @@ frozen, columns sized to fit.
 from __future__ import annotations
 
 import csv
+from collections.abc import Sequence
 from pathlib import Path
 
 import pandas as pd
@@ -20,6 +21,7 @@ from model.run_folder import RunFolder
 from model.units import WAN
 
 SOURCES = Path(__file__).resolve().parents[1] / "data" / "sources.csv"
+Cell = str | float | None  # a label, a number, or a blank
 
 
 class Sheets:
@@ -36,7 +38,7 @@ class Sheets:
         self.note = self.book.add_format({"italic": True, "font_color": "#555555"})
 
     def table(self, name: str, title: str, note: str, header_groups: list[tuple[str, list[str]]],
-              rows: list[list[object]], label_columns: int, number_format: str = "money") -> None:
+              rows: Sequence[Sequence[Cell]], label_columns: int, number_format: str = "money") -> None:
         """A sheet: title, note, a two-row header (merged group over its columns), rows."""
         sheet = self.book.add_worksheet(name)
         sheet.write(0, 0, title, self.title)
@@ -80,20 +82,25 @@ def _width(value: object) -> int:
     return sum(2 if ord(ch) > 0x2E80 else 1 for ch in str(value))
 
 
-def _money_rows(run: RunFolder, keys: list[tuple[str, str]], labels: list[list[str]], basis: str = "accrual",
-                stat: str = "mean") -> list[list[object]]:
+def _money_values(run: RunFolder, keys: list[tuple[str, str]], basis: str = "accrual",
+                  stat: str = "mean") -> list[list[float]]:
+    """万元 of each (line, payer) in each year."""
     budget = run.budget[run.budget.basis == basis].set_index(["line", "payer", "year"])[stat]
-    rows = []
-    for (line, payer), label in zip(keys, labels, strict=True):
-        values = [budget.loc[(line, payer, year)] / WAN for year in run.years]
+    return [[budget.loc[(line, payer, year)] / WAN for year in run.years] for line, payer in keys]
+
+
+def _money_rows(run: RunFolder, keys: list[tuple[str, str]], labels: list[list[str]], basis: str = "accrual",
+                stat: str = "mean") -> list[list[Cell]]:
+    rows: list[list[Cell]] = []
+    for values, label in zip(_money_values(run, keys, basis, stat), labels, strict=True):
         rows.append([*label, *values, sum(values) if stat == "mean" else None])
     return rows
 
 
-def _local_row(run: RunFolder) -> list[object]:
+def _local_row(run: RunFolder) -> list[Cell]:
     """其中荆门本地财政: the outlays of the city, districts and counties (means add up)."""
-    rows = _money_rows(run, [("all", payer) for payer in PAYERS], [[payer] for payer in PAYERS])
-    yearly = [sum(row[1 + i] for row in rows) for i in range(len(run.years))]
+    values = _money_values(run, [("all", payer) for payer in PAYERS])
+    yearly = [sum(row[i] for row in values) for i in range(len(run.years))]
     return ["其中：荆门本地财政", *yearly, sum(yearly)]
 
 
@@ -155,7 +162,7 @@ def write_appendix(run: RunFolder, path: Path, lang: str = "zh") -> None:
                  "assumption 假设（原因见说明）。", [("", ["参数"]), ("", ["取值"]), ("", ["单位"]), ("", ["性质"]),
                                                  ("", ["来源"]), ("", ["说明"]), ("", ["区间"])], source_rows, 7)
     if run.other_lines:
-        kind_names = {Kind.REVENUE_FORGONE: "减收", Kind.MEMO: "备忘"}
+        kind_names: dict[str, str] = {Kind.REVENUE_FORGONE: "减收", Kind.MEMO: "备忘"}
         keys, labels = [], []
         for line in run.other_lines:
             for payer in [*payers, "all"]:

@@ -10,13 +10,13 @@ PAYER_EN = {"city": "City (市本级)", "dongbao": "Dongbao", "duodao": "Duodao 
             "jingshan": "Jingshan", "zhongxiang": "Zhongxiang", "shayang": "Shayang", "qujialing": "Qujialing",
             "province": "Hubei province", "central": "Central government"}
 
-TEXT = {
+TEXT: dict[str, dict[str, str]] = {
     "zh": {
         "cost_by_line": "各项目年度支出（权责发生制）", "cost_by_line_total": "合计 5–95% 区间",
         "payer_split": "市本级与各县市区承担", "payer_split_upper": "各级财政承担（含中央、省级）", "incl_upper": "（含中央、省级资金）", "payer_cumulative": "累计承担 {start}–{end}",
         "fan": "年度总支出的不确定性", "median": "中位数", "band50": "50% 区间", "band90": "90% 区间",
         "births": "分孩次出生人数预测", "base_actual": "{year}年实际出生 {births:,.0f}人",
-        "order": ["一孩", "二孩", "三孩及以上"], "induced": "政策引致出生", "induced_births": "引致出生人数",
+        "induced": "政策引致出生", "induced_births": "引致出生人数",
         "cost_per_induced": "每个引致出生的财政成本（万元，中位数）", "compare": "方案差异（{b} 减 {a}）",
         "year": "年度", "wan": "万元", "people": "人", "footer": "方案：{name}　运行日期：{date}　单位：万元",
         "footer_births": "方案：{name}　运行日期：{date}", "total": "合计",
@@ -28,13 +28,15 @@ TEXT = {
         "incl_upper": " (incl. central and provincial funds)", "payer_cumulative": "Cumulative {start}–{end}",
         "fan": "Uncertainty of the annual total", "median": "median", "band50": "50% band", "band90": "90% band",
         "births": "Projected births by birth order", "base_actual": "{year} actual births {births:,.0f}",
-        "order": ["first", "second", "third and later"], "induced": "Births induced by the policy",
+        "induced": "Births induced by the policy",
         "induced_births": "induced births", "cost_per_induced": "cost per induced birth (10,000 yuan, median)",
         "compare": "Difference ({b} minus {a})", "year": "year", "wan": "10,000 yuan", "people": "births",
         "footer": "Scenario: {name}   Run date: {date}   Unit: 10,000 yuan (万元)",
         "footer_births": "Scenario: {name}   Run date: {date}", "total": "total",
     },
 }
+# birth orders 1, 2, 3 (third and later)
+ORDER_NAMES: dict[str, list[str]] = {"zh": ["一孩", "二孩", "三孩及以上"], "en": ["first", "second", "third and later"]}
 
 
 def line_name(line_id: str, lang: str) -> str:

@@ -17,7 +17,7 @@ import re
 import shutil
 import stat
 import tempfile
-from collections.abc import Callable, Iterator
+from collections.abc import Callable, Iterator, Mapping
 from pathlib import Path
 
 from model.errors import InputError
@@ -25,7 +25,7 @@ from model.files import MANIFEST_LIMIT, describe_os_error, read_bytes
 from model.run_folder.manifest import MANIFEST, read_manifest
 
 LEDGER = ".birthbudget-files"
-Writer = Callable[[Path], None]
+Writer = Callable[[Path], object]  # writes the file at the path given (what it returns is ignored)
 
 # What a run folder written before the ledger existed may hold (recognised for --force).
 _LEGACY_NAMES = re.compile(
@@ -261,7 +261,7 @@ def _check_output_folder(out: Path, force: bool, need_bytes: int) -> None:
                              f"{free / 2**20:,.0f} MiB free; free some space or choose another --out")
 
 
-def write_new(out: str | Path, writers: dict[str, Writer], force: bool) -> None:
+def write_new(out: str | Path, writers: Mapping[str, Writer], force: bool) -> None:
     """Write every file into a staging folder beside `out`, then swap it in. A crash, a kill
     or a full disk before the swap leaves the previous results untouched and no partial folder."""
     out = _target(out)
@@ -292,7 +292,7 @@ def _staged(out: Path, failure: str) -> Iterator[Path]:
             shutil.rmtree(staging, ignore_errors=True)
 
 
-def add_files(folder: str | Path, writers: dict[str, Writer]) -> list[Path]:
+def add_files(folder: str | Path, writers: Mapping[str, Writer]) -> list[Path]:
     """Add (or replace) files in an existing run folder. Every file is first written whole under
     a temporary name beside its place; only when all are written are they renamed into place,
     each in one step, and the folder's list of what the tool wrote last. A failure (a full disk)
