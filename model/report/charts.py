@@ -165,34 +165,37 @@ def births(run: RunFolder, lang: str = "zh") -> Figure:
 
 
 def induced(run: RunFolder, lang: str = "zh") -> Figure | None:
-    """Induced births per year and the cost per induced birth (where impact.csv exists)."""
+    """Induced births per year with their 5–95% range (top) and the cost per induced birth
+    (bottom, its own panel: on a second axis the births' range bars read as the cost's range)."""
     if run.impact is None:
         return None
     text = TEXT[lang]
     impact = run.impact[run.impact.year != "all"].copy()
     impact["year"] = impact.year.astype(int)
-    figure, axes = _figure(text["induced"])
     counts = impact[impact.measure == "induced_births"].set_index("year")
-    axes.bar(counts.index, counts["mean"], color=COLOURS[2], width=0.7, label=text["induced_births"])
-    axes.errorbar(counts.index, counts["mean"], yerr=[counts["mean"] - counts["p05"], counts["p95"] - counts["mean"]],
-                  fmt="none", ecolor="black", capsize=3)
-    axes.set_ylabel(text["induced_births"])
-    axes.set_xlabel(text["year"])
-    axes.set_xticks(counts.index)
-    # the median: the mean of a ratio is pulled up by replicates with almost no induced births
-    cost = impact[impact.measure == "cost_per_induced_birth"].set_index("year")["p50"] / WAN
     if counts.empty or not counts["mean"].any():  # no fertility response: nothing to draw
-        plt.close(figure)
         return None
-    twin = axes.twinx()
-    twin.plot(cost.index, cost, color=COLOURS[3], marker="o", label=text["cost_per_induced"])
-    twin.set_ylabel(text["cost_per_induced"])
-    twin.set_ylim(0, (cost.max() if len(cost) else 1) * 1.45)
-    axes.set_ylim(0, axes.get_ylim()[1] * 1.3)
-    twin.spines[["top"]].set_visible(False)
-    handles = axes.get_legend_handles_labels()[0] + twin.get_legend_handles_labels()[0]
-    labels = axes.get_legend_handles_labels()[1] + twin.get_legend_handles_labels()[1]
-    axes.legend(handles, labels, frameon=False, loc="upper left", fontsize=9, ncol=2)
+    # the median: the mean of a ratio is pulled up by replicates with almost no induced births
+    cost = impact[impact.measure == "cost_per_induced_birth"].set_index("year")[["p05", "p50", "p95"]] / WAN
+    figure, (births_axes, cost_axes) = plt.subplots(2, 1, figsize=(9, 6.4), sharex=True,
+                                                    gridspec_kw={"height_ratios": [3, 2]})
+    figure.suptitle(text["induced"], fontsize=14, x=0.01, ha="left")
+    for axes in (births_axes, cost_axes):
+        axes.spines[["top", "right"]].set_visible(False)
+        axes.grid(axis="y", alpha=0.3)
+        axes.yaxis.set_major_formatter(StrMethodFormatter("{x:,.0f}"))
+    births_axes.bar(counts.index, counts["mean"], color=COLOURS[2], width=0.7, label=text["induced_births"])
+    births_axes.errorbar(counts.index, counts["mean"], yerr=[counts["mean"] - counts["p05"],
+                                                             counts["p95"] - counts["mean"]],
+                         fmt="none", ecolor="black", capsize=3, label=text["range_5_95"])
+    births_axes.set_ylabel(text["people"])
+    births_axes.legend(frameon=False, loc="upper right", fontsize=9, ncol=2)
+    cost_axes.plot(cost.index, cost["p50"], color=COLOURS[3], marker="o", label=text["cost_per_induced"])
+    cost_axes.set_ylim(0, (cost["p50"].max() if len(cost) else 1) * 1.3)
+    cost_axes.set_ylabel(text["wan"])
+    cost_axes.set_xlabel(text["year"])
+    cost_axes.set_xticks(counts.index)
+    cost_axes.legend(frameon=False, loc="lower right", fontsize=9)
     _footer(figure, run, lang, key="footer_births")
     return figure
 
