@@ -347,7 +347,7 @@ def connect(address: str) -> Client:
     try:
         from distributed import Client
     except ImportError:
-        raise InputError(None, "--scheduler", "needs the `distributed` package (pip install 'dask[distributed]')") from None
+        raise InputError(None, "--scheduler", "needs Dask, which is an extra: pip install 'birthbudget[dask]'") from None
     try:
         return Client(address, timeout=CONNECT_TIMEOUT)
     except Exception as error:  # noqa: BLE001 - OSError, TimeoutError, ValueError… all mean no cluster
