@@ -10,6 +10,7 @@ a table of their own and never enter a total.
 from __future__ import annotations
 
 import csv
+import io
 import re
 from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass, field
@@ -17,6 +18,7 @@ from pathlib import Path
 from typing import Any, Literal
 
 import numpy as np
+from PIL import Image  # matplotlib's own dependency
 
 from model.areas import AREA_NAMES_ZH, AREAS, DISTRICTS, HIGHER_LEVELS, PAYERS
 from model.kinds import Kind
@@ -957,12 +959,8 @@ class _Builder:
         return self.t(zh, en)
 
     def figure_blocks(self) -> tuple[Block, ...]:
-        from PIL import Image  # matplotlib's own dependency
-
         blocks: list[Block] = [Heading(self.t("三、图", "3. Charts"), 1)]
         for name, png in self.charts.items():
-            import io
-
             with Image.open(io.BytesIO(png)) as image:
                 width, height = image.size
             self.figures += 1
