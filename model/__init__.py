@@ -6,14 +6,19 @@ Use from a notebook::
     loaded = model.load_scenario("scenarios/baseline.toml", replicates=200)
     result = model.run(loaded)
     model.budget_table(result)
+
+    explorer = model.Explorer("scenarios/baseline.toml", replicates=200)   # re-runs at once
+    result = explorer.run({"lines.third_child_allowance.monthly_amount": 600})
 """
 
 from __future__ import annotations
 
+import os
 from pathlib import Path
 from typing import TYPE_CHECKING
 
 from model.errors import InputError
+from model.explore import Explorer
 from model.scenario import LoadedScenario, load_scenario
 from model.version import __version__
 
@@ -23,11 +28,12 @@ if TYPE_CHECKING:  # the pipeline and the outputs load on first use: `import mod
     from model.pipeline import RunResult
 
 
-def run(loaded: LoadedScenario, workers: int = 1) -> RunResult:
-    """Run a loaded scenario (see model.pipeline.run)."""
+def run(loaded: LoadedScenario, workers: int | None = None) -> RunResult:
+    """Run a loaded scenario (see model.pipeline.run) on `workers` processes, by default one per
+    core as the command line does; the results are the same whatever `workers` is."""
     from model.pipeline import run as _run
 
-    return _run(loaded, workers=workers)
+    return _run(loaded, workers=workers or os.cpu_count() or 1)
 
 
 def budget_table(result: RunResult) -> pd.DataFrame:
@@ -51,4 +57,4 @@ def births_table(result: RunResult) -> pd.DataFrame:
     return _births_table(result)
 
 
-__all__ = ["InputError", "__version__", "births_table", "budget_table", "load_scenario", "run", "write_run"]
+__all__ = ["Explorer", "InputError", "__version__", "births_table", "budget_table", "load_scenario", "run", "write_run"]

@@ -25,7 +25,7 @@ LAYERS: list[tuple[str, set[str]]] = [
     ("pipeline", {"pipeline"}),
     ("outputs", {"result_tables", "run_folder", "summary", "compare", "mtfp", "rerun", "sweep", "reference",
                  "report"}),
-    ("interface", {"cli", "__main__", ""}),
+    ("interface", {"cli", "__main__", "explore", ""}),
 ]
 
 
