@@ -321,7 +321,7 @@ def report(
     compare_dir: Annotated[Path | None, typer.Option("--compare", help="a second run: chart the difference")] = None,
     debug: Debug = False,
 ) -> None:
-    """Charts (charts/), appendix.xlsx and appendix.pdf for the budget appendix, from a run folder."""
+    """Charts (charts/), appendix.docx, appendix.pdf and appendix.xlsx for the budget appendix, from a run folder."""
     from model.report.build import build_report
 
     try:
