@@ -8,7 +8,10 @@ Measures, on this machine, side by side in one run:
 - the cohort engine against the person-level reference engine (tests/person_engine.py)
   on the same work, as a ratio;
 - sweep throughput (points a minute) with 1 and 2 workers;
-- the baseline with and without cash timing, and full_plan (all twelve lines).
+- the baseline with and without cash timing, and full_plan (all twelve lines);
+- in process, as from a notebook: a warm re-run of 200 replicates with one amount changed
+  (model.Explorer) and `model.run` of 1,000 replicates, each beside the binomial-draw floor of
+  that same run (`--interactive-only` measures just these and rewrites only their section).
 Not a test: the figures depend on the machine, which the report describes.
 """
 
@@ -33,6 +36,7 @@ REPO = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(REPO))
 BASELINE = REPO / "scenarios" / "baseline.toml"
 RUNS = 5  # repeats of each 1,000-replicate run (the median is reported)
+RERUNS = 9  # warm re-runs of 200 replicates (the median is reported)
 
 
 WRAPPER = ("import resource, subprocess, sys; subprocess.run(sys.argv[1:], check=True, stdout=subprocess.DEVNULL); "
@@ -67,19 +71,29 @@ def repeated(measure: Callable[[], tuple[float, float]], times: int) -> tuple[st
     return f"{float(np.median(walls)):.2f} ({min(walls):.2f}–{max(walls):.2f})", max(peaks)
 
 
-def engine_against_floor(replicates: int = 1000) -> dict[str, float]:
-    """Engine time (demography only, one process) and numpy's time for the same binomial draws."""
-    import model.sampling as sampling
-    from model.engine import simulate_block
+def _engine_inputs(prepared, block: int, first: int, stop: int):  # noqa: ANN001, ANN202 - model types load late
+    """A block's streams and engine inputs, as the pipeline makes them."""
     from model.inputs import area_split
     from model.lines.base import ParameterContext
-    from model.pipeline import prepare
     from model.pipeline.block import block_inputs
     from model.realise import per_replicate, realise
-    from model.rng import Streams, block_bounds
-    from model.scenario import load_scenario
+    from model.rng import Streams
 
-    prepared = prepare(load_scenario(BASELINE, replicates=replicates))
+    streams = Streams(prepared.scenario.scenario.seed, block)
+    realised = realise(prepared.scenario, streams, stop - first)
+    area_share = prepared.base.unit_share_of_area[None] * area_split(
+        per_replicate(realised.areas.zhanghe_share_of_dongbao_unit, 1),
+        per_replicate(realised.areas.qujialing_share_of_jingshan_unit, 1))
+    params = ParameterContext(realised, prepared.base, prepared.calendar, stop - first, area_share,
+                              prepared.source_file)
+    return streams, block_inputs(prepared, realised, params, stop - first)
+
+
+def _recorded_draws(prepared, block: int, first: int, stop: int) -> list[tuple[np.ndarray, np.ndarray]]:  # noqa: ANN001
+    """The counts and chances of every binomial (and multinomial) the engine draws for one block."""
+    import model.sampling as sampling
+    from model.engine import simulate_block
+
     recorded: list[tuple[np.ndarray, np.ndarray]] = []  # binomials: (n, p); multinomials: (n, probabilities)
     original, original_multinomial = sampling.binomial_quantile, sampling.multinomial_sequential
 
@@ -92,23 +106,17 @@ def engine_against_floor(replicates: int = 1000) -> dict[str, float]:
         recorded.append((np.asarray(n).copy(), probabilities))
         return original_multinomial(rng, n, probabilities)
 
-    engine_seconds, draws = 0.0, 0
-    for block, (first, stop) in enumerate(block_bounds(replicates)):
-        streams = Streams(prepared.scenario.scenario.seed, block)
-        realised = realise(prepared.scenario, streams, stop - first)
-        area_share = prepared.base.unit_share_of_area[None] * area_split(
-            per_replicate(realised.areas.zhanghe_share_of_dongbao_unit, 1),
-            per_replicate(realised.areas.qujialing_share_of_jingshan_unit, 1))
-        params = ParameterContext(realised, prepared.base, prepared.calendar, stop - first, area_share,
-                                  prepared.source_file)
-        inputs = block_inputs(prepared, realised, params, stop - first)
-        if block == 0:
-            sampling.binomial_quantile, sampling.multinomial_sequential = recording, recording_multinomial
-            simulate_block(inputs, prepared.calendar, streams, stop - first)
-            sampling.binomial_quantile, sampling.multinomial_sequential = original, original_multinomial
-        start = time.perf_counter()
-        simulate_block(inputs, prepared.calendar, streams, stop - first)
-        engine_seconds += time.perf_counter() - start
+    streams, inputs = _engine_inputs(prepared, block, first, stop)
+    sampling.binomial_quantile, sampling.multinomial_sequential = recording, recording_multinomial
+    try:
+        simulate_block(inputs, prepared.calendar, streams, stop - first, prepared.override)
+    finally:
+        sampling.binomial_quantile, sampling.multinomial_sequential = original, original_multinomial
+    return recorded
+
+
+def _numpy_draws(recorded: list[tuple[np.ndarray, np.ndarray]]) -> tuple[float, int]:
+    """(seconds, variates): numpy's own sampler drawing as many variates with the same counts and chances."""
     rng = np.random.default_rng(1)
     start = time.perf_counter()
     for n, p in recorded:
@@ -116,11 +124,96 @@ def engine_against_floor(replicates: int = 1000) -> dict[str, float]:
             rng.binomial(n, np.clip(p, 0, 1))
         else:  # numpy's multinomial draws the same conditional binomials, one per category but the last
             rng.multinomial(n, p)
-    floor_block = time.perf_counter() - start
-    draws = sum(n.size if p.shape == n.shape else n.size * (p.shape[-1] - 1) for n, p in recorded)
+    seconds = time.perf_counter() - start
+    return seconds, sum(n.size if p.shape == n.shape else n.size * (p.shape[-1] - 1) for n, p in recorded)
+
+
+def engine_against_floor(replicates: int = 1000) -> dict[str, float]:
+    """Engine time (demography only, one process) and numpy's time for the same binomial draws."""
+    from model.engine import simulate_block
+    from model.pipeline import prepare
+    from model.rng import block_bounds
+    from model.scenario import load_scenario
+
+    prepared = prepare(load_scenario(BASELINE, replicates=replicates))
+    engine_seconds = 0.0
+    for block, (first, stop) in enumerate(block_bounds(replicates)):
+        if block == 0:
+            recorded = _recorded_draws(prepared, block, first, stop)
+        streams, inputs = _engine_inputs(prepared, block, first, stop)
+        start = time.perf_counter()
+        simulate_block(inputs, prepared.calendar, streams, stop - first)
+        engine_seconds += time.perf_counter() - start
+    floor_block, draws = _numpy_draws(recorded)
     blocks = len(block_bounds(replicates))
     return {"engine_seconds": engine_seconds, "floor_seconds": floor_block * blocks,
             "draws": draws * blocks, "ratio": engine_seconds / (floor_block * blocks)}
+
+
+def binomial_floor(loaded) -> tuple[float, int]:  # noqa: ANN001 - a LoadedScenario
+    """The binomial-draw floor of a run: (seconds on one core, variates) numpy's sampler needs for the
+    draws of the run's block 0, times its blocks (median of three timings), as engine_against_floor."""
+    from model.pipeline import prepare
+    from model.rng import block_bounds
+
+    prepared = prepare(loaded)
+    bounds = block_bounds(loaded.scenario.scenario.replicates)
+    recorded = _recorded_draws(prepared, 0, *bounds[0])
+    timings = [_numpy_draws(recorded) for _ in range(3)]
+    return float(np.median([t for t, _ in timings])) * len(bounds), timings[0][1] * len(bounds)
+
+
+def interactive(workers: int) -> list[str]:
+    """In process, as from a notebook (imports, numba and the workers warm): a re-run of 200 replicates
+    with one amount changed each time, and model.run of 1,000 replicates; each beside its floor."""
+    import model
+
+    amount = "lines.third_child_allowance.monthly_amount"
+    rows = []
+    with model.Explorer(BASELINE, replicates=200, workers=workers) as explorer:
+        explorer.run()  # starts the workers
+        explorer.run({amount: 505})  # one warm-up
+        walls = []
+        for step in range(1, RERUNS + 1):
+            start = time.perf_counter()
+            explorer.run({amount: 500 + 10 * step})
+            walls.append(time.perf_counter() - start)
+        changed = explorer.scenario({amount: 500 + 10 * RERUNS})
+    floor, draws = binomial_floor(changed)
+    rows.append(("warm re-run, one amount changed (`model.Explorer`)", 200, walls, floor, draws))
+    loaded = model.load_scenario(BASELINE, replicates=1000)
+    model.run(loaded, workers=workers)  # one warm-up (the process's first run loads numba's kernels)
+    walls = []
+    for _ in range(RUNS):
+        start = time.perf_counter()
+        model.run(loaded, workers=workers)
+        walls.append(time.perf_counter() - start)
+    floor, draws = binomial_floor(loaded)
+    rows.append(("`model.run` (a new pool each run)", 1000, walls, floor, draws))
+    lines = [f"| run | replicates | processes | wall (s): median (range) | floor, one core (s) | "
+             f"floor ÷ {workers} cores (s) | binomial variates |", "|---|---:|---:|---:|---:|---:|---:|"]
+    for name, replicates, walls, floor, draws in rows:
+        lines.append(f"| {name} | {replicates:,} | {workers} | {float(np.median(walls)):.2f} "
+                     f"({min(walls):.2f}–{max(walls):.2f}) | {floor:.2f} | {floor / workers:.2f} | {draws:,} |")
+    return lines
+
+
+INTERACTIVE_TITLE = "## In process: the explorer and model.run"
+
+
+def interactive_section(workers: int) -> list[str]:
+    rows = interactive(workers)
+    return [
+        INTERACTIVE_TITLE, "",
+        f"Measured {datetime.now().astimezone():%Y-%m-%d %H:%M %Z} on {machine()}, in one Python process as from a notebook "
+        f"(imports and numba's kernels loaded, one warm-up run first): the re-run is the median of {RERUNS} runs "
+        f"of `model.Explorer(..., replicates=200, workers={workers})`, each with the third-child allowance's "
+        f"monthly amount changed (510, 520, … yuan: with the fertility response every birth and claim changes, "
+        f"so nothing of the demography can be reused); `model.run` is the median of {RUNS}. The floor is the "
+        "time numpy's own sampler needs for the binomial draws of that same run (block 0's counts and chances, "
+        "times the blocks), as in \"Engine against the floor\" below; the engine draws them faster than that.",
+        "", *rows, "",
+    ]
 
 
 def cohort_against_people(replicates: int = 20) -> dict[str, float]:
@@ -176,8 +269,23 @@ def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--quick", action="store_true", help="skip the 10,000-replicate run")
     parser.add_argument("--large", action="store_true", help="also the 1,000-point Latin hypercube (~10 min)")
+    parser.add_argument("--interactive-only", action="store_true",
+                        help="measure only the in-process runs and rewrite only their section of RESULTS.md")
     args = parser.parse_args()
     cores = os.cpu_count() or 1
+    results_file = REPO / "benchmarks" / "RESULTS.md"
+    if args.interactive_only:
+        section = interactive_section(min(2, cores))
+        text = results_file.read_text(encoding="utf-8")
+        start = text.find(INTERACTIVE_TITLE)
+        if start < 0:
+            start = end = text.find("## Engine against the floor")
+        else:
+            following = text.find("\n## ", start + len(INTERACTIVE_TITLE))
+            end = len(text) if following < 0 else following + 1
+        results_file.write_text(text[:start] + "\n".join(section) + "\n" + text[end:], encoding="utf-8")
+        print("\n".join(section))
+        return
     lines = []
 
     def report(text: str) -> None:
@@ -205,6 +313,7 @@ def main() -> None:
     # every line of the plan and the national subsidy
     wall, peak = repeated(lambda: thousand(REPO / "scenarios" / "full_plan.toml"), RUNS)
     report(f"| full_plan (12 lines) | 1,000 | {min(2, cores)} | {wall} | {peak:,.0f} |")
+    in_process = interactive_section(min(2, cores))
     floor = engine_against_floor()
     people = cohort_against_people()
     throughput = {w: sweep_throughput(w) for w in (1, min(2, cores))}
@@ -226,6 +335,7 @@ def main() -> None:
         "Command-line runs (`birthbudget run scenarios/baseline.toml`), process start included, numba's "
         "cache warm (the first run after installing compiles the kernels: about 4 s more); peak memory is the "
         "largest single process.", "", *lines, "",
+        *in_process,
         "## Engine against the floor", "",
         f"The demography engine for 1,000 replicates (one process, lines excluded) takes "
         f"{floor['engine_seconds']:.2f} s for {floor['draws']:,.0f} cell draws; numpy's own binomial sampler "
@@ -243,8 +353,8 @@ def main() -> None:
         *[f"- {w} worker{'s' if w > 1 else ''}: {throughput[w]:.0f} points a minute" for w in throughput],
         *([large] if large else []), "",
     ]
-    (REPO / "benchmarks" / "RESULTS.md").write_text("\n".join(text), encoding="utf-8")
-    print((REPO / "benchmarks" / "RESULTS.md").read_text())
+    results_file.write_text("\n".join(text), encoding="utf-8")
+    print(results_file.read_text())
 
 
 if __name__ == "__main__":
