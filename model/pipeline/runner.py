@@ -353,13 +353,14 @@ class Session:
                     raise BrokenProcessPool(f"a worker process died (exit code {dead[0].exitcode}) before finishing "
                                             "its replicates") from None
 
-    def close(self) -> None:
-        """Stop the workers (a later run starts new ones)."""
+    def close(self, at_once: bool = False) -> None:
+        """Stop the workers (a later run starts new ones); `at_once`: without letting them finish
+        what they are doing (after an error or Ctrl-C)."""
         for commands in self._commands:
             with contextlib.suppress(OSError, ValueError):  # a queue already closed
                 commands.put(("stop",))
         for process in self._processes:
-            process.join(timeout=1)
+            process.join(timeout=0 if at_once else 1)
             if process.is_alive():
                 process.kill()
                 process.join()
@@ -389,7 +390,7 @@ class Session:
         try:
             return self._run(loaded, prepared, jobs, count, started, prepared_at, progress)
         except BaseException:  # an error, Ctrl-C or a dead worker: no worker is left mid-run
-            self.close()
+            self.close(at_once=True)
             raise
 
     def _run(self, loaded: LoadedScenario, prepared: Prepared, jobs: list[tuple[int, int, int]], count: int,

@@ -179,3 +179,14 @@ def test_model_run_uses_a_process_per_core_by_default(monkeypatch):
     monkeypatch.setattr("model.pipeline.run", lambda loaded, workers: seen.setdefault("workers", workers))
     model.run(load_scenario(BASELINE, replicates=1))
     assert seen["workers"] == (os.cpu_count() or 1)
+
+
+def test_an_interrupted_run_stops_the_workers_and_the_next_run_is_whole():
+    def interrupt(done: int, total: int) -> None:
+        raise KeyboardInterrupt  # as Ctrl-C in a notebook, while the workers still have blocks
+
+    with Explorer(BASELINE, replicates=150, workers=2) as kept:
+        with pytest.raises(KeyboardInterrupt):
+            kept.run(progress=interrupt)
+        assert kept.session._processes == []
+        assert_identical(kept.run(), run(load_scenario(BASELINE, replicates=150), workers=1))
