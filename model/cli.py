@@ -182,6 +182,11 @@ def sweep(
         except InputError as error:
             _fail(error, debug)
             return
+        except BrokenProcessPool as error:  # a worker killed from outside; finished points stay cached
+            _fail(error if debug else InputError(
+                None, "--workers", "a worker process died (killed from outside, most often for lack of memory); "
+                "the points finished so far are cached: run the sweep again to resume"), debug)
+            return
     finally:
         if client is not None:
             client.close()

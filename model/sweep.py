@@ -485,7 +485,9 @@ def _map(jobs: list[tuple[dict[str, Any], str]], workers: int,
         return
     from concurrent.futures import ProcessPoolExecutor
 
-    with ProcessPoolExecutor(max_workers=workers) as pool:
+    from model.worker_lifetime import start_worker
+
+    with ProcessPoolExecutor(max_workers=workers, initializer=start_worker) as pool:  # no orphan outlives a kill
         yield from pool.map(run_point, *zip(*jobs, strict=True))
 
 

@@ -27,6 +27,14 @@ def die_with_parent() -> bool:
     return prctl(PR_SET_PDEATHSIG, signal.SIGKILL, 0, 0, 0) == 0
 
 
+def start_worker() -> None:
+    """In a pool worker, first thing: die with the parent, and take SIGTERM by default. The parent's
+    SIGTERM handler (stop_on_sigterm) is inherited through fork; in a worker it would turn the pool's
+    own shutdown signal into a KeyboardInterrupt that the worker survives, blocked on a pipe."""
+    signal.signal(signal.SIGTERM, signal.SIG_DFL)
+    die_with_parent()
+
+
 def stop_on_sigterm() -> None:
     """SIGTERM stops the command as Ctrl-C does: the pool is shut down and nothing is written."""
     def interrupt(signum: int, frame: FrameType | None) -> None:

@@ -40,14 +40,14 @@ from model.pipeline.run_result import RunResult
 from model.provenance import input_checksums
 from model.rng import block_bounds
 from model.scenario import LoadedScenario, Scenario
-from model.worker_lifetime import die_with_parent
+from model.worker_lifetime import start_worker
 
 _WORKER_PREPARED: Prepared | None = None  # set once per worker process by the pool's initializer
 
 
 def _init_worker(prepared: Prepared) -> None:
     global _WORKER_PREPARED
-    die_with_parent()  # never outlive a run killed from outside
+    start_worker()  # never outlive a run killed from outside; SIGTERM stops a worker
     keep_freed_memory()  # this worker only (the command line sets it for its own process too)
     _WORKER_PREPARED = prepared
 
@@ -192,7 +192,7 @@ def _unpacked(packed: tuple[tuple[int, ...], np.ndarray, np.ndarray]) -> np.ndar
 
 def _worker_main(commands: Any, results: Any) -> None:
     """A kept worker: holds the prepared data (one data key) and the approval profiles it was sent."""
-    die_with_parent()
+    start_worker()
     keep_freed_memory()  # a worker keeps its working set between blocks (see model/malloc_tuning.py)
     signal.signal(signal.SIGINT, signal.SIG_IGN)  # Ctrl-C in a notebook stops the session, which ends the workers
     data: dict[str, Prepared] = {}
