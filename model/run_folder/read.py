@@ -123,6 +123,14 @@ def check_cube_table(frame: pd.DataFrame, path: Path) -> None:
         unknown = sorted(set(frame[column].astype(str)) - known)
         if unknown:
             raise damaged(path, f"names a {column} this version does not know ({unknown[0][:40]!r})")
+    if not pd.api.types.is_integer_dtype(frame["year"]):
+        raise damaged(path, "column 'year' holds something other than whole years")
+    if "basis" in frame.columns and not set(frame.basis.astype(str)) <= {"accrual", "cash"}:
+        raise damaged(path, f"column 'basis' holds {sorted(set(frame.basis.astype(str)) - {'accrual', 'cash'})[0]!r}; "
+                      "allowed: accrual, cash")
+    years = sorted(int(year) for year in frame["year"].unique())
+    if years != list(range(years[0], years[-1] + 1)):
+        raise damaged(path, f"the years {years[0]} to {years[-1]} have gaps")
     keys = [c for c in ("year", "line", "payer", "basis") if c in frame.columns]
     duplicated = frame.duplicated(keys)
     if duplicated.any():
@@ -216,6 +224,9 @@ def run_tables(path: str | Path, purpose: str) -> tuple[pd.DataFrame, pd.DataFra
     payables = _optional(path / "payables.csv", ("year", "line", "payer", "mean"))
     if payables is not None:
         check_cube_table(payables, path / "payables.csv")
+        missing = sorted(set(budget.year) - set(payables.year))
+        if missing:
+            raise damaged(path / "payables.csv", f"has no rows for {missing[0]}, a budget year of budget.csv")
     return budget, payables
 
 

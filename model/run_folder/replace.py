@@ -17,6 +17,7 @@ import re
 import shutil
 import stat
 import tempfile
+import warnings
 from collections.abc import Callable, Iterator, Mapping
 from pathlib import Path
 
@@ -103,8 +104,14 @@ def glob_escape(name: str) -> str:
 
 def recover(out: str | Path) -> None:
     """Set right what a killed writer left beside `out`: restore the set-aside old folder if
-    `out` is gone, and remove staging and set-aside folders whose process has ended."""
-    out = _target(out)
+    `out` is gone, and remove staging and set-aside folders whose process has ended. Best
+    effort: where the folder cannot be written (a read-only mount, a colleague's folder) the
+    leftovers stay, and a reader goes on reading."""
+    with contextlib.suppress(OSError):
+        _recover(_target(out))
+
+
+def _recover(out: Path) -> None:
     if not out.parent.is_dir():
         return
     for folder, pid in _leftovers(out, "old"):
@@ -112,6 +119,7 @@ def recover(out: str | Path) -> None:
             continue
         if not out.exists() and not out.is_symlink():
             os.replace(folder, out)  # the old results, whole: they were moved aside in one step
+            (out / STAGING_MARK).unlink(missing_ok=True)
         else:
             shutil.rmtree(folder, ignore_errors=True)
     for folder, pid in _leftovers(out, "partial"):
@@ -132,19 +140,32 @@ def _swap_in(staging: Path, out: Path) -> None:
         return
     staging.chmod(stat.S_IMODE(out.stat().st_mode))  # a private run folder stays private
     if _exchange(staging, out):
-        shutil.rmtree(staging, ignore_errors=True)  # it now holds the old folder
+        _retire(staging)  # it now holds the old folder
         return
+    (out / STAGING_MARK).touch()  # the set-aside folder is known as the tool's even without a ledger
     retired = out.parent / f".{out.name}.old-{os.getpid()}-{os.urandom(4).hex()}"
     os.replace(out, retired)
     os.replace(staging, out)
-    shutil.rmtree(retired, ignore_errors=True)
+    _retire(retired)
+
+
+def _retire(old: Path) -> None:
+    """Remove a replaced run folder, unless a file of the user's appeared in it while the new
+    results were being written (checked before the swap): then it is kept, named, and said."""
+    foreign = [entry for entry in (foreign_files(old) or []) if entry != STAGING_MARK]
+    if not foreign:
+        shutil.rmtree(old, ignore_errors=True)
+        return
+    kept = old.parent / f"{old.name.split('.partial-')[0].split('.old-')[0].lstrip('.')}.replaced-{os.getpid()}"
+    os.replace(old, kept)
+    (kept / STAGING_MARK).unlink(missing_ok=True)
+    warnings.warn(f"{kept}: the replaced results are kept there, because files appeared in them while the run "
+                  f"was writing ({', '.join(foreign[:3])})", stacklevel=2)
 
 
 def _staging(out: Path) -> Path:
     staging = Path(tempfile.mkdtemp(prefix=f".{out.name}.partial-{os.getpid()}-", dir=out.parent))
-    umask = os.umask(0)
-    os.umask(umask)
-    staging.chmod(0o777 & ~umask)  # mkdtemp makes it private; results are for everyone who may read
+    staging.chmod(0o777 & ~UMASK)  # mkdtemp makes it private; results are for everyone who may read
     (staging / STAGING_MARK).touch()
     return staging
 
@@ -175,7 +196,8 @@ def _entries(folder: Path) -> list[str]:
     for root, folders, files in os.walk(folder):
         base = Path(root).relative_to(folder)
         found += [(base / name).as_posix() for name in files]
-        found += [(base / name).as_posix() + "/" for name in folders if not os.listdir(Path(root) / name)]
+        found += [(base / name).as_posix() + ("" if (Path(root) / name).is_symlink() else "/") for name in folders
+                  if (Path(root) / name).is_symlink() or not os.listdir(Path(root) / name)]
     return sorted(found)
 
 
@@ -187,7 +209,7 @@ def foreign_files(folder: Path) -> list[str] | None:
         read_manifest(folder / MANIFEST)  # a manifest.json of some other program is no run folder
     except InputError:
         return None
-    entries = [entry for entry in _entries(folder) if entry != LEDGER]
+    entries = [entry for entry in _entries(folder) if entry not in (LEDGER, STAGING_MARK)]
     written = _ledger(folder)
     if written is not None:
         return [entry for entry in entries if entry not in written]
@@ -243,8 +265,8 @@ def _check_output_folder(out: Path, force: bool, need_bytes: int) -> None:
             shown = ", ".join(foreign[:3]) + (f" and {len(foreign) - 3} more" if len(foreign) > 3 else "")
             raise InputError(out, None, f"holds files birthbudget did not write ({shown}); --force replaces only "
                              "what the tool wrote. Move them elsewhere or choose another --out")
-        here = Path.cwd()
-        if here == out or out in here.parents:
+        here, real = Path.cwd().resolve(), out.resolve()  # resolved: `../out` or a linked parent is the same
+        if here == real or real in here.parents:
             raise InputError(out, None, "is the current folder (or holds it): replacing it would leave this shell "
                              "in a deleted folder. Run the command from another folder")
     if not parent.is_dir():
@@ -295,14 +317,14 @@ def _staged(out: Path, failure: str) -> Iterator[Path]:
 def add_files(folder: str | Path, writers: Mapping[str, Writer]) -> list[Path]:
     """Add (or replace) files in an existing run folder. Every file is first written whole under
     a temporary name beside its place; only when all are written are they renamed into place,
-    each in one step, and the folder's list of what the tool wrote last. A failure (a full disk)
+    each in one step, the folder's list of what the tool wrote first. A failure (a full disk)
     leaves the folder as it was; a kill leaves every file whole, old or new. The folder itself is
     never moved: its permissions, links, mount and the shells standing in it are untouched."""
     folder = _target(folder)
     recover(folder)
     temporaries: dict[Path, Path] = {}
     created: list[Path] = []  # folders made for the new files (charts/): removed again on failure
-    done = False
+    renaming = False
     try:
         for name, write in writers.items():
             target = folder / name
@@ -316,16 +338,24 @@ def add_files(folder: str | Path, writers: Mapping[str, Writer]) -> list[Path]:
             ledger = folder / LEDGER
             temporaries[ledger] = _temporary_beside(ledger)
             _write_ledger_file(temporaries[ledger], written | set(writers))
-        for target, temporary in temporaries.items():  # the ledger last: it lists only what is in place
-            os.replace(temporary, target)
-        done = True
+        # the list first: listing a name whose file is not yet in place is harmless, while a file in
+        # place but unlisted would later count as the user's
+        ordered = sorted(temporaries, key=lambda target: target.name != LEDGER)
+        for target in ordered:
+            if target.is_dir() and not target.is_symlink():
+                raise IsADirectoryError(21, "a folder is where the file belongs", str(target))
+        renaming = True
+        for target in ordered:
+            os.replace(temporaries[target], target)
     except OSError as error:
+        changed = ("some of the new files are in place, each whole; run the command again" if renaming
+                   else "nothing was changed")
         raise InputError(folder, None, f"cannot write into the run folder ({describe_os_error(error)}); "
-                         "nothing was changed") from None
+                         f"{changed}") from None
     finally:
         for temporary in temporaries.values():
             temporary.unlink(missing_ok=True)
-        for made in reversed(created if not done else []):
+        for made in reversed(created if not renaming else []):
             with contextlib.suppress(OSError):
                 made.rmdir()
     return [folder / name for name in writers]
@@ -337,7 +367,7 @@ def _temporary_beside(target: Path) -> Path:
     handle, name = tempfile.mkstemp(prefix=f".{target.stem}.partial-{os.getpid()}-", suffix=target.suffix,
                                     dir=target.parent)
     os.close(handle)
-    os.chmod(name, 0o666 & ~_umask())
+    os.chmod(name, 0o666 & ~UMASK)
     return Path(name)
 
 
@@ -378,7 +408,10 @@ def write_file(path: str | Path, write: Writer, recognise: Callable[[Path], bool
             temporary.unlink()
 
 
-def _umask() -> int:
-    umask = os.umask(0)
+def _read_umask() -> int:
+    umask = os.umask(0)  # the only way to read it; done once, at import, before any thread starts
     os.umask(umask)
     return umask
+
+
+UMASK = _read_umask()

@@ -564,3 +564,86 @@ def test_no_worker_outlives_a_run_killed_from_outside(tmp_path, how):
              and Path(f"/proc/{pid}/stat").read_text().split()[2] != "Z"]
     assert not alive, f"workers still running after {how!r}: {alive}"
     assert not (tmp_path / "out").exists()
+
+
+YEAR_DAMAGE = {
+    "text year in budget": ("budget.csv", lambda lines: [lines[0], lines[1].replace("2025,", "x2025,", 1), *lines[2:]]),
+    "unknown basis": ("budget.csv", lambda lines: [lines[0], *(row.replace(",accrual,", ",maybe,") for row in lines[1:])]),
+    "text year in payables": ("payables.csv", lambda lines: [lines[0], lines[1].replace("2024,", "x2024,", 1),
+                                                             *lines[2:]]),
+    "a payables year deleted": ("payables.csv", lambda lines: [lines[0], *(row for row in lines[1:]
+                                                                         if not row.startswith("2035,"))]),
+}
+
+
+@pytest.mark.parametrize("damage", list(YEAR_DAMAGE))
+def test_damaged_years_and_bases_are_refused(tmp_path, two_runs, damage):
+    name, change = YEAR_DAMAGE[damage]
+    run = tmp_path / "run"
+    subprocess.run(["cp", "-r", str(two_runs[0]), str(run)], check=True)
+    lines = (run / name).read_text().splitlines()
+    (run / name).write_text("\n".join(change(lines)) + "\n")
+    assert name in _one_line_error(cli("mtfp", run, "--budget-year", "2026"))
+
+
+def test_readers_leave_a_read_only_run_folder_alone(tmp_path, two_runs):
+    """A killed writer's leftover in a folder the reader cannot write: compare, report's reading
+    and mtfp's reading go on (the clean-up is best effort), and nothing is changed."""
+    with mounted(tmp_path / "ro", "size=8m") as place:
+        run = place / "run"
+        subprocess.run(["cp", "-r", str(two_runs[0]), str(run)], check=True)
+        (run / ".mtfp_2026.partial-999999-abcdefgh.csv").write_text("half")
+        subprocess.run(["mount", "-o", "remount,ro", str(place)], check=True)
+        assert cli("compare", run, two_runs[0]).exit_code == 0
+        assert "read-only" in _one_line_error(cli("mtfp", run, "--budget-year", "2026"))
+
+
+def test_the_current_folder_reached_another_way_is_refused(tmp_path, monkeypatch):
+    out = tmp_path / "out"
+    _run(out)
+    (tmp_path / "link").symlink_to(tmp_path)
+    monkeypatch.chdir(out)
+    for other in ("../out", str(tmp_path / "link" / "out")):
+        assert "current folder" in _one_line_error(cli("run", BASELINE, "--out", other, "--force",
+                                                       "--replicates", "3"))
+    assert (out / "budget.csv").exists()
+
+
+def test_a_users_file_that_appears_while_the_run_writes_is_kept(tmp_path, monkeypatch):
+    import model.run_folder.replace as replace
+
+    out = tmp_path / "out"
+    _run(out)
+    real_swap = replace._swap_in
+
+    def swap_after_the_user_saved_a_file(staging: Path, target: Path) -> None:
+        (target / "my_notes.txt").write_text("written during the run")
+        real_swap(staging, target)
+
+    monkeypatch.setattr(replace, "_swap_in", swap_after_the_user_saved_a_file)
+    with pytest.warns(UserWarning, match="my_notes.txt"):
+        _run(out, "--force")
+    kept = list(tmp_path.glob("out.replaced-*"))
+    assert len(kept) == 1 and (kept[0] / "my_notes.txt").read_text() == "written during the run"
+
+
+def test_a_link_inside_a_run_folder_counts_as_the_users(tmp_path):
+    out = tmp_path / "out"
+    _run(out)
+    (tmp_path / "mydata").mkdir()
+    (tmp_path / "mydata" / "x.csv").write_text("1")
+    (out / "my_link").symlink_to(tmp_path / "mydata")
+    assert "my_link" in _one_line_error(cli("run", BASELINE, "--out", out, "--force", "--replicates", "3"))
+    assert (out / "my_link").is_symlink()
+
+
+def test_a_report_that_fails_while_renaming_says_so(tmp_path):
+    out = tmp_path / "out"
+    _run(out)
+    (out / "appendix.pdf").mkdir()  # a folder where a file of the report belongs
+    message = _one_line_error(cli("report", out))
+    assert "appendix.pdf" in message or "folder" in message
+    assert "nothing was changed" in message and not (out / "charts").exists()
+    (out / "appendix.pdf").rmdir()
+    assert cli("report", out).exit_code == 0
+    _run(out, "--force")  # every file the report wrote is listed: nothing counts as the user's
