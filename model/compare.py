@@ -3,7 +3,7 @@
 With the same seed and replicate count the runs used common random numbers (streams keyed
 by what they draw), so the difference is taken replicate by replicate: its 5-95% range is
 the uncertainty of the difference itself, narrow for a small policy change. Otherwise
-only the difference of the means is meaningful, and the range columns stay empty.
+only the difference of the means is meaningful, and the table has no range columns (never empty cells).
 """
 
 from __future__ import annotations

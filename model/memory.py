@@ -30,12 +30,15 @@ def estimate_bytes(replicates: int, calendar: Calendar, workers: int) -> int:
     return int((kept * 2 + block * max(workers, 1) * SAFETY) * BYTES)  # ×2: results are copied once
 
 
+MEMINFO = "/proc/meminfo"  # Linux
+
+
 def available_bytes() -> int | None:
     """Memory a run can have: Linux's MemAvailable (free pages plus the page cache the kernel will
     give back; free pages alone fall near zero on a machine that has read many files), else the
     free pages."""
     try:
-        with open("/proc/meminfo", encoding="ascii") as handle:
+        with open(MEMINFO, encoding="ascii") as handle:
             for line in handle:
                 if line.startswith("MemAvailable:"):
                     return int(line.split()[1]) * 1024

@@ -1,4 +1,4 @@
-"""Result tables (the contract of DESIGN.md) and their atomic writing.
+"""Result tables (the contract of DESIGN.md), built from a run's result (written by model/run_folder/write.py).
 
 `all` rows are sums computed per replicate before the quantiles are taken, so means add
 up across lines and payers while quantiles need not. Money is yuan, float64 until the

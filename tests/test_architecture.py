@@ -39,22 +39,38 @@ def _exists(module: str) -> bool:
     return path.with_suffix(".py").is_file() or (path / "__init__.py").is_file()
 
 
-def _imports(tree: ast.AST, top_level_only: bool) -> set[str]:
-    nodes = tree.body if top_level_only else list(ast.walk(tree))  # type: ignore[attr-defined]
+def _absolute(node: ast.ImportFrom, package: str) -> str:
+    """The module a `from … import` names, relative imports (`from . import x`) resolved."""
+    if not node.level:
+        return node.module or ""
+    base = package.split(".")[: len(package.split(".")) - node.level + 1]
+    return ".".join([*base, *([node.module] if node.module else [])])
+
+
+def _imports(tree: ast.Module, top_level_only: bool, package: str) -> set[str]:
+    nodes = tree.body if top_level_only else list(ast.walk(tree))
     found: set[str] = set()
     for node in nodes:
-        if isinstance(node, ast.ImportFrom) and node.module and node.module.split(".")[0] == "model":
-            submodules = {f"{node.module}.{alias.name}" for alias in node.names}
-            found |= {m for m in submodules if _exists(m)} or {node.module}
+        if isinstance(node, ast.ImportFrom) and _absolute(node, package).split(".")[0] == "model":
+            module = _absolute(node, package)
+            submodules = {f"{module}.{alias.name}" for alias in node.names}
+            found |= {m for m in submodules if _exists(m)} or {module}
         elif isinstance(node, ast.Import):
             found |= {alias.name for alias in node.names if alias.name.split(".")[0] == "model"}
+        elif (isinstance(node, ast.Call) and isinstance(node.func, ast.Attribute) and node.func.attr == "import_module"
+              and node.args and isinstance(node.args[0], ast.Constant) and str(node.args[0].value).startswith("model")):
+            found.add(str(node.args[0].value))  # importlib.import_module("model.…")
     return found
 
 
 @cache
 def _graph(top_level_only: bool) -> dict[str, set[str]]:
-    return {_module_name(path): _imports(ast.parse(path.read_text(encoding="utf-8")), top_level_only) - {
-        _module_name(path)} for path in PACKAGE.rglob("*.py")}
+    graph = {}
+    for path in PACKAGE.rglob("*.py"):
+        module = _module_name(path)
+        package = module if path.name == "__init__.py" else module.rpartition(".")[0]
+        graph[module] = _imports(ast.parse(path.read_text(encoding="utf-8")), top_level_only, package) - {module}
+    return graph
 
 
 def _layer(module: str) -> int:
@@ -94,3 +110,15 @@ def test_no_circular_import():
     for module in sorted(graph):
         if module not in state:
             visit(module, [module])
+
+
+PIPELINE_STAGES = ["prepare", "accounts", "impact", "block", "claims_pilot", "run_result", "runner"]
+
+
+def test_pipeline_stages_import_only_the_stages_before_them():
+    graph = _graph(top_level_only=False)
+    stages = {f"model.pipeline.{name}": index for index, name in enumerate(PIPELINE_STAGES)}
+    assert set(stages) == {m for m in graph if m.startswith("model.pipeline.")}, "a stage is missing from the list"
+    for stage, index in stages.items():
+        later = [dep for dep in graph[stage] if stages.get(dep, -1) > index]
+        assert not later, f"{stage} imports a later stage: {later}"

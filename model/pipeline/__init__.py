@@ -1,11 +1,14 @@
-"""The run, as a pipeline of small stages; each imports only the stages above it:
+"""The run, as a pipeline of small stages; each imports only the stages before it in this list
+(tests/test_architecture.py checks it):
 
     prepare        scenario + base data → checked inputs, calibration, the run's lines and payers
-    block          one block of replicates: parameters drawn → demography (model.engine) →
-                   every line's entitlements (model.lines)
-      accounts     → payer split, cash through the claims profile, payables; which kinds add up
-      impact       → induced births, spending on them (deadweight)
+    accounts       one block's entitlements → payer split, cash through the claims profile,
+                   payables; the one place that knows which kinds add up
+    impact         one block's induced births and the spending on them (deadweight)
+    block          one block of replicates: parameters drawn → demography (model.engine) → every
+                   line's entitlements (model.lines) → accounts and impact
     claims_pilot   the claims process (simpy) once per scenario, on a fixed pilot block
+    run_result     the run's result, with the labels the outputs need
     runner         every block, on this process and a pool of workers → RunResult
 """
 
