@@ -15,7 +15,7 @@ from pydantic import ValidationError
 
 from model.errors import InputError
 from model.files import file_sha256
-from model.provenance import code_fingerprint, input_files
+from model.provenance import code_fingerprint, input_files, input_key, input_path
 from model.run_folder import DIGEST_KEY, manifest_digest, read_manifest
 from model.scenario import LoadedScenario, Scenario
 
@@ -38,12 +38,12 @@ def load_manifest(path: str | Path) -> tuple[LoadedScenario, dict[str, Any]]:
     except ValidationError as error:
         raise InputError(path, "scenario", f"the recorded scenario is not valid with this version: {error}") from None
     checksums: dict[str, Any] = manifest["input_checksums_sha256"]
-    unlisted = [str(file) for file in input_files(scenario) if str(file) not in checksums]
+    unlisted = [str(file) for file in input_files(scenario) if input_key(file) not in checksums]
     if unlisted:
         raise InputError(path, "input_checksums_sha256", f"the scenario reads {unlisted[0]}, which the manifest "
                          "lists with no checksum; the run cannot be shown to be repeatable")
     for file, checksum in checksums.items():
-        source = Path(file)
+        source = input_path(file)
         if not source.exists():
             raise InputError(source, None, f"input of the run {path} is gone; the run cannot be repeated")
         if file_sha256(source) != checksum:

@@ -19,7 +19,7 @@ from model.areas import AREAS, HIGHER_LEVELS, PAYERS
 from model.errors import InputError
 from model.files import file_sha256
 from model.pipeline.run_result import RunResult
-from model.provenance import code_fingerprint, input_checksums
+from model.provenance import code_fingerprint, input_checksums, input_key
 from model.result_tables import (
     births_by_age_table,
     births_table,
@@ -83,7 +83,7 @@ def write_npz(path: Path, arrays: dict[str, np.ndarray]) -> None:
 def manifest(result: RunResult, started: datetime, wall_seconds: float, argv: list[str]) -> dict[str, Any]:
     """The run's record; its last key is the SHA-256 of the rest, so `rerun` sees any edit."""
     loaded, prepared = result.loaded, result.prepared
-    inputs = {str(p): file_sha256(p) for p in loaded.files}
+    inputs = {input_key(p): file_sha256(p) for p in loaded.files}
     inputs.update(input_checksums(loaded.scenario))
     document = {
         "scenario": loaded.scenario.model_dump(mode="json"),

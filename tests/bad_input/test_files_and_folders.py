@@ -647,3 +647,22 @@ def test_a_report_that_fails_while_renaming_says_so(tmp_path):
     (out / "appendix.pdf").rmdir()
     assert cli("report", out).exit_code == 0
     _run(out, "--force")  # every file the report wrote is listed: nothing counts as the user's
+
+
+def test_rerun_from_another_install_of_the_same_code(tmp_path, write):
+    """The package's own data files are named relative to the package in the manifest, so another
+    checkout or install re-runs the run (it refused: the absolute paths of the first install)."""
+    manifest = _first_run(tmp_path, write)
+    listed = json.loads(manifest.read_text())["input_checksums_sha256"]
+    assert any(key.startswith("package:data/") for key in listed)
+    other = tmp_path / "elsewhere"
+    other.mkdir()
+    subprocess.run(["cp", "-r", str(REPO / "model"), str(other / "model")], check=True)
+    environment = {**os.environ, "PYTHONPATH": str(other)}
+    where = subprocess.run([sys.executable, "-c", "import model; print(model.__file__)"], cwd=tmp_path,
+                           capture_output=True, text=True, env=environment)
+    assert where.stdout.strip() == str(other / "model" / "__init__.py")  # the other install is the one used
+    done = subprocess.run([sys.executable, "-m", "model", "rerun", str(manifest), "--out", str(tmp_path / "again")],
+                          cwd=tmp_path, capture_output=True, text=True, timeout=300, env=environment)
+    assert done.returncode == 0, done.stderr[-1500:]
+    assert (tmp_path / "again" / "budget.csv").read_bytes() == (tmp_path / "first" / "budget.csv").read_bytes()
