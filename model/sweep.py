@@ -35,7 +35,6 @@ import itertools
 import json
 import os
 import re
-import tempfile
 import tomllib
 import warnings
 from collections.abc import Callable, Iterable
@@ -53,6 +52,7 @@ from model.areas import PAYERS
 from model.errors import InputError
 from model.files import SCENARIO_LIMIT, MiB, describe_os_error, read_bytes
 from model.provenance import code_fingerprint, input_checksums
+from model.run_folder.replace import check_writable_place
 from model.scenario import LoadedScenario, Scenario, _explain, load_scenario
 from model.version import __version__
 
@@ -269,17 +269,12 @@ def check_out_folder(out: Path) -> dict[str, Any] | None:
 
 
 def check_writable(out: Path) -> None:
-    """Create and remove a file where the results will go (the folder, or its nearest existing
-    parent), so an unwritable place is refused before any point runs."""
+    """The place where the results will go (the folder, or its nearest existing parent) takes
+    writes, so an unwritable place is refused before any point runs."""
     folder = out.absolute()
     while not folder.exists() and folder != folder.parent:
         folder = folder.parent
-    try:
-        descriptor, name = tempfile.mkstemp(prefix=".birthbudget-write-check-", dir=folder)
-        os.close(descriptor)
-        os.unlink(name)
-    except OSError as error:
-        raise InputError(folder, None, f"cannot write the sweep's results here ({describe_os_error(error)})") from None
+    check_writable_place(folder, out.name, "the sweep's results")
 
 
 def _write_atomically(target: Path, write: Callable[[Path], object]) -> None:

@@ -233,6 +233,16 @@ def _existing_ancestor(path: Path) -> Path:
     return Path("/")
 
 
+def check_writable_place(parent: Path, name: str, what: str) -> None:
+    """`parent` is a folder in which the tool can create `name` (tried with an empty folder)."""
+    if not parent.is_dir():
+        raise InputError(parent, None, f"is not a folder, so {name} cannot be written inside it")
+    try:
+        os.rmdir(tempfile.mkdtemp(prefix=".birthbudget-probe-", dir=parent))
+    except OSError as error:
+        raise InputError(parent, None, f"cannot write {what} here ({describe_os_error(error)})") from None
+
+
 def check_output_folder(out: str | Path, force: bool, need_bytes: int = 0) -> None:
     """Before any work: `out` may be written (a new folder, or with --force a run folder holding
     only what the tool wrote), its file system takes writes and has room for `need_bytes`."""
@@ -269,13 +279,7 @@ def _check_output_folder(out: Path, force: bool, need_bytes: int) -> None:
         if here == real or real in here.parents:
             raise InputError(out, None, "is the current folder (or holds it): replacing it would leave this shell "
                              "in a deleted folder. Run the command from another folder")
-    if not parent.is_dir():
-        raise InputError(parent, None, f"is not a folder, so {out.name} cannot be written inside it")
-    try:
-        probe = tempfile.mkdtemp(prefix=".birthbudget-probe-", dir=parent)
-        os.rmdir(probe)
-    except OSError as error:
-        raise InputError(parent, None, f"cannot write the results here ({describe_os_error(error)})") from None
+    check_writable_place(parent, out.name, "the results")
     if need_bytes:
         free = shutil.disk_usage(parent).free
         if need_bytes > free:
@@ -380,14 +384,7 @@ def check_output_file(path: str | Path, recognise: Callable[[Path], bool]) -> No
         if not recognise(path):
             raise InputError(path, None, "exists and was not written by birthbudget; it is left as it is. "
                              "Choose another --out")
-    parent = _existing_ancestor(path.parent)
-    if not parent.is_dir():
-        raise InputError(parent, None, f"is not a folder, so {path.name} cannot be written inside it")
-    try:
-        probe = tempfile.mkdtemp(prefix=".birthbudget-probe-", dir=parent)
-        os.rmdir(probe)
-    except OSError as error:
-        raise InputError(parent, None, f"cannot write {path.name} here ({describe_os_error(error)})") from None
+    check_writable_place(_existing_ancestor(path.parent), path.name, path.name)
 
 
 def write_file(path: str | Path, write: Writer, recognise: Callable[[Path], bool]) -> None:

@@ -301,7 +301,7 @@ def test_an_unwritable_place_is_refused_before_any_point_runs(tmp_path, write, m
         raise OSError(errno.EROFS, "Read-only file system")
 
     ran = []
-    monkeypatch.setattr(model.sweep.tempfile, "mkstemp", read_only)
+    monkeypatch.setattr("model.run_folder.replace.tempfile.mkdtemp", read_only)  # the probe of the place
     monkeypatch.setattr(model.sweep, "run_point", lambda *job: ran.append(job) or ("done", None))
     _one_error_line(cli("sweep", path, "--out", out, "--workers", "1"), str(tmp_path), "read-only")
     assert not out.exists() and not ran
