@@ -74,15 +74,22 @@ def _binomial_numpy(u: np.ndarray, n: np.ndarray, p: np.ndarray, pmf0: np.ndarra
     return out
 
 
-def _binomial_examples() -> dict[str, tuple]:
-    """Cells of every kind: empty, zero and certain chances, p above ½, the walk and the normal region."""
-    rng = np.random.default_rng(8)
-    size = 200_000
+def binomial_cells(size: int, seed: int = 8) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+    """(u, n, p) for `size` cells of every kind: empty, zero and certain chances, p above ½, the
+    walk and the normal region (the kernel's examples, and the tests' larger draws)."""
+    rng = np.random.default_rng(seed)
     n = rng.integers(0, rng.choice([3, 60, 2_000, 200_000], size=size))
     p = rng.random(size) ** rng.choice([1, 3, 8], size=size)
     p[rng.random(size) < 0.05] = 1.0
     p[rng.random(size) < 0.05] = 0.0
-    u = rng.random(size)
+    return rng.random(size), n, p
+
+
+def _binomial_examples() -> dict[str, tuple]:
+    """Cells of every kind: empty, zero and certain chances, p above ½, the walk and the normal region."""
+    rng = np.random.default_rng(9)
+    size = 200_000
+    u, n, p = binomial_cells(size)
     with np.errstate(divide="ignore"):
         pmf0 = np.exp(n * np.log1p(-np.minimum(p, 1.0 - p)))
     unknown = np.where(rng.random(size) < 0.5, -1.0, pmf0)  # P(0) computed by the kernel

@@ -9,6 +9,7 @@ from scipy import stats
 from model import kernels
 from model.sampling import (
     binomial,
+    binomial_cells,
     binomial_kernel,
     binomial_quantile,
     multinomial_kernel,
@@ -83,13 +84,7 @@ def test_compiled_kernel_gives_the_numpy_path_counts():
     and the normal region), the compiled draws are exactly the numpy twin's."""
     if binomial_kernel.compiled is None:
         pytest.skip("numba is not installed: the numpy twin is the only kernel")
-    rng = np.random.default_rng(8)
-    size = 2_000_000
-    n = rng.integers(0, rng.choice([3, 60, 2_000, 200_000], size=size))
-    p = rng.random(size) ** rng.choice([1, 3, 8], size=size)
-    p[rng.random(size) < 0.05] = 1.0
-    p[rng.random(size) < 0.05] = 0.0
-    u = rng.random(size)
+    u, n, p = binomial_cells(2_000_000)
     compiled = binomial_quantile(u, n, p)
     with kernels.twins():
         assert np.array_equal(compiled, binomial_quantile(u, n, p))
