@@ -212,7 +212,7 @@ def _require(path: Path, names: tuple[str, ...], purpose: str) -> None:
                          if not path.exists() else f"is not a folder: {purpose} needs a run folder")
     for name in names:
         if not (path / name).exists():
-            raise InputError(path / name, None, f"not found: {purpose} needs a folder written by `birthbudget run`")
+            raise InputError((path / name).absolute(), None, f"not found: {purpose} needs a folder written by `birthbudget run`")
 
 
 def run_tables(path: str | Path, purpose: str) -> tuple[pd.DataFrame, pd.DataFrame | None]:
