@@ -163,3 +163,30 @@ def test_block_zero_serves_as_the_claims_pilot():
     assert from_pilot.keys() == from_block.keys() and from_pilot
     for line_id, profile in from_pilot.items():
         assert np.array_equal(profile, from_block[line_id]), line_id
+
+
+def test_children_born_before_claims_open_queue_from_the_opening(write):
+    """The national subsidy opens in January 2025; ten children born in July 2023 file a year after
+    their claims can arise. Their claims arise at the opening, not at birth: filed January 2026,
+    paid then with the arrears of 2025, so nothing is paid in 2025 and 18 months each in 2026
+    (January 2025 to June 2026, when they turn 3). Had their claims arisen at birth, they would be
+    filed in July 2024 and every 2025 month paid in 2025."""
+    from tests.lines.test_other_clauses_and_national_subsidy import _override_case
+
+    path = _override_case(write, "claims open", {(2023, "dongbao", 1): [0] * 6 + [10] + [0] * 5}, """
+        [lines.national_childcare_subsidy]
+        enabled = true
+        take_up = 1.0
+        [disbursement.national_childcare_subsidy]
+        application_lag = [0.0, 0.0, 0.0, 0.0, 0.0, 0.0, 0.0, 0.0, 0.0, 0.0, 0.0, 0.0, 1.0]
+        payment = "on_approval"
+        """, data="immortal", scenario="start_year = 2024")
+    result = run_file(path, replicates=2)
+    i = result.line_ids.index("national_childcare_subsidy")
+    accrual = result.accrual[:, :, i].sum(axis=-1).mean(axis=0)
+    cash = result.cash[:, :, i].sum(axis=-1).mean(axis=0)
+    payables = result.payables[:, :, i].sum(axis=-1).mean(axis=0)
+    assert list(accrual[:3]) == pytest.approx([0, 10 * 3_600, 10 * 6 * 300])  # 2024, 2025, 2026
+    assert list(cash[:3]) == pytest.approx([0, 0, 10 * 18 * 300])
+    owed_end_of_2025 = payables[list(result.calendar.payable_years).index(2025)]
+    assert owed_end_of_2025 == pytest.approx(10 * 3_600)

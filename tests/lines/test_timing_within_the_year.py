@@ -1,0 +1,94 @@
+"""Where in the year a line's figures fall: award recipients counted at mid-year, the income-tax
+settlement in its month, and the top-up per birth for a birth at mid-year."""
+
+from __future__ import annotations
+
+import numpy as np
+import pandas as pd
+import pytest
+
+from model.lines import LINE_BY_ID
+from model.pipeline.block import block_entitlements
+from model.pipeline.prepare import prepare
+from model.scenario import load_scenario
+from tests.conftest import REPO, line_by_year_payer, run_file
+from tests.lines.test_other_clauses_and_national_subsidy import _override_case
+
+
+def test_award_recipients_are_counted_at_mid_year(write):
+    """10,000 rural-reward recipients aged 60 in 2022, none entering, one in five dying each year
+    from age 60: at the start of 2025, 10,000 × 0.8³ = 5,120 are alive and 1,024 die during the
+    year, half a year each on average: 4,608 recipient-years × 960 yuan (year-end: 4,096)."""
+    life = pd.read_csv(REPO / "model" / "data" / "life_table.csv")
+    life.loc[(life.age >= 60) & (life.age < 100), "q_both"] = 0.2
+    write("life.csv", life.to_csv(index=False))
+    write("recipients.csv", "scheme,age,recipients\nrural_reward,60,10000\nspecial_disabled,60,0\n"
+                            "special_bereaved,60,0\n")
+    path = write("s.toml", """
+        [scenario]
+        name = "awards at mid-year"
+        [data]
+        family_planning_recipients = "recipients.csv"
+        life_table = "life.csv"
+        [lines.family_planning_awards]
+        enabled = true
+        take_up = 1.0
+        [lines.family_planning_awards.schemes.rural_reward]
+        entrants_per_year = 0
+        [lines.family_planning_awards.schemes.special_disabled]
+        entrants_per_year = 0
+        [lines.family_planning_awards.schemes.special_bereaved]
+        entrants_per_year = 0
+        """)
+    result = run_file(path, replicates=20)
+    cost = line_by_year_payer(result, "family_planning_awards")
+    for year, alive_at_start in ((2025, 5_120), (2026, 4_096)):
+        total = sum(cost[(year, payer)] for payer in result.payer_ids)
+        assert total == pytest.approx(alive_at_start * 0.9 * 960, rel=0.015)
+
+
+def test_income_tax_settlement_falls_in_its_month(write):
+    """Every deduction taken at the settlement in December of the next year: each year's cash is the
+    year before's accrual (12 births in 2026: 14,400 yuan of tax in 2026, 28,800 in 2027)."""
+    path = _override_case(write, "settlement in December", {(2026, "dongbao", 1): [1] * 12}, """
+        [lines.iit_deduction_revenue]
+        enabled = true
+        take_up = 1.0
+        taxable_parent_share = 1.0
+        marginal_rate = 0.10
+        settlement_share = 1.0
+        settlement_month = 12
+        """, data="no_history", all_one=False)
+    result = run_file(path, replicates=3)
+    i = result.line_ids.index("iit_deduction_revenue")
+    accrual = result.accrual[:, :, i].sum(axis=-1).mean(axis=0)
+    cash = result.cash[:, :, i].sum(axis=-1).mean(axis=0)
+    years = list(result.calendar.budget_years)
+    assert accrual[years.index(2026)] == pytest.approx(14_400)
+    assert cash[years.index(2026)] == 0
+    assert cash[years.index(2027)] == pytest.approx(14_400)
+    assert cash[years.index(2028)] == pytest.approx(accrual[years.index(2027)]) == pytest.approx(28_800)
+
+
+def test_top_up_per_birth_assumes_a_birth_at_mid_year(write):
+    """The allowance as a top-up of the national subsidy (300 a month from January 2025): a third
+    child born at mid-2024 has its first 6 months in 2024 (500 each) and 30 from 2025 (200 each):
+    9,000 yuan; born in 2025: 36 × 200 = 7,200; in 2023: 18 × 500 + 18 × 200 = 12,600."""
+    path = write("s.toml", """
+        [scenario]
+        name = "top-up per birth"
+        [eligibility]
+        in_city_hospital_share = 1.0
+        [lines.third_child_allowance]
+        take_up = 1.0
+        net_of_national_subsidy = true
+        [lines.national_childcare_subsidy]
+        enabled = true
+        """)
+    prepared = prepare(load_scenario(path, replicates=2))
+    drawn = block_entitlements(prepared, 0, 2)
+    line = LINE_BY_ID["third_child_allowance"]
+    per_birth = line.benefit_per_birth(drawn.context, drawn.realised.lines.third_child_allowance)
+    years = list(prepared.calendar.years)
+    for year, expected in ((2023, 12_600), (2024, 9_000), (2025, 7_200)):
+        np.testing.assert_allclose(per_birth[..., years.index(year), 0, :], [[0, 0, expected]])
