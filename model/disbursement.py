@@ -108,7 +108,7 @@ def _approved_numpy(yuan: np.ndarray, profiles: np.ndarray) -> np.ndarray:
     return np.einsum("rta,atm->rma", yuan, profiles)
 
 
-def _approved_loop(yuan, profiles):  # noqa: ANN001, ANN202 - compiled by numba
+def _approved_loop(yuan, profiles):  # noqa: ANN001, ANN202 - compiled by numba  # pragma: no mutate block
     """The twin's einsum over the months each profile row approves in (a few of the calendar's)."""
     replicates, months, areas = yuan.shape
     due = np.zeros((replicates, profiles.shape[2], areas))
@@ -194,7 +194,7 @@ def _allowance_due_numpy(by_cohort: np.ndarray, by_delay: np.ndarray, approved_b
     return due
 
 
-def _allowance_due_loop(by_cohort, by_delay, approved_by):  # noqa: ANN001, ANN202 - compiled by numba
+def _allowance_due_loop(by_cohort, by_delay, approved_by):  # noqa: ANN001, ANN202 - compiled by numba  # pragma: no mutate block
     """The twin adding the same terms in the same order (same figures to the bit), but only
     over the few delays in which each cohort's claims are approved (the other terms are +0.0)."""
     replicates, months, areas, ages = by_cohort.shape

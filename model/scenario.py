@@ -649,8 +649,8 @@ def _pick_error(errors: list[ErrorDetails], tree: dict[str, Any]) -> tuple[Error
             return error, location
         raw = _raw_value(tree, location[:cut])
         wanted = ("dist" if "dist" in raw else "path") if isinstance(raw, dict) else "number"
-        if _branch(location[cut]) == wanted:
-            return error, location[:cut] + location[cut + 1:]
+        if _branch(location[cut]) == wanted:  # a nested union (a path's scale) names its member too
+            return error, tuple(part for part in location if not _branch(part))
     error = errors[0]
     return error, tuple(p for p in error["loc"] if not _branch(p))
 
@@ -676,7 +676,7 @@ def _explain(errors: list[ErrorDetails], tree: dict[str, Any], origin: dict[str,
         allowed = sorted(parent.model_fields) if parent else []
         guess = difflib.get_close_matches(str(location[-1]), allowed, n=1)
         hint = f"; did you mean {guess[0]!r}?" if guess else ""
-        listing = f" Allowed here: {', '.join(allowed)}." if allowed and not guess else ""
+        listing = f"; allowed here: {', '.join(allowed)}" if allowed and not guess else ""
         return InputError(file, dotted, f"unknown key{hint}{listing}")
     if error["type"] == "missing":
         return InputError(file, dotted, "required key is missing")

@@ -61,7 +61,7 @@ def _by_cohort_numpy(survivors: np.ndarray, deaths: np.ndarray, amount: np.ndarr
     return by_cohort, by_calendar_month(by_cohort, n_months)
 
 
-def _by_cohort_loop(survivors, deaths, amount, n_months):  # noqa: ANN001, ANN202 - compiled by numba
+def _by_cohort_loop(survivors, deaths, amount, n_months):  # noqa: ANN001, ANN202 - compiled by numba  # pragma: no mutate block
     """survivors, deaths: [age year, rep, birth month, area]; the operations of the twin, in its order
     (cohorts run backwards so each calendar month adds its ages from 0 up, as by_calendar_month does)."""
     _, replicates, cohorts, areas = survivors.shape

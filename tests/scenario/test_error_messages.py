@@ -1,0 +1,79 @@
+"""What a bad scenario value is told, word for word: the file, the dotted key and the message,
+for each way a value can be wrong (a misspelt or unknown key, text or true for a number, a bad
+distribution or year path, a nested value, a missing key, a cross-field check)."""
+
+from __future__ import annotations
+
+import pytest
+
+from model.errors import InputError
+from model.scenario import DEFAULTS_FILE, load_scenario
+
+NIPT_KEYS = ("city_share, enabled, months_before_birth, mother_city_hukou_share, pregnancies_per_birth, price, "
+             "registered_in_city_hospital_share, take_up")
+CASES = {
+    "misspelt key": ('[lines.nipt]\nprise = 900', "lines.nipt.prise", "unknown key; did you mean 'price'?"),
+    "unknown key": ("[lines.nipt]\nzzzz = 1", "lines.nipt.zzzz", f"unknown key; allowed here: {NIPT_KEYS}"),
+    "unknown key in a distribution": (
+        '[lines.nipt]\ntake_up = { dist = "triangular", low = 0.1, mode = 0.2, high = 0.3, wide = 1 }',
+        "lines.nipt.take_up.wide", "unknown key; allowed here: dist, high, low, mean, mode, sd, value"),
+    "misspelt key in a year path": ('[lines.nipt]\nprice = { values = { 2025 = 800 }, after = "hold", slope = 1 }',
+                                    "lines.nipt.price.slope", "unknown key; did you mean 'scale'?"),
+    "misspelt section": ("[linez]\nx = 1", "linez", "unknown key; did you mean 'lines'?"),
+    "text for a number": ('[lines.nipt]\ntake_up = "abc"', "lines.nipt.take_up",
+                          "Input should be a valid number, unable to parse string as a number (got 'abc')"),
+    "number out of range": ("[lines.nipt]\ntake_up = 1.5", "lines.nipt.take_up",
+                            "Input should be less than or equal to 1 (got 1.5)"),
+    "bad distribution": ('[lines.nipt]\ntake_up = { dist = "triangular", low = 0.5, mode = 0.2, high = 0.3 }',
+                         "lines.nipt.take_up", "triangular needs low ≤ mode ≤ high and low < high"),
+    "distribution out of range": ('[lines.nipt]\ntake_up = { dist = "uniform", low = 0.5, high = 1.3 }',
+                                  "lines.nipt.take_up",
+                                  "uniform distribution reaches 0.5–1.3; the values must lie within [0, 1]"),
+    "year path out of range": ('[lines.nipt]\nprice = { values = { 2025 = -800 }, after = "hold" }',
+                               "lines.nipt.price", "year-path value -800 is outside the valid range [0, 1e+09]"),
+    "text as a year path's scale": ('[lines.nipt]\nprice = { values = { 2025 = 800 }, after = "hold", scale = "big" }',
+                                    "lines.nipt.price.scale",
+                                    "Input should be a valid number, unable to parse string as a number (got 'big')"),
+    "true for a number": ("[lines.nipt]\nprice = true", "lines.nipt.price", "expected a number, got true"),
+    "true inside a list": ("[lines.housing_subsidy]\npurchase_profile = [0.5, true, 0.5]",
+                           "lines.housing_subsidy.purchase_profile.1", "expected a number, got true"),
+    "fraction for a whole number": ("[lines.art_subsidy]\nmin_age = 35.5", "lines.art_subsidy.min_age",
+                                    "Input should be a valid integer, got a number with a fractional part (got 35.5)"),
+    "missing key": ('[lines.demonstration_centres]\ncentres = [{ name = "a", area = "dongbao", opens = 2025, '
+                    "construction_subsidy = 1 }]", "lines.demonstration_centres.centres.0.operating_subsidy",
+                    "required key is missing"),
+    "area missing": ("[cost_sharing.city_share]\ndongbao = 0.5", "cost_sharing.city_share",
+                     "missing area 'duodao': give a share for each of dongbao, duodao, zhanghe, jingshan, "
+                     "zhongxiang, shayang, qujialing"),
+    "number for a section": ("[lines]\nnipt = 3", "lines.nipt", "expected a table [lines.nipt] with keys, got int"),
+    "a table read as a year path": ("[lines.nipt]\nprice = { a = 1 }", "lines.nipt.price.a",
+                                    "unknown key; allowed here: after, before, growth, scale, values"),
+}
+
+
+@pytest.mark.parametrize("case", list(CASES))
+def test_each_bad_value_is_told_exactly(write, case):
+    body, field, message = CASES[case]
+    path = write("s.toml", f'[scenario]\nname = "x"\n{body}\n')
+    with pytest.raises(InputError) as error:
+        load_scenario(path)
+    assert (error.value.file, error.value.field) == (str(path), field)
+    assert error.value.message == message
+
+
+def test_a_cross_field_error_names_its_key_and_the_child_file(write):
+    path = write("s.toml", '[scenario]\nname = "x"\nstart_year = 2030\nend_year = 2029\n')
+    with pytest.raises(InputError) as error:
+        load_scenario(path)
+    assert (error.value.file, error.value.field, error.value.message) == (
+        str(path), "scenario.end_year", "2029 is before start_year (2030)")
+
+
+def test_a_bad_default_is_blamed_on_the_file_that_set_it(write):
+    """A value the scenario did not set comes from the defaults: an error there names that file."""
+    parent = write("parent.toml", '[scenario]\nname = "parent"\n[lines.nipt]\nprice = -1\n')
+    child = write("child.toml", f'[scenario]\nname = "child"\nextends = "{parent.name}"\n')
+    with pytest.raises(InputError) as error:
+        load_scenario(child)
+    assert (error.value.file, error.value.field) == (str(parent), "lines.nipt.price")
+    assert str(DEFAULTS_FILE).endswith("defaults.toml")
