@@ -128,7 +128,7 @@ def _approved_loop(yuan, profiles):  # noqa: ANN001, ANN202 - compiled by numba 
     return due
 
 
-def _approved_examples() -> dict[str, tuple]:
+def _approved_examples() -> dict[str, tuple]:  # pragma: no mutate block (the kernel test's inputs, not model code)
     """Approvals spread over several months (a review queue) or one."""
     examples = {}
     for capacity in (None, 12.0):
@@ -226,7 +226,7 @@ def _allowance_due_loop(by_cohort, by_delay, approved_by):  # noqa: ANN001, ANN2
     return due
 
 
-def _allowance_due_examples() -> dict[str, tuple]:
+def _allowance_due_examples() -> dict[str, tuple]:  # pragma: no mutate block (the kernel test's inputs, not model code)
     """A review queue and quarterly runs; claims open from the first month or from the 14th."""
     examples = {}
     for claims_open in (0, 13):

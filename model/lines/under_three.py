@@ -9,16 +9,6 @@ from model import sampling as draw
 from model.rng import Streams
 
 
-def recipients_alive(recipients: np.ndarray, months: int, q_child: np.ndarray, streams: Streams,
-                     event: str = "third_child_allowance") -> np.ndarray:
-    """Children alive in each month of age: [rep, birth month, area, age month].
-
-    Deaths are drawn per year of age; those who die in a year are counted alive for half
-    of it on average (deaths spread evenly over the year's months).
-    """
-    return _alive(*_survivors_and_deaths(recipients, months, q_child, streams, event), months)
-
-
 def _survivors_and_deaths(recipients: np.ndarray, months: int, q_child: np.ndarray, streams: Streams,
                           event: str) -> tuple[np.ndarray, np.ndarray]:
     """Children alive at the start of each year of age and deaths in it: [age year, rep, birth month, area]."""
@@ -44,7 +34,7 @@ def _alive(survivors: np.ndarray, deaths: np.ndarray, months: int) -> np.ndarray
 def allowance_by_cohort(recipients: np.ndarray, months: int, q_child: np.ndarray, streams: Streams,
                         amount: np.ndarray, n_months: int, event: str) -> tuple[np.ndarray, np.ndarray]:
     """Yuan by cohort and age month [rep, birth month, area, age month], and its sum by calendar
-    month [rep, month, area]: recipients_alive × amount, then by_calendar_month.
+    month [rep, month, area]: children alive × amount, then by_calendar_month.
 
     amount: [rep or 1, birth month, age month] yuan per child-month. With numba one pass does
     the three steps without the arrays between them; the figures are the same to the last bit
@@ -56,7 +46,7 @@ def allowance_by_cohort(recipients: np.ndarray, months: int, q_child: np.ndarray
 
 def _by_cohort_numpy(survivors: np.ndarray, deaths: np.ndarray, amount: np.ndarray,
                      n_months: int) -> tuple[np.ndarray, np.ndarray]:
-    """_by_cohort_loop's twin: recipients_alive × amount, then by_calendar_month."""
+    """_by_cohort_loop's twin: children alive (_alive) × amount, then by_calendar_month."""
     by_cohort = _alive(survivors, deaths, amount.shape[2]) * amount[:, :, None, :]
     return by_cohort, by_calendar_month(by_cohort, n_months)
 
@@ -84,7 +74,7 @@ def _by_cohort_loop(survivors, deaths, amount, n_months):  # noqa: ANN001, ANN20
     return by_cohort, yuan
 
 
-def _by_cohort_examples() -> dict[str, tuple]:
+def _by_cohort_examples() -> dict[str, tuple]:  # pragma: no mutate block (the kernel test's inputs, not model code)
     """Three years of age or two and a half, one amount for every replicate or one each, and no month of age."""
     examples = {}
     for months, shared_amount in [(36, True), (36, False), (30, True), (0, True)]:

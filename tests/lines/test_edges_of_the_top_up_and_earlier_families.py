@@ -1,0 +1,119 @@
+"""Edges of two readings of the plan: the allowance as a top-up of the national subsidy (when the
+national subsidy covers fewer months, pays as much as the city, changes over the years or is
+indexed), and housing for families whose second or third child was born before the base year."""
+
+from __future__ import annotations
+
+import numpy as np
+import pandas as pd
+import pytest
+
+from model.areas import AREA_INDEX, AREAS, DISTRICTS
+from model.lines import LINE_BY_ID
+from model.pipeline.block import block_entitlements
+from model.pipeline.prepare import prepare
+from model.scenario import load_scenario
+from tests.conftest import REPO, line_by_year_payer, run_file
+
+TOP_UP = """
+[scenario]
+name = "top-up"
+[eligibility]
+in_city_hospital_share = 1.0
+[lines.third_child_allowance]
+take_up = 1.0
+net_of_national_subsidy = true
+[lines.national_childcare_subsidy]
+enabled = true
+"""
+
+
+def _per_third_birth(write, extra: str = "") -> dict[int, float]:
+    """Expected allowance per third birth by year of birth (a birth at mid-year)."""
+    prepared = prepare(load_scenario(write("s.toml", TOP_UP + extra), replicates=2))
+    drawn = block_entitlements(prepared, 0, 2)
+    per_birth = LINE_BY_ID["third_child_allowance"].benefit_per_birth(
+        drawn.context, drawn.realised.lines.third_child_allowance)
+    assert (per_birth[..., :2] == 0).all()  # first and second births get nothing
+    return {int(year): float(per_birth[0, y, 0, 2]) for y, year in enumerate(prepared.calendar.years)}
+
+
+def test_national_subsidy_for_fewer_months_leaves_the_rest_to_the_city(write):
+    """National subsidy for the first 12 months only: 12 × 200 + 24 × 500 = 14,400 for a 2025 birth."""
+    per_birth = _per_third_birth(write, "months = 12\n")
+    assert per_birth[2025] == pytest.approx(14_400)
+
+
+def test_no_top_up_when_the_national_amount_is_as_high(write):
+    """The city's 300 a month equals the national 300: a birth from 2025 costs the city nothing, in
+    the expected benefit and in what accrues (the default 500 tops up 200 a month)."""
+    assert _per_third_birth(write)[2025] == pytest.approx(36 * 200)
+    path = write("equal.toml", TOP_UP.replace("net_of_national_subsidy = true",
+                                              "net_of_national_subsidy = true\nmonthly_amount = 300"))
+    prepared = prepare(load_scenario(path, replicates=2))
+    drawn = block_entitlements(prepared, 0, 2)
+    line = drawn.realised.lines.third_child_allowance
+    per_birth = LINE_BY_ID["third_child_allowance"].benefit_per_birth(drawn.context, line)
+    np.testing.assert_array_equal(per_birth[:, 3:, 0, 2], 0)  # births from 2025 on
+    yuan = drawn.entitlements["third_child_allowance"].yuan  # [rep, month, area]
+    assert yuan[:, prepared.calendar.month_index(2025, 1):].sum() == 0
+    assert yuan.sum() > 0  # children born before 2025 are paid 300 a month until then
+
+
+def test_the_last_year_reads_the_national_amount_of_its_own_year(write):
+    """A national amount rising from 3,600 (2025) to 4,800 (2036): a third child born in mid-2035 has
+    6 months in 2035 (national 4,690.9 a year) and 30 counted in 2036, the last simulated year."""
+    per_birth = _per_third_birth(write, 'annual_amount = { values = { 2025 = 3600, 2036 = 4800 }, '
+                                        'before = "hold", after = "hold" }\n')
+    monthly_2035 = (3600 + 1200 * 10 / 11) / 12
+    assert per_birth[2035] == pytest.approx(6 * (500 - monthly_2035) + 30 * (500 - 400))
+
+
+def test_an_indexed_national_amount_lowers_the_top_up(write):
+    """The national amount indexed at 10% a year after 2025 (330 a month in 2026, 363 in 2027, …):
+    a 2026 birth: 6 × 170 + 12 × 137 + 12 × 100.7 + 6 × 60.77 yuan."""
+    extra = "[indexation]\ncpi = 0.10\nfrom_year = 2025\nlines = [\"national_childcare_subsidy\"]\n"
+    per_birth = _per_third_birth(write, extra)
+    assert per_birth[2026] == pytest.approx(6 * 170 + 12 * 137 + 12 * (500 - 399.3) + 6 * (500 - 439.23))
+
+
+def test_families_with_children_born_before_the_base_year_buy_and_are_paid(write):
+    """earlier_births_qualify: 10,000 births in 2021 (none in 2018-2020), every family buying four
+    years after the birth, in 掇刀区, half of families with city hukou. Second- and third-child
+    families are the base year's order shares (5,276.53 and 670.73 of 11,679) of those births, split
+    by residents; in 2025 each is paid 20,000 or 40,000, half by the city and half by 掇刀区."""
+    history = pd.read_csv(REPO / "model" / "data" / "births_history.csv")
+    history.loc[history.year < 2021, "births"] = 0
+    history.loc[history.year == 2021, "births"] = 10_000
+    write("history.csv", history.to_csv(index=False))
+    destination = pd.read_csv(REPO / "model" / "data" / "housing_destination.csv")
+    destination["share"] = (destination.to_area == "duodao").astype(float)
+    write("destination.csv", destination.to_csv(index=False))
+    path = write("s.toml", """
+        [scenario]
+        name = "earlier families"
+        [data]
+        births_history = "history.csv"
+        housing_destination = "destination.csv"
+        [eligibility]
+        city_hukou_share = 0.5
+        [lines.housing_subsidy]
+        take_up = 1.0
+        purchase_probability = 1.0
+        purchase_profile = [0.0, 0.0, 0.0, 0.0, 1.0]
+        earlier_births_qualify = true
+        """)
+    result = run_file(path, replicates=3)
+    from model.inputs import area_split
+
+    areas = result.prepared.scenario.areas
+    share = (result.prepared.base.unit_share_of_area[None]
+             * area_split(areas.zhanghe_share_of_dongbao_unit, areas.qujialing_share_of_jingshan_unit))[0]
+    second, third = 5276.53 / 11679.0, 670.73 / 11679.0
+    families = {order: np.round(10_000 * share * s * 0.5) for order, s in (("second", second), ("third", third))}
+    expected = families["second"].sum() * 20_000 + families["third"].sum() * 40_000
+    cost = line_by_year_payer(result, "housing_subsidy")
+    assert cost[(2025, "city")] + cost[(2025, "duodao")] == pytest.approx(expected)
+    assert cost[(2025, "city")] == pytest.approx(expected / 2)
+    assert sum(cost[(2025, area)] for area in AREAS if area != "duodao") == 0
+    assert "duodao" in DISTRICTS and AREA_INDEX["duodao"] >= 0
