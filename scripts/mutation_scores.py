@@ -41,6 +41,15 @@ def mutant_statuses() -> dict[str, str]:
     return statuses
 
 
+def equivalent_mutants() -> dict[str, str]:
+    """mutant name → why no output can differ (a reason's id in [reasons], or the reason itself)."""
+    if not EQUIVALENT.exists():
+        return {}
+    data = tomllib.loads(EQUIVALENT.read_text("utf-8"))
+    reasons: dict[str, str] = data.get("reasons", {})
+    return {name: reasons.get(why, why) for name, why in data.get("mutants", {}).items()}
+
+
 def module_of(mutant: str) -> str:
     match = re.match(r"^(.*?)\.x[_ǁ]", mutant)
     return match.group(1) if match else mutant.rsplit(".", 1)[0]
@@ -55,8 +64,7 @@ def main() -> int:
     if not statuses:
         print("no mutants: run `mutmut run` first", file=sys.stderr)
         return 1
-    equivalent: dict[str, str] = tomllib.loads(EQUIVALENT.read_text("utf-8")).get("mutants", {}) \
-        if EQUIVALENT.exists() else {}
+    equivalent = equivalent_mutants()
     counts: dict[str, Counter[str]] = defaultdict(Counter)
     survivors: list[str] = []
     for name, status in sorted(statuses.items()):
