@@ -43,3 +43,17 @@ def test_summary_of_a_run_without_higher_levels_has_no_row_for_them():
 if __name__ == "__main__":
     EXPECTED.write_text(full_plan_summary(), encoding="utf-8")
     print(f"wrote {EXPECTED}")
+
+
+def test_the_first_line_is_never_wrapped_and_memo_items_print_without_revenue_forgone(write):
+    """On a narrow terminal the header stays one line (it is copied into notes); a run with a memo
+    item and no revenue forgone still prints the memo table."""
+    path = write("s.toml", f'[scenario]\nname = "memo only"\nextends = "{REPO / "scenarios" / "baseline.toml"}"\n'
+                           "[lines.housing_fund_limit]\nenabled = true\n")
+    result = run_file(path, replicates=3, seed=7)
+    console = Console(file=io.StringIO(), record=True, width=50)
+    print_summary(result, console)
+    text = console.export_text()
+    assert text.splitlines()[0] == ("memo only: 3 replicates, seed 7, accrual basis, 2025–2035, 万元 "
+                                    "(10,000 yuan)")
+    assert "memo 备忘" in text and "revenue forgone" not in text
