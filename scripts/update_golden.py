@@ -1,4 +1,6 @@
-"""Rewrite tests/golden/baseline_totals.csv after a deliberate change of the model.
+"""Rewrite the golden files after a deliberate change of the model: tests/golden/baseline_totals.csv
+(the baseline's means) and tests/golden/full_plan_totals.csv (every line of full_plan, with the
+5-95% range, so a changed random stream or spread shows too).
 
 Commit the new file with the change and say in the commit message why the figures moved.
 """
@@ -9,23 +11,29 @@ from pathlib import Path
 
 REPO = Path(__file__).resolve().parents[1]
 GOLDEN = REPO / "tests" / "golden" / "baseline_totals.csv"
+FULL_PLAN_GOLDEN = REPO / "tests" / "golden" / "full_plan_totals.csv"
 SEED, REPLICATES = 20251128, 40
 
 
-def golden_frame():
+def golden_frame(scenario: str = "baseline", columns: tuple[str, ...] = ("mean",)):
     from model.pipeline import run
     from model.result_tables import budget_table
     from model.scenario import load_scenario
 
-    result = run(load_scenario(REPO / "scenarios" / "baseline.toml", replicates=REPLICATES, seed=SEED))
+    result = run(load_scenario(REPO / "scenarios" / f"{scenario}.toml", replicates=REPLICATES, seed=SEED))
     table = budget_table(result)
-    return table[["basis", "year", "line", "payer", "mean"]].round(2)
+    return table[["basis", "year", "line", "payer", *columns]].round(2)
+
+
+def full_plan_frame():
+    return golden_frame("full_plan", ("mean", "p05", "p95"))
 
 
 def main() -> None:
     GOLDEN.parent.mkdir(parents=True, exist_ok=True)
-    golden_frame().to_csv(GOLDEN, index=False, lineterminator="\n", float_format="%.2f")
-    print(f"wrote {GOLDEN}")
+    for path, frame in ((GOLDEN, golden_frame()), (FULL_PLAN_GOLDEN, full_plan_frame())):
+        frame.to_csv(path, index=False, lineterminator="\n", float_format="%.2f")
+        print(f"wrote {path}")
 
 
 if __name__ == "__main__":

@@ -14,20 +14,33 @@ import pandas as pd
 from tests.conftest import REPO
 
 sys.path.insert(0, str(REPO / "scripts"))
-from update_golden import GOLDEN, golden_frame  # noqa: E402
+from update_golden import FULL_PLAN_GOLDEN, GOLDEN, full_plan_frame, golden_frame  # noqa: E402
 
 KEYS = ["basis", "year", "line", "payer"]
 
 
 def test_baseline_totals_match_the_golden_file():
-    expected = pd.read_csv(GOLDEN)
-    got = golden_frame()
+    _compare(pd.read_csv(GOLDEN), golden_frame(), ["mean"])
+
+
+def test_full_plan_totals_and_ranges_match_the_golden_file():
+    """Every line, the other clauses and the national subsidy included, with the 5-95% range."""
+    _compare(pd.read_csv(FULL_PLAN_GOLDEN), full_plan_frame(), ["mean", "p05", "p95"])
+
+
+def _compare(expected: pd.DataFrame, got: pd.DataFrame, columns: list[str]) -> None:
     merged = expected.merge(got, on=KEYS, how="outer", suffixes=("_golden", "_now"), indicator=True)
     missing = merged[merged["_merge"] != "both"]
     assert missing.empty, f"rows only on one side:\n{missing[KEYS + ['_merge']].to_string()}"
-    moved = merged[~np.isclose(merged.mean_golden, merged.mean_now, rtol=1e-6, atol=0.01)]
+    for column in columns:
+        _check_column(merged, column)
+
+
+def _check_column(merged: pd.DataFrame, column: str) -> None:
+    golden, now = merged[f"{column}_golden"], merged[f"{column}_now"]
+    moved = merged[~np.isclose(golden, now, rtol=1e-6, atol=0.01)]
     if not moved.empty:
-        moved = moved.assign(change=moved.mean_now - moved.mean_golden)
-        raise AssertionError(f"{len(moved)} figures moved (yuan); if the change is deliberate, run "
+        moved = moved.assign(golden=golden, now=now, change=now - golden)
+        raise AssertionError(f"{len(moved)} figures ({column}) moved (yuan); if the change is deliberate, run "
                              f"python scripts/update_golden.py and say why in the commit:\n"
-                             f"{moved[KEYS + ['mean_golden', 'mean_now', 'change']].head(30).to_string()}")
+                             f"{moved[KEYS + ['golden', 'now', 'change']].head(30).to_string()}")
