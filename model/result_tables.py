@@ -97,14 +97,12 @@ def _ratio(numerator: np.ndarray, denominator: np.ndarray) -> np.ndarray:
                                                              np.nan), where=denominator > 0)
 
 
-def _nan_summary(values: np.ndarray) -> dict[str, np.ndarray]:
-    """Mean and quantiles over replicates, ignoring replicates where a ratio is undefined."""
+def _nan_quantiles(values: np.ndarray) -> dict[str, np.ndarray]:
+    """Quantiles over replicates, ignoring replicates where a ratio is undefined."""
     with warnings.catch_warnings():
-        warnings.simplefilter("ignore", RuntimeWarning)  # all-NaN columns stay NaN (empty in the CSV)
-        out = {"mean": np.nanmean(values, axis=0)}
+        warnings.simplefilter("ignore", RuntimeWarning)  # all-NaN columns stay NaN (no row is written)
         qs = np.nanquantile(values, list(QUANTILES.values()), axis=0)
-    out.update({name: qs[i] for i, name in enumerate(QUANTILES)})
-    return out
+    return {name: qs[i] for i, name in enumerate(QUANTILES)}
 
 
 def impact_table(result: RunResult) -> pd.DataFrame:
@@ -138,10 +136,10 @@ def impact_table(result: RunResult) -> pd.DataFrame:
             stats = summarise(numerator)
         else:
             denominator = np.concatenate([denominator, denominator.sum(axis=1, keepdims=True)], axis=1)
-            stats = _nan_summary(_ratio(numerator, denominator))
             # the mean is the ratio of the means: a mean of ratios is pulled up without bound by
             # replicates with almost no induced births (quantiles stay per replicate)
-            stats["mean"] = _ratio(numerator.mean(axis=0), denominator.mean(axis=0))
+            stats = {"mean": _ratio(numerator.mean(axis=0), denominator.mean(axis=0)),
+                     **_nan_quantiles(_ratio(numerator, denominator))}
         for i, year in enumerate(years):
             rows.append({"year": year, "measure": measure, **{k: v[i] for k, v in stats.items()}})
     frame = pd.DataFrame(rows)
