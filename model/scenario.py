@@ -616,6 +616,10 @@ def _schema_at(path: tuple[str | int, ...]) -> type[BaseModel] | None:
     return model
 
 
+NUMBER_MEMBERS = ("float", "int", "constrained-float", "constrained-int")  # pydantic's names of the number member
+FORMS = {"number": "a number", "dist": "a distribution { dist = ... }", "path": "a year path { values = ... }"}
+
+
 def _branch(part: Any) -> str | None:
     """Which member of a number | distribution | year-path union a location part names."""
     if not isinstance(part, str):
@@ -624,9 +628,7 @@ def _branch(part: Any) -> str | None:
         return "dist"
     if part.endswith("YearPath]"):
         return "path"
-    if part in ("float", "int", "constrained-float", "constrained-int"):
-        return "number"
-    return None
+    return "number" if part in NUMBER_MEMBERS else None
 
 
 def _raw_value(tree: dict[str, Any], location: tuple[Any, ...]) -> Any:
@@ -638,27 +640,44 @@ def _raw_value(tree: dict[str, Any], location: tuple[Any, ...]) -> Any:
     return node
 
 
-def _pick_error(errors: list[ErrorDetails], tree: dict[str, Any]) -> tuple[ErrorDetails, tuple[Any, ...]]:
+def _pick_error(errors: list[ErrorDetails], tree: dict[str, Any]) -> tuple[ErrorDetails, tuple[Any, ...]] | None:
     """The error that explains what the user wrote: in a union, the member matching the input;
-    a misspelt key before the missing key it was meant to be."""
-    errors = sorted(errors, key=lambda e: e["type"] != "extra_forbidden")
-    for error in errors:
+    a misspelt key before the missing key it was meant to be. None: the input has the form of
+    no member (a year path where only a number or a distribution is allowed)."""
+    for error in sorted(errors, key=lambda e: e["type"] != "extra_forbidden"):
         location = tuple(error["loc"])
         cut = next((i for i, part in enumerate(location) if _branch(part)), None)
-        if cut is None:
-            return error, location
-        raw = _raw_value(tree, location[:cut])
-        wanted = ("dist" if "dist" in raw else "path") if isinstance(raw, dict) else "number"
-        if _branch(location[cut]) == wanted:  # a nested union (a path's scale) names its member too
+        if cut is None or _branch(location[cut]) == _form(_raw_value(tree, location[:cut])):
+            # a nested union (a path's scale) names its member too
             return error, tuple(part for part in location if not _branch(part))
-    error = errors[0]
-    return error, tuple(p for p in error["loc"] if not _branch(p))
+    return None
+
+
+def _form(raw: Any) -> str:
+    """The union member an input has the form of."""
+    if not isinstance(raw, dict):
+        return "number"
+    return "dist" if "dist" in raw else "path"
+
+
+def _wrong_form(errors: list[ErrorDetails], tree: dict[str, Any]) -> tuple[tuple[Any, ...], str]:
+    """(the field's location, the message) for an input whose form no member of its union has."""
+    location = tuple(errors[0]["loc"])
+    cut = next(i for i, part in enumerate(location) if _branch(part))
+    members = [form for form in FORMS if any(_branch(part) == form for e in errors for part in e["loc"])]
+    given = FORMS[_form(_raw_value(tree, location[:cut]))].split(" {")[0]
+    return location[:cut], f"{given} is not allowed here; give {' or '.join(FORMS[m] for m in members)}"
 
 
 def _explain(errors: list[ErrorDetails], tree: dict[str, Any], origin: dict[str, str], default_file: str) -> InputError:
     """The error to show for pydantic's `errors` about the merged values `tree`, naming the file
     that set the value (`origin`, else `default_file`)."""
-    error, location = _pick_error(errors, tree)
+    picked = _pick_error(errors, tree)
+    if picked is None:
+        location, message = _wrong_form(errors, tree)
+        dotted = ".".join(str(part) for part in location)
+        return InputError(origin_file(origin, dotted, default_file), dotted, message)
+    error, location = picked
     message = error["msg"].removeprefix("Value error, ")
     named = re.match(r"^([\w.]+): (.*)$", message, flags=re.S)
     parent = _schema_at(location)

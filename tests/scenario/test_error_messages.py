@@ -45,6 +45,9 @@ CASES = {
     "area missing": ("[cost_sharing.city_share]\ndongbao = 0.5", "cost_sharing.city_share",
                      "missing area 'duodao': give a share for each of dongbao, duodao, zhanghe, jingshan, "
                      "zhongxiang, shayang, qujialing"),
+    "a year path where none is allowed": (
+        '[behaviour]\nfertility_response = { values = { 2025 = 0.01 }, after = "hold" }', "behaviour.fertility_response",
+        "a year path is not allowed here; give a number or a distribution { dist = ... }"),
     "number for a section": ("[lines]\nnipt = 3", "lines.nipt", "expected a table [lines.nipt] with keys, got int"),
     "a table read as a year path": ("[lines.nipt]\nprice = { a = 1 }", "lines.nipt.price.a",
                                     "unknown key; allowed here: after, before, growth, scale, values"),
