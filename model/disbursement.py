@@ -147,7 +147,7 @@ approved_kernel = kernels.register("approved", loop=_approved_loop, twin=_approv
 
 
 def allowance_cash(by_cohort: np.ndarray, profiles: np.ndarray, timing: LineTiming,
-                   claims_open: int = 0) -> np.ndarray:
+                   claims_open: int) -> np.ndarray:
     """Monthly allowances: [rep, birth month, area, age month] yuan → cash [rep, month, area].
 
     A child's months before its claim is approved are paid at approval (arrears); months

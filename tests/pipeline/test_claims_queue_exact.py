@@ -68,3 +68,22 @@ def test_payments_after_the_calendar_stay_unpaid_and_runs_add_up():
     assert cash[0, 3, 0] == 150.0 and cash.sum() == 150.0  # the run of month 15 falls past 14 months
     annual = pay(due, timing(payment="annual", annual_month=2))
     assert annual[0, 13, 0] == 150.0 and annual.sum() == 150.0
+
+
+def test_an_allowance_approved_in_the_last_month_is_paid_its_arrears_then():
+    """One child born in month 0 of a four-month calendar, 100 yuan a month; its claim is approved
+    in month 3, the last: the four months are paid together then. A child born in month 1 whose claims
+    open in month 2 is approved two months after they open (month 3 too)."""
+    from model.disbursement import allowance_cash
+
+    by_cohort = np.zeros((1, 4, 1, 4))  # [rep, birth month, area, age month]
+    by_cohort[0, 0, 0, :] = 100.0
+    profiles = np.zeros((1, 4, 4))  # [area, month arising, month approved]
+    profiles[0, 0, 3] = 1.0
+    profiles[0, 2, 3] = 1.0
+    cash = allowance_cash(by_cohort, profiles, timing(), claims_open=0)
+    np.testing.assert_allclose(cash[0, :, 0], [0, 0, 0, 400])
+    later = np.zeros((1, 4, 1, 4))
+    later[0, 1, 0, :3] = 100.0  # months of age 0-2 fall in calendar months 1-3
+    cash = allowance_cash(later, profiles, timing(), claims_open=2)
+    np.testing.assert_allclose(cash[0, :, 0], [0, 0, 0, 300])
