@@ -92,3 +92,34 @@ def test_top_up_per_birth_assumes_a_birth_at_mid_year(write):
     years = list(prepared.calendar.years)
     for year, expected in ((2023, 12_600), (2024, 9_000), (2025, 7_200)):
         np.testing.assert_allclose(per_birth[..., years.index(year), 0, :], [[0, 0, expected]])
+
+
+def test_award_entrants_follow_their_yearly_path_and_the_roster_its_scale(write):
+    """No deaths before 100; the roster doubled (recipients_scale = 2): 1,000 aged 70 and 500 aged 59
+    in 2022 → 3,000 people, the 59-year-olds joining the entrants' age at 60; entrants 100 in 2023,
+    200 in 2024, 300 from 2025: 3,600 recipients in 2025 and 3,900 in 2026, at 960 yuan."""
+    from tests.lines.test_other_clauses_and_national_subsidy import _immortal_life_table
+
+    write("recipients.csv", "scheme,age,recipients\nrural_reward,70,1000\nrural_reward,59,500\n"
+                            "special_disabled,60,0\nspecial_bereaved,60,0\n")
+    path = write("s.toml", f"""
+        [scenario]
+        name = "awards path"
+        [data]
+        family_planning_recipients = "recipients.csv"
+        {_immortal_life_table(write)}
+        [lines.family_planning_awards]
+        enabled = true
+        take_up = 1.0
+        recipients_scale = 2.0
+        [lines.family_planning_awards.schemes.rural_reward]
+        entrants_per_year = {{ values = {{ 2023 = 100, 2024 = 200, 2025 = 300 }}, before = "hold", after = "hold" }}
+        [lines.family_planning_awards.schemes.special_disabled]
+        entrants_per_year = 0
+        [lines.family_planning_awards.schemes.special_bereaved]
+        entrants_per_year = 0
+        """)
+    result = run_file(path, replicates=2)
+    cost = line_by_year_payer(result, "family_planning_awards")
+    for year, people in ((2025, 3_600), (2026, 3_900)):
+        assert sum(cost[(year, payer)] for payer in result.payer_ids) == pytest.approx(people * 960)
