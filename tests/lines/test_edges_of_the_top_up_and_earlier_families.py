@@ -153,3 +153,20 @@ def test_a_centre_is_paid_from_its_opening_to_its_closing_year(write):
     assert sum(cost[(2025, payer)] for payer in result.payer_ids) == pytest.approx(3110)
     i = result.line_ids.index("demonstration_centres")
     assert result.cash[:, :, i].sum() > 0
+
+
+@pytest.mark.parametrize(("start", "months", "earliest"), [("2024-06", 36, "2025-01"), ("2024-06", 30, "2024-07")])
+def test_a_national_subsidy_starting_too_early_is_refused_with_the_earliest_start(write, start, months, earliest):
+    from model.errors import InputError
+
+    path = write("s.toml", f'[scenario]\nname = "early"\n[lines.national_childcare_subsidy]\nenabled = true\n'
+                           f'start = "{start}"\nmonths = {months}\n')
+    with pytest.raises(InputError) as error:
+        prepare(load_scenario(path, replicates=2))
+    assert (error.value.field, error.value.message) == (
+        "lines.national_childcare_subsidy.start",
+        f"{start} is too early: children under {months} months then were born before the base year 2022, which "
+        f"the model does not follow; the start must be {earliest} or later")
+    later = write("t.toml", f'[scenario]\nname = "ok"\n[lines.national_childcare_subsidy]\nenabled = true\n'
+                            f'start = "{earliest}"\nmonths = {months}\n')
+    assert prepare(load_scenario(later, replicates=2)).calendar.base_year == 2022
