@@ -1,5 +1,6 @@
-"""Result tables cell by cell: births by mother's age, period totals by line and by payer, and
-the mark by which `compare --out` knows its own tables."""
+"""Result tables cell by cell: births by mother's age, period totals by line and by payer, the mark
+by which `compare --out` knows its own tables, ratios in the impact table (undefined where the
+denominator is 0, whatever its size otherwise) and the payables table of a run without cash timing."""
 
 from __future__ import annotations
 
@@ -9,7 +10,15 @@ import pytest
 
 from model.areas import AREAS, PAYERS
 from model.compare import TABLE_HEADER, is_compare_table
-from model.result_tables import ALL, births_by_age_table, totals_by
+from model.result_tables import (
+    ALL,
+    QUANTILES,
+    _ratio,
+    births_by_age_table,
+    impact_table,
+    payables_table,
+    totals_by,
+)
 from tests.conftest import BASELINE, REPO, run_file
 
 
@@ -77,3 +86,29 @@ def test_period_totals_frame_is_the_budget_table_summed(baseline):
     by_line = totals_by(baseline, "line").set_index("line")["mean"]
     pd.testing.assert_series_equal(means.reindex(by_line.index), by_line, check_names=False, rtol=1e-9)
     assert REPO.exists()
+
+
+def test_a_ratio_is_undefined_only_where_the_denominator_is_zero():
+    got = _ratio(np.array([[1.0, 2.0, 3.0], [0.0, 1.0, 0.3]]), np.array([0.0, 0.5, 2.0]))
+    np.testing.assert_array_equal(np.isnan(got), [[True, False, False], [True, False, False]])
+    np.testing.assert_allclose(got[:, 1:], [[4.0, 1.5], [2.0, 0.15]])
+
+
+def test_impact_table_measures_and_ranges(write):
+    result = run_file(BASELINE, replicates=12, seed=5)
+    table = impact_table(result)
+    assert list(dict.fromkeys(table.measure)) == ["induced_births", "cost_per_induced_birth", "deadweight_share"]
+    assert list(table.columns) == ["year", "measure", "mean", *QUANTILES]
+    whole = table[table.year == "all"].set_index("measure")
+    induced = result.impact["induced_births"].sum(axis=1)
+    plan_spending = result.accrual.sum(axis=(1, 2, 3))  # the baseline prices the plan's own outlays only
+    assert whole.loc["cost_per_induced_birth", "mean"] == pytest.approx(plan_spending.mean() / induced.mean())
+    per_replicate = plan_spending[induced > 0] / induced[induced > 0]
+    assert whole.loc["cost_per_induced_birth", "p95"] == pytest.approx(np.quantile(per_replicate, 0.95))
+    assert 0 < whole.loc["deadweight_share", "p05"] <= whole.loc["deadweight_share", "p95"] < 1
+
+
+def test_a_run_without_cash_timing_has_no_payables_table(write):
+    path = write("s.toml", f'[scenario]\nname = "no cash"\nextends = "{BASELINE}"\n[disbursement]\nenabled = false\n')
+    with pytest.raises(ValueError, match="^no payables: the run had no disbursement stage$"):
+        payables_table(run_file(path, replicates=2))
