@@ -20,6 +20,7 @@ from pathlib import Path
 REPO = Path(__file__).resolve().parents[1]
 EQUIVALENT = REPO / "docs" / "mutation" / "equivalent.toml"
 SCORES = REPO / "docs" / "mutation" / "scores.md"
+NOTES = REPO / "docs" / "mutation" / "notes.md"  # the state of the last run, in words (optional)
 TARGET = 0.95
 KILLED = {"killed", "timeout", "caught by type check", "segfault"}  # a test (or the checker) noticed
 AREAS = {  # area → module prefixes (issue 18's five areas)
@@ -99,8 +100,8 @@ def main() -> int:
         return "met" if score(c) >= TARGET else "NOT met"
 
     def cells(c: Counter[str]) -> str:
-        return (f"{sum(c.values())} | {c['killed']} | {c['equivalent']} | {c['survived']} | {c['not checked']} | "
-                f"{score(c):.1%}")
+        shown = f"{score(c):.1%}" if c["killed"] + c["survived"] else "–"
+        return f"{sum(c.values())} | {c['killed']} | {c['equivalent']} | {c['survived']} | {c['not checked']} | {shown}"
 
     rows, by_area = [], defaultdict(Counter)
     for module in sorted(counts):
@@ -119,6 +120,7 @@ def main() -> int:
         "tests/engine/test_compiled_kernels.py), the kernels' example inputs, and `within()`, which runs at "
         f"import (tests/scenario/test_bounds.py checks its bounds). Target: at least {TARGET:.0%} in each area.",
         "",
+        *([NOTES.read_text("utf-8"), ""] if NOTES.exists() else []),
         "## By area", "",
         f"| area | {header} | target |", "|---|---:|---:|---:|---:|---:|---:|---|", *area_rows, "",
         "## By module", "",
