@@ -3,14 +3,9 @@ settlement in its month, and the top-up per birth for a birth at mid-year."""
 
 from __future__ import annotations
 
-import numpy as np
 import pandas as pd
 import pytest
 
-from model.lines import LINE_BY_ID
-from model.pipeline.block import block_entitlements
-from model.pipeline.prepare import prepare
-from model.scenario import load_scenario
 from tests.conftest import REPO, line_by_year_payer, run_file
 from tests.lines.test_other_clauses_and_national_subsidy import _override_case
 
@@ -74,24 +69,11 @@ def test_top_up_per_birth_assumes_a_birth_at_mid_year(write):
     """The allowance as a top-up of the national subsidy (300 a month from January 2025): a third
     child born at mid-2024 has its first 6 months in 2024 (500 each) and 30 from 2025 (200 each):
     9,000 yuan; born in 2025: 36 × 200 = 7,200; in 2023: 18 × 500 + 18 × 200 = 12,600."""
-    path = write("s.toml", """
-        [scenario]
-        name = "top-up per birth"
-        [eligibility]
-        in_city_hospital_share = 1.0
-        [lines.third_child_allowance]
-        take_up = 1.0
-        net_of_national_subsidy = true
-        [lines.national_childcare_subsidy]
-        enabled = true
-        """)
-    prepared = prepare(load_scenario(path, replicates=2))
-    drawn = block_entitlements(prepared, 0, 2)
-    line = LINE_BY_ID["third_child_allowance"]
-    per_birth = line.benefit_per_birth(drawn.context, drawn.realised.lines.third_child_allowance)
-    years = list(prepared.calendar.years)
+    from tests.lines.test_edges_of_the_top_up_and_earlier_families import _per_third_birth
+
+    per_birth = _per_third_birth(write)  # also checks that first and second births get nothing
     for year, expected in ((2023, 12_600), (2024, 9_000), (2025, 7_200)):
-        np.testing.assert_allclose(per_birth[..., years.index(year), 0, :], [[0, 0, expected]])
+        assert per_birth[year] == pytest.approx(expected)
 
 
 def test_award_entrants_follow_their_yearly_path_and_the_roster_its_scale(write):
