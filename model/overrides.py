@@ -2,7 +2,9 @@
 
 CSV columns `year, area, birth_order, births` and optionally `month`, `mother_age`. For every
 (year, area) in the file, births of every order come from the file (an order absent there
-is zero). Without `month`, births spread evenly over the 12 months (largest remainder).
+is zero). Without `month`, births spread evenly over the 12 months, and what does not divide
+by 12 goes to the months nearest mid-year, so the births' mean month stays mid-year (monthly
+payments in the birth year depend on it).
 """
 
 from __future__ import annotations
@@ -28,10 +30,16 @@ class BirthsOverride:
     counts: dict[tuple[int, int], np.ndarray]  # (year, area index) → [order 1..3, month 1..12, age 0..49 + unspecified]
 
 
+# Months (0 = January) in the order they take the remainder: pairs around mid-year (June and
+# July, May and August, ...), so any even remainder keeps the mean month exactly at mid-year,
+# and an odd one leaves it within half a month divided by the row's births.
+CENTRE_OUT = np.array([5, 6, 4, 7, 3, 8, 2, 9, 1, 10, 0, 11])
+
+
 def even_months(total: int) -> np.ndarray:
-    """Split a whole number over 12 months as evenly as whole numbers allow."""
+    """Split a whole number over 12 months as evenly as whole numbers allow, centred on mid-year."""
     months = np.full(12, total // 12, dtype=np.int64)
-    months[: total % 12] += 1
+    months[CENTRE_OUT[: total % 12]] += 1
     return months
 
 

@@ -6,6 +6,7 @@ from __future__ import annotations
 import pandas as pd
 import pytest
 
+from model.areas import AREAS
 from tests.conftest import REPO, line_by_year_payer, run_file
 from tests.lines.test_other_clauses_and_national_subsidy import _override_case
 
@@ -105,3 +106,26 @@ def test_award_entrants_follow_their_yearly_path_and_the_roster_its_scale(write)
     cost = line_by_year_payer(result, "family_planning_awards")
     for year, people in ((2025, 3_600), (2026, 3_900)):
         assert sum(cost[(year, payer)] for payer in result.payer_ids) == pytest.approx(people * 960)
+
+
+@pytest.mark.parametrize("births", [14, 38, 2])
+def test_override_rows_without_month_keep_the_mean_birth_month_at_mid_year(write, births):
+    """Third births in 京山市 in 2025 given as one yearly row (no `month`): 500 a month from the
+    birth month, so evenly spread births get 6.5 months each in 2025. The counts do not divide
+    by 12; an even remainder must still give exactly births × 6.5 × 500 (the old split put the
+    remainder in January–April: 14 births were paid 93 months, not 91)."""
+    path = _override_case(write, "spread", {}, """
+        [lines.third_child_allowance]
+        take_up = 1.0
+        monthly_amount = 500
+        months = 36
+        """, data="immortal")
+    rows = ["year,area,birth_order,births"]
+    rows += [f"{year},{area},{order},{births if (year, area, order) == (2025, 'jingshan', 3) else 0}"
+             for year in range(2022, 2036) for area in AREAS for order in (1, 2, 3)]
+    write("births.csv", "\n".join(rows) + "\n")
+    result = run_file(path, replicates=3)
+    cost = line_by_year_payer(result, "third_child_allowance")
+    first_year = sum(cost[(2025, payer)] for payer in result.payer_ids)
+    assert first_year == pytest.approx(births * 6.5 * 500, abs=1e-6)
+    assert sum(cost[(2028, payer)] for payer in result.payer_ids) == pytest.approx(births * 5.5 * 500, abs=1e-6)
