@@ -11,6 +11,7 @@ cell, so births by order follow the age structure while the parity state stays e
 from __future__ import annotations
 
 from dataclasses import dataclass
+from typing import Any
 
 import numpy as np
 
@@ -26,14 +27,30 @@ class Calibration:
     births_per_factor: np.ndarray  # [transition]: base-year births the age pattern gives at factor 1
 
     def rates_for(self, shape: np.ndarray, base_births: dict[int, float],
-                  higher_order_share: float | np.ndarray) -> np.ndarray:
-        """[rep or 1, age, transition] aligned rates for a (possibly per-replicate) higher-order share."""
+                  higher_order_share: float | np.ndarray, third_plus_scale: float | np.ndarray = 1.0) -> np.ndarray:
+        """[rep or 1, age, transition] aligned rates for a (possibly per-replicate) higher-order share
+        and third-and-later share scale (see `shifted_births`)."""
         share = np.reshape(higher_order_share, (-1, 1))
-        targets = np.concatenate([np.full_like(share, base_births[1]), np.full_like(share, base_births[2]),
-                                  base_births[3] * (1 - share), base_births[3] * share], axis=1)
+        first, second, third = shifted_births(base_births, np.reshape(third_plus_scale, (-1, 1)))
+        share, first, second, third = np.broadcast_arrays(share, first, second, third)
+        targets = np.concatenate([first, second, third * (1 - share), third * share], axis=1)
         factors = np.divide(targets, self.births_per_factor, out=np.zeros_like(targets),
                             where=self.births_per_factor > 0)
         return factors[:, None, :] * shape[None]
+
+
+def shifted_births(base_births: dict[int, float], third_plus_scale: float | np.ndarray) -> tuple[Any, Any, Any]:
+    """Base-year births of orders 1, 2 and 3+ with the third-and-later share scaled and the total kept.
+
+    The order mix of the base-year table comes from the 2020 census; the share of third and later
+    births rose after it (nationally 11.1% in the census, 15.0% in 2022). Scaling that share moves
+    births between orders while the published total stays matched; first and second births give
+    way in proportion."""
+    total = base_births[1] + base_births[2] + base_births[3]
+    third = base_births[3] * third_plus_scale
+    lower = base_births[1] + base_births[2]
+    keep = (total - third) / lower if lower > 0 else 0.0 * third
+    return base_births[1] * keep, base_births[2] * keep, third
 
 
 def initial_women(base: BaseData, city_hukou_share: float) -> np.ndarray:
@@ -43,9 +60,9 @@ def initial_women(base: BaseData, city_hukou_share: float) -> np.ndarray:
     return np.round(groups)
 
 
-def calibrate(base: BaseData, women: np.ndarray, higher_order_share: float) -> Calibration:
-    third_plus = base.base_births[3]
-    targets = {1: base.base_births[1], 2: base.base_births[2],
+def calibrate(base: BaseData, women: np.ndarray, higher_order_share: float, third_plus_scale: float = 1.0) -> Calibration:
+    first, second, third_plus = (float(x) for x in shifted_births(base.base_births, third_plus_scale))
+    targets = {1: first, 2: second,
                3: third_plus * (1 - higher_order_share), 4: third_plus * higher_order_share}
     women_by_age = women.sum(axis=(0, 2, 3))  # [age]
     _check_mothers_at_risk(base, women, targets, higher_order_share)

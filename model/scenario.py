@@ -143,6 +143,10 @@ class DemographySection(Strict):
         description="annual relative change of every birth rate after the base year (share per year)")
     higher_order_share_of_third_plus: Share = Field(
         description="fourth and later births among third-and-later births (share)")
+    third_plus_share_scale: Scale = Field(
+        description="multiplier of the base-year table's share of third and later births (the 2020 census "
+                         "mix); the total stays the published count, first and second births give way in "
+                         "proportion (1 = the table as it is)")
     sex_ratio_at_birth: SexRatio = Field(description="boys per girl at birth")
     births_override: str | None = Field(
         None, description="CSV `year, area, birth_order, births[, month][, mother_age]` replacing simulated births")

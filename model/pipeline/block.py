@@ -49,7 +49,8 @@ def block_inputs(prepared: Prepared, realised: Scenario, params: ParameterContex
     women = np.broadcast_to(women, (replicates, *women.shape[1:]))
     demography = realised.demography
     rates = prepared.calibration.rates_for(base.fertility_shape, base.base_births,
-                                           per_replicate(demography.higher_order_share_of_third_plus, 1))
+                                           per_replicate(demography.higher_order_share_of_third_plus, 1),
+                                           per_replicate(demography.third_plus_share_scale, 1))
     years = (calendar.years - calendar.base_year)[None, :]
     trend = (1 + np.reshape(per_replicate(demography.fertility_trend, 1), (-1, 1))) ** years  # [rep or 1, year]
     rates = rates[:, None, :, :, None] * trend[:, :, None, None, None] * np.ones(2)

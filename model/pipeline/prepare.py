@@ -54,7 +54,9 @@ def prepare(loaded: LoadedScenario) -> Prepared:
     calendar = Calendar.of(scenario)
     base = load_base_data(scenario)
     women = initial_women(base, float(drawn(middle.eligibility.city_hukou_share)))
-    calibration = calibrate(base, women, float(drawn(middle.demography.higher_order_share_of_third_plus)))
+    _check_order_shift(loaded, base)
+    calibration = calibrate(base, women, float(drawn(middle.demography.higher_order_share_of_third_plus)),
+                            float(drawn(middle.demography.third_plus_share_scale)))
     years = calendar.years
     steepest = _extreme(scenario.demography.fertility_trend, high=True)
     trend = (1 + steepest) ** (years - calendar.base_year)
@@ -75,6 +77,17 @@ def prepare(loaded: LoadedScenario) -> Prepared:
     )
     _check_line_inputs(prepared)
     return prepared
+
+
+def _check_order_shift(loaded: LoadedScenario, base: BaseData) -> None:
+    """The scaled third-and-later births must fit in the base year's total (at the scale's top)."""
+    births = base.base_births
+    top = _extreme(loaded.scenario.demography.third_plus_share_scale, high=True)
+    total = births[1] + births[2] + births[3]
+    if births[3] * top > total:
+        raise InputError(loaded.file_of("demography.third_plus_share_scale"), "demography.third_plus_share_scale",
+                         f"{top:g} would make third and later births {births[3] * top:,.0f} of the base year's "
+                         f"{total:,.0f} births; at most {total / births[3]:.4g} with this base-year table")
 
 
 def _check_paths(prepared: Prepared, model: BaseModel, prefix: str) -> None:

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from tests.conftest import BASELINE, run_file
+from tests.conftest import BASELINE, cli, run_file
 
 JINGMEN_BIRTHS_2022 = 11_679  # 《荆门统计年鉴2024》
 HUBEI_ORDER_SHARES = (23_936 / 48_772, 22_035 / 48_772, (2_494 + 258 + 49) / 48_772)  # census 6-1
@@ -20,11 +20,55 @@ def test_base_year_births_match_the_published_count(baseline):
     assert births_2022 == pytest.approx(JINGMEN_BIRTHS_2022, rel=0.02)
 
 
-def test_base_year_order_shares_match_the_census(baseline):
+def test_base_year_order_shares_are_the_census_mix_moved_by_the_third_plus_scale(baseline):
+    """The baseline's scale is triangular(1.0, 1.35, 1.57), mean 1.3067: third and later births
+    take 5.74% × 1.3067 of the base year's births, first and second births give way in proportion."""
     by_order = baseline.births[:, 0].sum(axis=1).mean(axis=0)
     shares = by_order / by_order.sum()
-    for got, expected in zip(shares, HUBEI_ORDER_SHARES, strict=True):
-        assert abs(got - expected) < 0.02
+    third = HUBEI_ORDER_SHARES[2] * (1.0 + 1.35 + 1.57) / 3
+    keep = (1 - third) / (1 - HUBEI_ORDER_SHARES[2])
+    expected = (HUBEI_ORDER_SHARES[0] * keep, HUBEI_ORDER_SHARES[1] * keep, third)
+    for got, want in zip(shares, expected, strict=True):
+        assert abs(got - want) < 0.004, (shares, expected)
+
+
+def test_shifting_the_order_mix_keeps_the_total_and_scales_third_births():
+    from model.calibration import shifted_births
+
+    first, second, third = shifted_births({1: 5000.0, 2: 4000.0, 3: 1000.0}, 1.5)
+    assert (first, second, third) == pytest.approx((5000 - 500 * 5 / 9, 4000 - 500 * 4 / 9, 1500))
+    assert shifted_births({1: 5000.0, 2: 4000.0, 3: 1000.0}, 1.0) == pytest.approx((5000, 4000, 1000))
+
+
+def test_a_fixed_scale_gives_that_third_plus_share_in_the_base_year(write):
+    path = write("s.toml", f"""
+        [scenario]
+        name = "mix"
+        extends = "{BASELINE}"
+        [demography]
+        third_plus_share_scale = 1.5
+        """)
+    result = run_file(path, replicates=40)
+    by_order = result.births[:, 0].sum(axis=1).mean(axis=0)
+    assert by_order.sum() == pytest.approx(JINGMEN_BIRTHS_2022, rel=0.02)
+    assert by_order[2] / by_order.sum() == pytest.approx(HUBEI_ORDER_SHARES[2] * 1.5, abs=0.003)
+
+
+def test_a_scale_that_would_exceed_all_births_is_refused(write):
+    write("births.csv", "year,birth_order,births\n2022,1,5000\n2022,2,4000\n2022,3,2000\n")
+    path = write("s.toml", f"""
+        [scenario]
+        name = "too many"
+        extends = "{BASELINE}"
+        [demography]
+        third_plus_share_scale = {{ dist = "uniform", low = 1.0, high = 6.0 }}
+        [data]
+        base_year_births = "births.csv"
+        """)
+    result = cli("validate", path)
+    assert result.exit_code == 2
+    assert "demography.third_plus_share_scale: 6 would make third and later births 12,000 of the base year's " \
+           "11,000 births; at most 5.5" in " ".join(result.output.split())
 
 
 def test_births_stay_plausible_through_2035(baseline):
