@@ -255,6 +255,9 @@ class AllowanceLine(LineSection):
         False, description="the city only tops up to `monthly_amount`: from the national childcare subsidy's start it "
                            "pays monthly_amount minus the national monthly amount (never below 0); "
                            "false: both are paid in full")
+    earlier_children_paid: bool = Field(
+        False, description="children born before the policy start and still young enough are paid their "
+                           "remaining months from the start (false: only births from the start qualify)")
 
 
 class FundedFromAbove(Strict):

@@ -7,6 +7,9 @@ the birth month for `months` months (36) and stops at the child's death. Third m
 and later (birth order 3 of the contract); `birth_orders = [2, 3]` extends it to second
 children. In the three districts city and district pay 50/50.
 
+Children born before the policy start get nothing by default (the plan speaks of families who
+give birth); `earlier_children_paid = true` pays them the months from the start until they turn 3.
+
 Since 2025 the national childcare subsidy (育儿补贴, 3,600 a year under 3) is paid on top.
 `net_of_national_subsidy = true` makes the city's amount a top-up: 500 − 300 = 200 a month
 from the national subsidy's start (the scenario national_subsidy_absorbs).
@@ -52,14 +55,22 @@ def top_up(ctx: ParameterContext, line: AllowanceLine) -> np.ndarray:
 
 
 def accrual(ctx: LineContext, line: AllowanceLine) -> Entitlement:
-    eligible = ctx.from_policy_start(birth_months(ctx, transitions_of(line.birth_orders), CITY_HUKOU))
+    births = birth_months(ctx, transitions_of(line.birth_orders), CITY_HUKOU)
+    eligible = births if line.earlier_children_paid else ctx.from_policy_start(births)
     claim_share = ctx.monthly(line.take_up, f"{KEY}.take_up") * ctx.value(ctx.scenario.eligibility.in_city_hospital_share)
     recipients = draw.binomial(ctx.streams("third_child_allowance:claims"), eligible, claim_share)
     amount = (top_up(ctx, line) if line.net_of_national_subsidy
               else per_child_month(monthly_amount(ctx, line)[:, :, 0], line.months))  # [rep or 1, birth month, age]
+    claims = recipients.astype(float)
+    start = ctx.calendar.policy_start_index
+    if line.earlier_children_paid:  # only the months from the start; earlier children claim when it opens
+        amount = amount * (calendar_months(ctx.calendar.n_months, line.months) >= start)
+        claims[:, start] += claims[:, :start].sum(axis=1)
+        claims[:, :start] = 0.0
     by_cohort, yuan = allowance_by_cohort(recipients, line.months, ctx.base.q_child, ctx.streams, amount,
                                           ctx.calendar.n_months, event="third_child_allowance")
-    return Entitlement(yuan=yuan, claims=recipients.astype(float), by_cohort=by_cohort)
+    return Entitlement(yuan=yuan, claims=claims, by_cohort=by_cohort,
+                       claims_open=start if line.earlier_children_paid else 0)
 
 
 def benefit_per_birth(ctx: ParameterContext, line: AllowanceLine) -> np.ndarray:
@@ -86,7 +97,13 @@ def yearly_top_up(ctx: ParameterContext, line: AllowanceLine, monthly: np.ndarra
 
 
 def check(scenario: Scenario, calendar: Calendar) -> tuple[str, str] | None:
-    """The top-up is measured against the national subsidy the model prices."""
+    """The top-up is measured against the national subsidy the model prices; children paid from
+    the start must have been born in the simulation if they are paid in a budget year."""
+    line = scenario.lines.third_child_allowance
+    if line.earlier_children_paid and calendar.month_index(calendar.start_year, 1) < line.months:
+        return (f"{KEY}.earlier_children_paid", f"true needs every child paid in {calendar.start_year} born in the "
+                f"simulation, which starts in {calendar.base_year}: with months = {line.months}, start the budget "
+                f"in {calendar.base_year + (line.months + 11) // 12} or later")
     if scenario.lines.third_child_allowance.net_of_national_subsidy and \
             not scenario.lines.national_childcare_subsidy.enabled:
         return (f"{KEY}.net_of_national_subsidy", "true needs [lines.national_childcare_subsidy] enabled = true: the "

@@ -13,7 +13,8 @@ from model.lines import LINE_BY_ID
 from model.pipeline.block import block_entitlements
 from model.pipeline.prepare import prepare
 from model.scenario import load_scenario
-from tests.conftest import REPO, line_by_year_payer, run_file
+from tests.conftest import BASELINE, REPO, cli, line_by_year_payer, run_file
+from tests.lines.test_other_clauses_and_national_subsidy import _override_case
 
 TOP_UP = """
 [scenario]
@@ -170,3 +171,40 @@ def test_a_national_subsidy_starting_too_early_is_refused_with_the_earliest_star
     later = write("t.toml", f'[scenario]\nname = "ok"\n[lines.national_childcare_subsidy]\nenabled = true\n'
                             f'start = "{earliest}"\nmonths = {months}\n')
     assert prepare(load_scenario(later, replicates=2)).calendar.base_year == 2022
+
+
+@pytest.mark.parametrize("paid", [False, True])
+def test_third_children_born_before_the_start_are_paid_their_remaining_months_only_when_asked(write, paid):
+    """Policy from 2024-01. A third child born in March 2023 is under 3 until February 2026: when
+    earlier children are paid it gets 12 months in 2025 and 2 in 2026 (500 a month, 京山市, the
+    county pays); otherwise nothing. A child born in March 2024 is paid either way: 12 months in 2025."""
+    births = {(2023, "jingshan", 3): [0, 0, 1] + [0] * 9, (2024, "jingshan", 3): [0, 0, 1] + [0] * 9}
+    path = _override_case(write, "stock", births, f"""
+        [lines.third_child_allowance]
+        take_up = 1.0
+        monthly_amount = 500
+        months = 36
+        earlier_children_paid = {str(paid).lower()}
+        """, data="immortal", scenario='policy_start = "2024-01"')
+    result = run_file(path, replicates=3)
+    cost = line_by_year_payer(result, "third_child_allowance")
+    earlier = {2025: 12 * 500, 2026: 2 * 500, 2027: 0} if paid else {2025: 0, 2026: 0, 2027: 0}
+    later = {2025: 12 * 500, 2026: 12 * 500, 2027: 2 * 500}
+    for year in (2025, 2026, 2027):
+        assert cost[(year, "jingshan")] == pytest.approx(earlier[year] + later[year], abs=1e-6)
+        assert cost[(year, "city")] == 0
+
+
+def test_paying_earlier_children_needs_them_in_the_simulation(write):
+    path = write("s.toml", f"""
+        [scenario]
+        name = "too early"
+        extends = "{BASELINE}"
+        start_year = 2023
+        [lines.third_child_allowance]
+        earlier_children_paid = true
+        """)
+    result = cli("validate", path)
+    assert result.exit_code == 2
+    assert ("lines.third_child_allowance.earlier_children_paid: true needs every child paid in 2023 born in the "
+            "simulation, which starts in 2022") in " ".join(result.output.split())
