@@ -319,6 +319,74 @@ def compare(
 
 
 @app.command()
+def readings(
+    scenario: Annotated[Path, typer.Argument(help="scenario TOML file")],
+    out_dir: Annotated[Path, typer.Option("--out", help="folder for the scenario's run and readings.csv")],
+    register: Annotated[Path | None, typer.Option(help="register of readings (default: the package's, "
+                                                       "model/data/readings.toml)")] = None,
+    replicates: Annotated[int | None, typer.Option(help="override [scenario] replicates", min=1)] = None,
+    seed: Annotated[int | None, typer.Option(help="override [scenario] seed", min=0, max=MAX_SEED)] = None,
+    workers: Workers = None,
+    force: Force = False,
+    debug: Debug = False,
+) -> None:
+    """Run every reading of the plan (测算口径) against the scenario, paired (same seed), and write the
+    scenario's run with readings.csv: what the 2025-2035 total depends on."""
+    from model.malloc_tuning import keep_freed_memory
+    from model.pipeline import prepare
+    from model.pipeline import run as run_scenario
+    from model.readings import REGISTER_FILE, plan_readings, read_register, readings_table
+    from model.run_folder import check_output_folder
+    from model.run_folder.write import csv_writer, estimate_output_bytes, write_run
+    from model.scenario import load_scenario
+
+    keep_freed_memory()
+    started, clock = datetime.now().astimezone(), time.perf_counter()
+    register_path = register or REGISTER_FILE
+    try:
+        check_output_folder(out_dir, force)
+        loaded = load_scenario(scenario, replicates=replicates, seed=seed)
+        prepare(loaded)
+        plan = plan_readings(loaded, read_register(register_path), register_path, check=prepare)
+        check_output_folder(out_dir, force, need_bytes=estimate_output_bytes(loaded.scenario))
+        to_run = plan.to_run()
+        n_workers = workers or os.cpu_count() or 1
+        out.print(f"{loaded.name}: {len(plan.register.reading) - len(plan.not_applicable)} readings, "
+                  f"{len(to_run)} other choices to run against the scenario's own", soft_wrap=True)
+        default = run_scenario(loaded, workers=n_workers)
+        results = {}
+        for done, variant in enumerate(to_run, start=1):
+            assert variant.loaded is not None
+            results[(variant.reading, variant.choice)] = run_scenario(variant.loaded, workers=n_workers)
+            err.print(f"  {done}/{len(to_run)} {variant.reading}: {variant.choice}", soft_wrap=True, highlight=False)
+        table = readings_table(plan, default, results)
+        write_run(default, out_dir, force, started, time.perf_counter() - clock, ["birthbudget", *sys.argv[1:]],
+                  extra={"readings.csv": csv_writer(table)})
+    except InputError as error:
+        _fail(error, debug)
+        return
+    except (BrokenProcessPool, MemoryError) as error:
+        _fail(error if debug else InputError(None, "--workers", "a worker ran out of memory or was killed; nothing "
+                                             "was written. Use fewer replicates or --workers"), debug)
+        return
+    from rich.table import Table
+
+    view = Table(title="测算口径 readings: effect on 2025-2035 outlays, 万元 (against the scenario's own choice)",
+                 title_justify="left")
+    for column in ("reading", "choice", "own budgets", "p05", "p95", "city level"):
+        view.add_column(column, justify="left" if column in ("reading", "choice") else "right")
+    for row in table.itertuples(index=False):
+        mark = " (scenario)" if row.is_default else ""
+        view.add_row(row.reading, f"{row.choice}{mark}", *(f"{round(value / WAN, 1) + 0.0:,.1f}" for value in (
+            row.effect_mean, row.effect_p05, row.effect_p95, row.city_effect_mean)))
+    out.print(view)
+    for reading, why in plan.not_applicable.items():
+        out.print(f"not applicable: {reading} ({why})", soft_wrap=True, highlight=False)
+    out.print(f"wrote {out_dir} (the scenario's run and readings.csv) in {time.perf_counter() - clock:.1f} s",
+              soft_wrap=True)
+
+
+@app.command()
 def report(
     run_dir: Annotated[Path, typer.Argument(help="run folder written by `birthbudget run`")],
     lang: Annotated[str, typer.Option(help="zh (default) or en")] = "zh",

@@ -23,7 +23,7 @@ LAYERS: list[tuple[str, set[str]]] = [
     ("engine", {"sampling_compiled", "sampling", "engine_kernels", "engine", "disbursement"}),
     ("lines", {"lines", "behaviour", "memory"}),
     ("pipeline", {"pipeline"}),
-    ("outputs", {"result_tables", "run_folder", "summary", "compare", "mtfp", "rerun", "sweep", "reference",
+    ("outputs", {"result_tables", "run_folder", "summary", "compare", "mtfp", "rerun", "sweep", "reference", "readings",
                  "report"}),
     ("interface", {"cli", "__main__", "explore", ""}),
 ]

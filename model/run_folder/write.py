@@ -35,8 +35,10 @@ from model.version import __version__
 
 
 def write_run(result: RunResult, out_dir: str | Path, force: bool = False, started: datetime | None = None,
-              wall_seconds: float | None = None, command: list[str] | None = None) -> Path:
-    """Write budget.csv, births.csv, … and manifest.json to `out_dir`, atomically."""
+              wall_seconds: float | None = None, command: list[str] | None = None,
+              extra: dict[str, Callable[[Path], None]] | None = None) -> Path:
+    """Write budget.csv, births.csv, … and manifest.json to `out_dir`, atomically; `extra`: more
+    files of the same folder (name → writer), e.g. readings.csv."""
     out_dir = Path(out_dir)
     frames = {"budget.csv": budget_table(result), "births.csv": births_table(result),
               "births_total.csv": births_total_table(result), "impact.csv": impact_table(result)}
@@ -50,6 +52,7 @@ def write_run(result: RunResult, out_dir: str | Path, force: bool = False, start
     started = started or datetime.now().astimezone()
     wall = wall_seconds if wall_seconds is not None else sum(result.timing.values())
     writers["manifest.json"] = json_writer(manifest(result, started, wall, command or ["python API"]))
+    writers.update(extra or {})
     write_new(out_dir, writers, force)
     return out_dir
 
