@@ -849,7 +849,43 @@ class _Builder:
             blocks.append(self.payables_table(payers))
             blocks += self.mtfp_blocks()
         blocks += self.other_lines_table()
+        blocks += self.readings_blocks()
         return tuple(blocks)
+
+    def readings_blocks(self) -> list[Block]:
+        """测算口径: the contested readings of the plan, the scenario's choice and what each other
+        choice would change, largest effect first (readings.csv, from `birthbudget readings`)."""
+        readings = self.run.readings
+        heading = Heading(self.t("测算口径", "Readings of the plan"), 2)
+        if readings is None:
+            return [heading, Paragraph(self.t(
+                "方案若干条款可有不同理解（如购房补贴对象、与国家育儿补贴是否叠加、出生孩次结构），本次运行按默认口径测算。"
+                "运行 birthbudget readings 情景文件 --out 目录，可得各口径对合计的影响及本表。",
+                "Several clauses of the plan allow more than one reading (who qualifies for the home subsidy, "
+                "whether the allowance stacks on the national subsidy, the birth-order mix); this run takes the "
+                "default readings. `birthbudget readings SCENARIO --out DIR` prices every other choice and adds "
+                "this table."), "note")]
+        label, title = ("label_zh", "title_zh") if self.zh else ("label_en", "title_en")
+        own = readings[readings.is_default.astype(bool)].set_index("reading")
+        rows = []
+        for row in readings[~readings.is_default.astype(bool)].itertuples(index=False):
+            rows.append([str(getattr(row, title)), str(row.clause), str(own.loc[row.reading, label]),
+                         str(getattr(row, label)), wan(row.effect_mean),
+                         self.t(f"{wan(row.effect_p05)} 至 {wan(row.effect_p95)}",
+                                f"{wan(row.effect_p05)} to {wan(row.effect_p95)}"), wan(row.city_effect_mean)])
+        return [heading, self.table(
+            "readings", self.t("测算口径及其对支出合计的影响", "Readings of the plan and their effect on the total"),
+            [self.t("口径", "Reading"), self.t("条款", "Clause"), self.t("本次采用", "This run"),
+             self.t("其他口径", "Other choice"), self.t("本地财政影响", "Own budgets"), self.t("5–95%区间", "5–95% range"),
+             self.t("其中市本级", "City level")],
+            rows, 4, (4.2, 0.8, 2.6, 2.6, 1.2, 1.8, 1.1),
+            self.t(f"单位：万元。影响为改用“其他口径”后{self.period}年本地财政（市本级及各区、县（市））支出合计的变化，"
+                   "与本次运行同一随机种子逐次配对计算；按影响大小排列。实施细则应明确各项口径。",
+                   f"Unit: 10,000 yuan (万元). The effect is the change in the {self.period} outlays borne by the "
+                   "city's own budgets (city, districts and counties) if the other choice were taken, paired "
+                   "replicate by replicate with this run (same seed); largest first. The implementing rules "
+                   "should settle each."),
+            font_size=7.5)]
 
     def range_row(self, stat: str) -> list[str]:
         frame = self.run.budget

@@ -153,6 +153,7 @@ class RunFolder:
     payables: pd.DataFrame | None
     manifest: dict[str, Any]
     replicates: dict[str, np.ndarray]
+    readings: pd.DataFrame | None = None  # readings.csv, when `birthbudget readings` wrote the folder
 
     @property
     def name(self) -> str:
@@ -201,6 +202,10 @@ class RunFolder:
         return rows.set_index("year")
 
 
+READINGS_COLUMNS = ("reading", "choice", "is_default", "effect_mean", "effect_p05", "effect_p95",
+                    "city_effect_mean", "clause", "title_zh", "title_en", "label_zh", "label_en")
+
+
 def _optional(path: Path, columns: tuple[str, ...]) -> pd.DataFrame | None:
     return read_csv(path, columns) if path.exists() else None
 
@@ -247,4 +252,5 @@ def load_run(path: str | Path, purpose: str = "this command") -> RunFolder:
         impact=_optional(path / "impact.csv", ("year", "measure", "mean")),
         payables=payables,
         manifest=manifest, replicates=replicates,
+        readings=_optional(path / "readings.csv", READINGS_COLUMNS),
     )

@@ -183,3 +183,38 @@ def test_a_malformed_register_is_refused_naming_the_field(write, old, new, field
     with pytest.raises(InputError) as caught:
         read_register(register)
     assert caught.value.field == field and words in caught.value.message
+
+
+def test_the_appendix_lists_the_readings_largest_effect_first_with_readings_csv_figures(readings_run):
+    """Word table 测算口径 (one row per other choice, in readings.csv's order, figures ÷ 10,000) and the
+    workbook's sheet of the same name."""
+    import docx
+    import openpyxl
+
+    from tests.outputs.test_appendix_document import captioned_tables, cells, table_titled
+
+    out, _ = readings_run
+    assert cli("report", out).exit_code == 0
+    table = pd.read_csv(out / "readings.csv")
+    others = table[~table.is_default]
+    word = table_titled(captioned_tables(docx.Document(str(out / "appendix.docx"))), "测算口径及其对支出合计的影响")
+    rows = cells(word)[1:]
+    assert [row[0] for row in rows] == others.title_zh.tolist()
+    assert [row[3] for row in rows] == others.label_zh.tolist()
+    assert [row[4] for row in rows] == [f"{value / 10_000:,.2f}" for value in others.effect_mean]
+    own = table[table.is_default].set_index("reading").label_zh
+    assert [row[2] for row in rows] == [own[reading] for reading in others.reading]
+    sheet = openpyxl.load_workbook(out / "appendix.xlsx")["测算口径"]
+    assert sheet.cell(6, 1).value == others.title_zh.iloc[0]
+    assert sheet.cell(6, 5).value == pytest.approx(others.effect_mean.iloc[0] / 10_000)
+
+
+def test_a_plain_run_s_appendix_says_how_to_price_the_readings(tmp_path):
+    from model.report.appendix_content import build_document
+    from model.run_folder import load_run
+
+    out = tmp_path / "run"
+    assert cli("run", FULL_PLAN, "--out", out, "--replicates", 4, "--quiet").exit_code == 0
+    text = build_document(load_run(out), "zh", {}).text()
+    assert "运行 birthbudget readings 情景文件 --out 目录" in text
+    assert "测算口径及其对支出合计的影响" not in text
