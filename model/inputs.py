@@ -56,6 +56,8 @@ SPECS: dict[str, TableSpec] = {
                                                "resident_share": SHARE}, key=("census_unit",)),
     "births_history": TableSpec("births history", {"year": Column("int", 1990, 2050), "births": BIRTHS,
                                                    "status": Column("str")}, key=("year",)),
+    "published_births": TableSpec("published births", {"year": Column("int", 1990, 2050), "births": BIRTHS,
+                                                       "status": Column("str")}, key=("year",)),
     "housing_destination": TableSpec("housing destination", {"from_area": AREA, "to_area": AREA, "share": SHARE},
                                      key=("from_area", "to_area")),
     "family_planning_recipients": TableSpec("family-planning award recipients", {
@@ -79,6 +81,7 @@ class BaseData:
     area_population_share: np.ndarray  # [area] share of city residents (central area split)
     unit_share_of_area: np.ndarray  # [area] resident share of the census unit each area belongs to
     births_history: dict[int, float]  # city births before the base year
+    published_births: dict[int, float]  # published (or derived) counts the simulation is checked against
     housing_destination: np.ndarray  # [from_area, to_area] share of purchases
     q_both_all_ages: np.ndarray | None = None  # [age 0..100] both sexes (read when the award line is priced)
     award_recipients: dict[str, np.ndarray] = field(default_factory=dict)  # scheme → [age 0..100] base year
@@ -198,6 +201,7 @@ def load_base_data(scenario: Scenario) -> BaseData:
     _check_leaving(q_female, migration, files["life_table"], files["net_migration"])
 
     history = table("births_history")
+    published = table("published_births")
     destination_frame = table("housing_destination")
     destination = np.zeros((len(AREAS), len(AREAS)))
     destination[destination_frame.from_area.map(AREA_INDEX).to_numpy(),
@@ -228,6 +232,7 @@ def load_base_data(scenario: Scenario) -> BaseData:
         women=women, women_by_age=by_age, unit_share_of_area=unit_shares, parity_share=parity_share, fertility_shape=shape, base_births=base_births,
         q_female=q_female, q_child=q_child, migration=migration, area_population_share=population_share,
         births_history=dict(zip(history.year.astype(int), history.births.astype(float), strict=True)),
+        published_births=dict(zip(published.year.astype(int), published.births.astype(float), strict=True)),
         housing_destination=destination, q_both_all_ages=q_all, award_recipients=awards, files=files,
     )
 

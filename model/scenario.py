@@ -194,6 +194,8 @@ class DataSection(Strict):
     net_migration: str | None = Field(None, description="CSV `area, age, rate` (net migrants per woman-year)")
     census_units: str | None = Field(None, description="CSV `census_unit, resident_share`")
     births_history: str | None = Field(None, description="CSV `year, births, status` before the base year")
+    published_births: str | None = Field(
+        None, description="CSV `year, births, status`: published birth counts the run's births are checked against")
     family_planning_recipients: str | None = Field(
         None, description="CSV `scheme, age, recipients`: family-planning award recipients in the base year")
     housing_destination: str | None = Field(None, description="CSV `from_area, to_area, share`")

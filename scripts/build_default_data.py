@@ -65,6 +65,13 @@ BIRTHS_HISTORY = {2016: (21_800, "estimated"), 2017: (21_000, "estimated"),
                   2018: (18_600, "estimated"), 2019: (17_900, "estimated"),
                   2020: (14_700, "estimated"), 2021: (13_000, "estimated"),
                   2022: (BIRTHS_2022, "read")}
+# Published birth counts the run is checked against (the back-test). Jingmen's own counts after
+# 2022 were not found: 2023 and 2024 follow Hubei's births (湖北省统计公报: 32.0万 in 2023, 31.4万
+# in 2024; 2022 ≈ 35.53万 = 6.08‰ × 5,844万 residents) from Jingmen's 2022 count.
+HUBEI_BIRTHS = {2022: 355_300, 2023: 320_000, 2024: 314_000}
+PUBLISHED_BIRTHS = {2022: (BIRTHS_2022, "read"),
+                    **{year: (round(BIRTHS_2022 * HUBEI_BIRTHS[year] / HUBEI_BIRTHS[2022], -1), "derived")
+                       for year in (2023, 2024)}}
 # Where second/third-child families buy a qualifying home (assumption): district families
 # buy in their own district or another one; county families rarely buy in the districts.
 OWN_DISTRICT = 0.80
@@ -271,6 +278,8 @@ TABLE_SOURCES = [
      "assumption", "Shares of city residents by census unit: 钟祥 33%, 京山 incl. 屈家岭 22%, 沙洋 17%, 东宝 incl. 漳河 15%, 掇刀 incl. 高新区 13% (from the 2000-census split moved toward the districts; ±4 points)."),
     ("table:births_history.csv", "", "births", f"{DEMOG} §3",
      "derived", "2022 read; other years are 2022 births × the national birth index (estimated), used only for children born before the base year."),
+    ("table:published_births.csv", "", "births", f"《荆门统计年鉴2024》 via psic.org.cn ({DEMOG} §3); 湖北省2024年国民经济和社会发展统计公报 via 观察者网 m.observersnews.com/ChengShi/2025_03_24_769582.shtml (docs/research/unpriced-clauses.md §8)",
+     "derived", "2022 read (11,679); 2023 and 2024 are Jingmen's 2022 count × Hubei's births (32.0万 in 2023, 31.4万 in 2024, against ≈35.53万 in 2022 = 6.08‰ × 5,844万): Jingmen's own counts after 2022 were not found. Used only to check the simulated births (the back-test in the run's diagnostics), never to price."),
     ("table:family_planning_recipients.csv", "", "persons", "荆门市优化生育政策实施方案 clauses 2 and 19 (schemes continue); no Jingmen roster found",
      "assumption", "Base-year recipients city-wide: rural reward (奖励扶助, 60+) 30,000 ≈ 1.0M rural residents × 25% aged 60+ × 12% qualifying; special assistance (特别扶助, 49+) 1,500 disabled and 1,500 bereaved ≈ China's ≈1M bereaved families × Jingmen's 0.18% of the population × 2 parents. Ages: entrants growing 3%/yr thinned by the life table. Range ±50%; replace with the 卫健委 roster via [data] family_planning_recipients."),
     ("table:housing_destination.csv", "", "share", f"{PRICES} §6",
@@ -513,6 +522,8 @@ def main() -> None:
     write(pd.DataFrame([(y, b, s) for y, (b, s) in BIRTHS_HISTORY.items()],
                        columns=["year", "births", "status"]), "births_history.csv")
     write(housing_destination(), "housing_destination.csv")
+    write(pd.DataFrame([(y, int(b), s) for y, (b, s) in PUBLISHED_BIRTHS.items()],
+                       columns=["year", "births", "status"]), "published_births.csv")
     write_sources({"table:women_by_age.csv": str(int(women.women.sum()))})
 
 

@@ -149,15 +149,69 @@ parity = pd.DataFrame(base.parity_share, columns=["0", "1", "2", "3+"])
 print(f"women aged 15-49: {base.women[:, 15:].sum():,.0f}")
 parity.loc[[20, 25, 30, 35, 40, 45, 49]].round(3)"""),
     new_markdown_cell("## Alignment to the 2022 births\n\nThe census age pattern of each birth order is scaled so "
-                      "that expected births in 2022 equal 11,679 × the Hubei order shares."),
+                      "that expected births in 2022 equal 11,679 × the order shares: Hubei's 2020 census mix, with "
+                      "the share of third and later births moved by `demography.third_plus_share_scale` (below). "
+                      "The targets here are at the scale's central value; each replicate draws its own scale."),
     new_code_cell("""from model.pipeline import prepare
 
 prepared = prepare(loaded)
 pd.DataFrame({"target births": prepared.calibration.targets, "alignment factor": prepared.calibration.factors})"""),
-    new_code_cell("""result = model.run(loaded)
+    new_code_cell("""from model.calibration import shifted_births
+
+result = model.run(loaded)
 simulated = result.births[:, 0].sum(axis=1)  # 2022, by order, per replicate
-pd.DataFrame({"simulated mean": simulated.mean(axis=0), "target": [5731.74, 5276.53, 670.73]},
+scale = loaded.scenario.demography.third_plus_share_scale
+central = scale.central() if hasattr(scale, "central") else float(scale)
+pd.DataFrame({"simulated mean": simulated.mean(axis=0),
+              "census mix (scale 1)": shifted_births(base.base_births, 1.0),
+              f"target at the central scale {central:g}": shifted_births(base.base_births, central)},
              index=["1st", "2nd", "3rd+"]).round(1)"""),
+    new_markdown_cell("## The birth-order mix after 2020\n\nNo Hubei or Jingmen count of births by order after the "
+                      "2020 census was found. Nationally, third and later births were 11.1% of births in the census "
+                      "and 15.0% in 2022 (国家卫生健康委 2022 statistical bulletin, a registration basis). The model "
+                      "moves Hubei's census share (5.74%) by the same ratio, 1.35, with a range from the census mix "
+                      "(1.0) to 9% (1.57); 2023 and later hold the 2022 mix. The table sets the simulated share of "
+                      "third and later births beside every figure of evidence."),
+    new_code_cell("""import numpy as np
+
+years = np.arange(result.calendar.base_year, result.calendar.base_year + result.births.shape[1])
+third_share = result.births[..., 2].sum(axis=2) / result.births.sum(axis=(2, 3))  # [rep, year]
+simulated_share = pd.DataFrame({"year": years, "3rd+ share, mean": third_share.mean(axis=0),
+                                "5%": np.quantile(third_share, 0.05, axis=0),
+                                "95%": np.quantile(third_share, 0.95, axis=0)}).set_index("year")
+evidence = pd.DataFrame([
+    (2020, "Hubei, 2020 census (table 6-1)", 0.0574),
+    (2020, "China, 2020 census", 0.1113),
+    (2022, "China, NHC 2022 bulletin", 0.150),
+    (2022, "Hubei if it moved as China (5.74% × 15.0 / 11.13)", 0.0774),
+], columns=["year", "evidence", "3rd+ share"])
+display(evidence)
+simulated_share.loc[2022:2027].round(4)"""),
+    new_markdown_cell("## Back-test: simulated births against the published counts\n\n"
+                      "`model/data/published_births.csv`: Jingmen's 2022 count (read) and, for 2023 and 2024, that "
+                      "count moved with Hubei's births (32.0万 and 31.4万 against ≈35.5万 in 2022), since Jingmen's "
+                      "own counts were not found. The run's diagnostics (manifest.json) carry the same figures."),
+    new_code_cell("""published = pd.read_csv(REPO / "model" / "data" / "published_births.csv")
+published["simulated"] = [result.diagnostics[f"births_{year}_simulated"] for year in published.year]
+published["gap"] = [f"{result.diagnostics[f'births_{year}_gap']:+.1%}" for year in published.year]
+published"""),
+    new_code_cell("""import matplotlib.pyplot as plt
+from model.report.fonts import use_cjk_font
+
+use_cjk_font()
+total = result.births.sum(axis=(2, 3))  # [rep, year]
+fig, ax = plt.subplots(figsize=(7, 3.5))
+ax.fill_between(years, np.quantile(total, 0.05, axis=0), np.quantile(total, 0.95, axis=0), alpha=0.3,
+                label="模拟 5–95%区间")
+ax.plot(years, total.mean(axis=0), label="模拟均值")
+ax.scatter(published.year, published.births, color="black", zorder=3, label="公布数（2023、2024年按湖北推算）")
+ax.set_title("出生人数：模拟与公布数对照")
+ax.set_xlabel("年份")
+ax.set_ylabel("出生人数（人）")
+ax.legend()
+fig.tight_layout()
+plt.close(fig)
+display(fig)"""),
 ]
 
 
@@ -168,8 +222,9 @@ EXPLORE = [
                       "redraws the 2025–2035 total with its 5–95% range and who pays it. `model.Explorer` keeps its "
                       "worker processes and the prepared data between runs, so a re-run of 200 replicates takes "
                       "about half a second on two cores (`benchmarks/RESULTS.md`).\n\n"
-                      "**Readings.** The plan's contested readings are not in the model yet; the switches are the "
-                      "policy choices it has today: whether the city's allowance only tops up the national childcare "
+                      "**Readings.** Every contested reading of the plan is in the register "
+                      "`model/data/readings.toml`, and `birthbudget readings SCENARIO --out DIR` prices them all; "
+                      "two of them are switches here: whether the city's allowance only tops up the national childcare "
                       "subsidy (`lines.third_child_allowance.net_of_national_subsidy`; the national subsidy is then "
                       "priced too, so the province and the central government appear among the payers) and whether "
                       "families whose second or third child was born before the plan qualify for the housing "

@@ -116,8 +116,23 @@ def _result(loaded: LoadedScenario, prepared: Prepared, results: list[BlockResul
         payables=None if results[0].payables is None else np.concatenate([r.payables for r in results]),
         impact={key: np.concatenate([r.impact[key] for r in results]) for key in results[0].impact},
         timing={"prepare_seconds": prepared_at - started, "simulate_seconds": finished - prepared_at},
-        diagnostics=_diagnostics(results),
+        diagnostics=_diagnostics(results) | backtest(prepared, np.concatenate([r.births for r in results])),
     )
+
+
+def backtest(prepared: Prepared, births: np.ndarray) -> dict[str, float]:
+    """Simulated births (mean over replicates) beside every published count of a simulated year,
+    and the gap as a share of the published count: `births_YEAR_published`, `_simulated`, `_gap`."""
+    out: dict[str, float] = {}
+    base_year = prepared.calendar.base_year
+    for year, published in sorted(prepared.base.published_births.items()):
+        index = year - base_year
+        if not 0 <= index < births.shape[1] or published <= 0:
+            continue
+        simulated = float(births[:, index].sum(axis=(1, 2)).mean())
+        out |= {f"births_{year}_published": round(published, 1), f"births_{year}_simulated": round(simulated, 1),
+                f"births_{year}_gap": round(simulated / published - 1, 4)}
+    return out
 
 
 def _diagnostics(results: list[BlockResult]) -> dict[str, float]:

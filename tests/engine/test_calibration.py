@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from tests.conftest import BASELINE, cli, run_file
+from tests.conftest import BASELINE, REPO, cli, run_file
 
 JINGMEN_BIRTHS_2022 = 11_679  # 《荆门统计年鉴2024》
 HUBEI_ORDER_SHARES = (23_936 / 48_772, 22_035 / 48_772, (2_494 + 258 + 49) / 48_772)  # census 6-1
@@ -76,3 +76,35 @@ def test_births_stay_plausible_through_2035(baseline):
     by_year_order = baseline.births.sum(axis=2).mean(axis=0)  # [year, order]
     ratio = by_year_order / by_year_order[0]
     assert (ratio > 0.5).all() and (ratio < 2).all(), ratio
+
+
+def test_the_run_shows_simulated_births_beside_every_published_count(baseline):
+    """The back-test: model/data/published_births.csv (2022 read; 2023-2024 Jingmen's 2022 count
+    moved with Hubei's births) against the simulated mean, in the run's diagnostics."""
+    import pandas as pd
+
+    published = pd.read_csv(REPO / "model" / "data" / "published_births.csv").set_index("year").births
+    assert list(published.index) == [2022, 2023, 2024]
+    for year, count in published.items():
+        simulated = baseline.births[:, year - 2022].sum(axis=(1, 2)).mean()
+        assert baseline.diagnostics[f"births_{year}_published"] == count
+        assert baseline.diagnostics[f"births_{year}_simulated"] == pytest.approx(simulated, abs=0.05)
+        assert baseline.diagnostics[f"births_{year}_gap"] == pytest.approx(simulated / count - 1, abs=1e-4)
+    assert abs(baseline.diagnostics["births_2022_gap"]) < 0.02  # the calibration year
+    assert 0 < baseline.diagnostics["births_2023_gap"] < 0.08  # README: the model runs 5% above the Hubei trend
+
+
+def test_a_bureaus_own_published_counts_replace_the_default(write):
+    write("published.csv", "year,births,status\n2026,9000,read\n2040,5000,forecast\n")
+    path = write("s.toml", f"""
+        [scenario]
+        name = "own counts"
+        extends = "{BASELINE}"
+        [data]
+        published_births = "published.csv"
+        """)
+    result = run_file(path, replicates=4)
+    simulated = result.births[:, 2026 - 2022].sum(axis=(1, 2)).mean()
+    assert result.diagnostics["births_2026_gap"] == pytest.approx(simulated / 9000 - 1, abs=1e-4)
+    assert "births_2023_published" not in result.diagnostics  # the default table is replaced
+    assert not any(key.startswith("births_2040") for key in result.diagnostics)  # not simulated
