@@ -416,8 +416,8 @@ def mtfp(
     from rich.table import Table
 
     from model.areas import PAYER_NAMES_ZH
-    from model.lines import LINE_BY_ID
-    from model.mtfp import mtfp_table
+    from model.lines import LINE_BY_ID, MONEY_GROUPS
+    from model.mtfp import SUBTOTAL, mtfp_table
     from model.run_folder import add_files
 
     name = f"mtfp_{budget_year}.csv"
@@ -432,7 +432,7 @@ def mtfp(
     titles = {Kind.OUTLAY: f"中期财政规划 {years[0]}–{years[2]} (cash, 万元, mean and 5–95% range)",
               "other": f"减收与备忘项目（不计入支出） revenue forgone and memo items {years[0]}–{years[2]} (万元)"}
     for part, title in titles.items():
-        rows = table[(table.kind == Kind.OUTLAY) == (part == Kind.OUTLAY)]
+        rows = table[table.kind.isin([Kind.OUTLAY, SUBTOTAL]) == (part == Kind.OUTLAY)]
         if rows.empty:
             continue
         view = Table(title=title, title_justify="left")
@@ -442,15 +442,16 @@ def mtfp(
         for year in years:
             view.add_column(str(year), justify="right", no_wrap=True)
         for _, row in rows.iterrows():
-            if row.line != "all" and row.payer == "all":
+            if row.line != "all" and row.payer == "all" and row.kind != SUBTOTAL:
                 continue
             if row.line != "all" and not any(row[f"{y}_mean"] for y in years) and not row.payables_carried_in:
                 continue  # a payer with no share in the line (the CSV keeps the row)
             payer = "合计 all" if row.payer == "all" else f"{PAYER_NAMES_ZH[row.payer]}"
-            line = "小计 all (outlays)" if row.line == "all" else LINE_BY_ID[row.line].name_zh
+            line = ("小计 all (outlays)" if row.line == "all" else f"其中{MONEY_GROUPS[row.line][0]}"
+                    if row.kind == SUBTOTAL else LINE_BY_ID[row.line].name_zh)
             cells = [f"{row[f'{y}_mean']:,.1f} ({row[f'{y}_p05']:,.0f}–{row[f'{y}_p95']:,.0f})" for y in years]
             view.add_row(payer, line, f"{row.payables_carried_in:,.1f}", *cells,
-                         style="bold" if row.line == "all" else None)
+                         style="bold" if row.line == "all" else "italic" if row.kind == SUBTOTAL else None)
         out.print(view)
     out.print(f"wrote {path}", soft_wrap=True)
 

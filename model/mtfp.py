@@ -4,20 +4,26 @@ From a run folder: the budget year and the two following years, cash basis, in �
 the 5-95% range, for the city (市本级) and each district and county (and the province and
 the central government for co-funded lines), by line, with the payables carried in
 (entitled by the end of the year before the budget year, not yet paid). `kind` marks revenue
-forgone and memo items; the `all` rows add up outlays only.
+forgone and memo items; the `all` rows add up outlays only. When the run prices continuing
+programmes too, rows of kind `subtotal` (lines `new_measures` and `continuing`) show the plan's new
+measures apart from them; they are never added to `all`.
 """
 
 from __future__ import annotations
 
 from pathlib import Path
 
+import numpy as np
 import pandas as pd
 
 from model.errors import InputError
 from model.kinds import Kind
+from model.lines import money_groups
 from model.result_tables import ALL
-from model.run_folder import run_tables
+from model.run_folder import MANIFEST, read_manifest, read_replicates, run_tables
 from model.units import WAN
+
+SUBTOTAL = "subtotal"
 
 
 def mtfp_table(run_dir: Path, budget_year: int) -> pd.DataFrame:
@@ -51,4 +57,30 @@ def mtfp_table(run_dir: Path, budget_year: int) -> pd.DataFrame:
                 for stat in ("mean", "p05", "p95"):
                     row[f"{year}_{stat}"] = figures.iloc[0][stat] / WAN
             rows.append(row)
+        rows[-1:-1] = _group_rows(run_dir, payer, years, carried)
     return pd.DataFrame(rows)
+
+
+def _group_rows(run_dir: Path, payer: str, years: list[int], carried: pd.Series) -> list[dict[str, object]]:
+    """Subtotals of the plan's new measures and of the continuing programmes (kind `subtotal`,
+    never added to `all`), when the run has both; their ranges from the replicates."""
+    manifest = read_manifest(run_dir / MANIFEST)
+    groups = money_groups([str(line) for line in manifest["lines"]], manifest["scenario"]["lines"])
+    if not all(groups.values()):
+        return []
+    arrays = read_replicates(run_dir / "replicates.npz", manifest["replicates"])
+    lines, payers = [str(x) for x in arrays["lines"]], [str(x) for x in arrays["payers"]]
+    run_years = [int(y) for y in arrays["years"]]
+    cash = arrays["cash"]  # [rep, year, line, payer]
+    chosen_payers = list(range(len(payers))) if payer == ALL else [payers.index(payer)]
+    rows = []
+    for group, members in groups.items():
+        index = [lines.index(line) for line in members]
+        row: dict[str, object] = {"payer": payer, "line": group, "kind": SUBTOTAL,
+                                  "payables_carried_in": sum(carried.get((payer, line), 0.0) for line in members) / WAN}
+        for year in years:
+            values = cash[:, run_years.index(year)][:, index][:, :, chosen_payers].sum(axis=(1, 2))
+            row[f"{year}_mean"] = float(values.mean()) / WAN
+            row[f"{year}_p05"], row[f"{year}_p95"] = (float(q) / WAN for q in np.quantile(values, [0.05, 0.95]))
+        rows.append(row)
+    return rows

@@ -46,6 +46,8 @@ PerBirth: TypeAlias = Annotated[Annotated[float, num.within(1, 2)] | Distributio
 Variation: TypeAlias = Annotated[Annotated[float, num.within(0, 3)] | Distribution, num.Bounded(0, 3)]
 PerThousandByYear: TypeAlias = Annotated[
     Annotated[float, num.within(0, 1000)] | Distribution | YearPath, num.Bounded(0, 1000)]
+PerUnitByYear: TypeAlias = Annotated[
+    Annotated[float, num.within(0, 10)] | Distribution | YearPath, num.Bounded(0, 10)]
 Scale: TypeAlias = Annotated[Annotated[float, num.within(0, 10)] | Distribution, num.Bounded(0, 10)]
 TaxRate: TypeAlias = Annotated[Annotated[float, num.within(0, 0.45)] | Distribution, num.Bounded(0, 0.45)]
 YearsByYear: TypeAlias = Annotated[
@@ -392,6 +394,32 @@ class MaternityLine(LineSection):
     leave_days: Annotated[int, Field(ge=0, le=730)] = Field(description="maternity leave in calendar days")
 
 
+UnitBasis = Literal["births", "second_and_later_births", "children_under_3", "children_3_to_5", "yearly_count"]
+
+
+class UnitMeasureLine(LineSection, FundedFromAbove):
+    """A measure priced as cases × a cost per case, the cases a share of a basis: births, children
+    of an age, or a yearly count that is not a birth (couples marrying, recipients, pupils)."""
+
+    basis: UnitBasis = Field(description="what the cases are counted from: births (every order), "
+                                         "second_and_later_births, children_under_3 or children_3_to_5 (residents "
+                                         "at mid-year), or yearly_count")
+    cases_per_unit: PerUnitByYear = Field(
+        description="cases per unit of the basis (coverage, uptake, items per birth), by year (at most 10)")
+    yearly_count: num.CountByYear = Field(
+        0.0, description="units a year city-wide when basis = yearly_count (split by residents; at most 2e9)")
+    unit_cost: MoneyByYear = Field(description="yuan per case paid by the budgets, by year (at most 1e9 yuan)")
+    new_money: bool = Field(description="true: a new measure of this plan; false: a continuing programme the plan "
+                                        "restates (shown apart from the plan's new measures)")
+
+    @model_validator(mode="after")
+    def _count_only_for_counts(self) -> UnitMeasureLine:
+        if self.basis != "yearly_count" and not (isinstance(self.yearly_count, int | float) and self.yearly_count == 0):
+            raise ValueError(f"yearly_count: is used only with basis = \"yearly_count\" (basis is {self.basis!r}); "
+                             "remove it or change the basis")
+        return self
+
+
 class LinesSection(Strict):
     nipt: NiptLine
     art_subsidy: ArtLine
@@ -405,6 +433,15 @@ class LinesSection(Strict):
     fee_waivers: FeeWaiverLine
     family_planning_awards: AwardsLine
     housing_fund_limit: HousingFundLine
+    # the plan's other money clauses, priced as cases × cost (model/lines/unit_measures.py)
+    premarital_checks: UnitMeasureLine
+    pregnancy_and_newborn_checks: UnitMeasureLine
+    newborn_screening_extension: UnitMeasureLine
+    childcare_vouchers: UnitMeasureLine
+    kindergarten_public_funds: UnitMeasureLine
+    after_school_care: UnitMeasureLine
+    mothers_reemployment_training: UnitMeasureLine
+    special_families_topup: UnitMeasureLine
 
 
 class BehaviourSection(Strict):
@@ -464,6 +501,14 @@ class DisbursementSection(Strict):
     demonstration_centres: LineTiming
     fee_waivers: LineTiming
     family_planning_awards: LineTiming
+    premarital_checks: LineTiming
+    pregnancy_and_newborn_checks: LineTiming
+    newborn_screening_extension: LineTiming
+    childcare_vouchers: LineTiming
+    kindergarten_public_funds: LineTiming
+    after_school_care: LineTiming
+    mothers_reemployment_training: LineTiming
+    special_families_topup: LineTiming
     # iit_deduction_revenue and housing_fund_limit have no claims: their timing is in the line
 
 

@@ -12,7 +12,7 @@ from rich.table import Table
 
 from model.areas import HIGHER_LEVELS, PAYER_NAMES_ZH, PAYERS
 from model.kinds import Kind
-from model.lines import LINE_BY_ID
+from model.lines import LINE_BY_ID, MONEY_GROUPS, money_groups
 from model.pipeline import RunResult
 from model.pipeline.accounts import outlays
 from model.result_tables import ALL, QUANTILES, totals_by
@@ -49,6 +49,14 @@ def _local_budgets(result: RunResult) -> dict[str, float]:
     return {"mean": float(local.mean()), **dict(zip(QUANTILES, quantiles, strict=True))}
 
 
+def _group(result: RunResult, lines: list[str]) -> dict[str, float]:
+    """Outlays of some lines over the budget years (every payer), per-replicate sums."""
+    chosen = [result.line_ids.index(line) for line in lines]
+    values = result.accrual[:, :, chosen].sum(axis=(1, 2, 3))
+    quantiles = np.quantile(values, list(QUANTILES.values()))
+    return {"mean": float(values.mean()), **dict(zip(QUANTILES, quantiles, strict=True))}
+
+
 def print_summary(result: RunResult, console: Console) -> None:
     years = f"{result.calendar.start_year}–{result.calendar.end_year}"
     scenario = result.loaded.scenario.scenario
@@ -60,6 +68,11 @@ def print_summary(result: RunResult, console: Console) -> None:
         for row in totals_by(result, kind).itertuples(index=False):
             key = getattr(row, kind)
             table.add_row(_name(key, kind, upper), *_cells(row._asdict()), style="bold" if key == ALL else None)
+        groups = money_groups(result.line_ids, result.loaded.scenario.model_dump(mode="json")["lines"])
+        if kind == "line" and all(groups.values()):  # the plan's new money apart from continuing programmes
+            for group, lines in groups.items():
+                zh, en = MONEY_GROUPS[group]
+                table.add_row(f"其中{zh} of which {en}", *_cells(_group(result, lines)), style="italic")
         if upper:
             table.add_row("其中荆门本地财政 of which Jingmen's budgets", *_cells(_local_budgets(result)), style="italic")
         console.print(table)

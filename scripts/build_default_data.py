@@ -352,6 +352,7 @@ def parameter_sources() -> list[tuple[str, str, str, str, str, str]]:
         ("lines.maternity_insurance_subsidy.contribution_base", "yuan per month", f"{pr} §3", "assumption", "4,500 in 2025 (many firms pay near the 60% floor), +4%/yr", "3800 – 6000"),
         ("lines.maternity_insurance_subsidy.leave_days", "days", f"{pr} §3 (湖北 98 + 60)", "read", "", ""),
         *_other_line_sources(plan, pr),
+        *_unit_measure_sources(plan),
         ("behaviour.fertility_response", "share per 10,000 yuan",
          "Milligan, 'Quebec's Baby Bonus: Can Public Policy Raise Fertility?', C.D. Howe Institute 2002 "
          "(up to C$8,000 per birth raised births 14.5%; C$15,472 per additional child); Cohen, Dehejia & "
@@ -434,6 +435,67 @@ def _other_line_sources(plan: str, pr: str) -> list[tuple[str, str, str, str, st
     ]
 
 
+UNIT_MEASURES = ("premarital_checks", "pregnancy_and_newborn_checks", "newborn_screening_extension", "childcare_vouchers",
+                 "kindergarten_public_funds", "after_school_care", "mothers_reemployment_training",
+                 "special_families_topup")
+
+
+def _unit_measure_sources(plan: str) -> list[tuple[str, str, str, str, str, str]]:
+    """The plan's other money clauses (6, 11, 12, 17, 19), priced as cases × cost; off by default."""
+    research = "docs/research/unpriced-clauses.md"
+    pre, prg, ext, vou = ("lines.premarital_checks", "lines.pregnancy_and_newborn_checks",
+                          "lines.newborn_screening_extension", "lines.childcare_vouchers")
+    kin, aft, trn, spc = ("lines.kindergarten_public_funds", "lines.after_school_care",
+                          "lines.mothers_reemployment_training", "lines.special_families_topup")
+    return [
+        (f"{pre}.take_up", "share of couples", f"{research} §1a (national 婚前医学检查率 74.8% in 2022, NBS 儿童发展纲要 monitoring report)", "read", "Hubei's own rate was not found; the national rate", "0.6 – 0.9"),
+        (f"{pre}.yearly_count", "couples per year", f"{research} §1a", "assumption", "Jingmen marriages not found: ≈ 4.8‰ crude marriage rate × 2.55M residents, lowered for out-migration", "8000 – 14000"),
+        (f"{pre}.cases_per_unit", "checks per couple", f"{plan} clause 6 (免费婚前医学检查)", "read", "one check per couple", ""),
+        (f"{pre}.unit_cost", "yuan per couple", f"{research} §1a (Hubei 2006: 1,500万 for 30万 persons ≈ 50 a person; Beijing 70 a person)", "assumption", "the 2006 prices with the list expanded (HIV, syphilis, hepatitis) and prices up", "150 – 400"),
+        (f"{pre}.local_share", "share", f"{research} §1a (province pays rural youth, 市/县 urban youth: 所需经费由财政解决)", "read", "no central money", ""),
+        (f"{pre}.province_share_of_local", "share", f"{research} §1a", "assumption", "the province pays for rural youth, about half of couples", "0.3 – 0.7"),
+        (f"{prg}.take_up", "share", f"{plan} clause 6 (持续实施 … 基本公共服务)", "assumption", "coverage is in cases_per_unit", "a setting: 1"),
+        (f"{prg}.cases_per_unit", "services per birth", f"{research} §1b-1c", "derived", "one bundle per birth (its parts are in unit_cost)", ""),
+        (f"{prg}.unit_cost", "yuan per birth", f"{research} §1b (240 per couple, national 2011, read; Hubei coverage 95.1% 2014) and §1c (Zhejiang 153 for the old five-item screening)", "derived", "pre-pregnancy check 240 × 1.1 pregnancies × 0.9 coverage + folic acid 20 × 0.8 × 1.1 (assumption) + 五项 screening 150 × 0.97 (assumption) ≈ 400", "300 – 560"),
+        (f"{prg}.local_share", "share", f"{research} §1b (基本公共卫生服务 since 2019; Hubei tier 2, central ≈ 60%, recalled)", "assumption", "recalled tier, not seen in a stored source", "0.3 – 0.6"),
+        (f"{prg}.province_share_of_local", "share", f"{research} §1c (province/city split not found)", "assumption", "province half of the local part", "0.3 – 0.7"),
+        (f"{ext}.take_up", "share", f"{plan} clause 6 (不断扩大新生儿疾病筛查病种范围)", "assumption", "coverage is in cases_per_unit", "a setting: 1"),
+        (f"{ext}.cases_per_unit", "newborns screened per birth", f"{research} §1c (Hubei screening rate 93.66% in 2018)", "assumption", "screening rate up since 2018", "0.93 – 0.98"),
+        (f"{ext}.unit_cost", "yuan per newborn", f"{research} §1c (Zhejiang 2023: metabolic screening 93 → 268 for 4 → 29 diseases)", "derived", "268 − 93 = 175 for the extended panel (tandem mass spectrometry)", "120 – 250"),
+        (f"{ext}.local_share", "share", f"{research} §1c", "assumption", "an extension Jingmen makes before the province pays for it itself", "0.5 – 1.0"),
+        (f"{ext}.province_share_of_local", "share", f"{research} §1c", "assumption", "the city and the areas alone", "0 – 0.5"),
+        (f"{vou}.take_up", "share of enrolled children", f"{plan} clause 11 (有条件的地方可通过发放托育补贴、托育服务消费券)", "assumption", "vouchers for every enrolled child; the clause is optional (off by default)", "0.8 – 1.0"),
+        (f"{vou}.cases_per_unit", "share of children under 3", "lines.childcare_slot_subsidy.enrolment_rate (the same path)", "assumption", "children under 3 in formal care", "0.08 – 0.20"),
+        (f"{vou}.unit_cost", "yuan per child-year", f"{research} §2 (Jiangxi 200 a family, 2025; Chengdu 1,000 a child, 2023; Sichuan 200 a child-month to providers)", "assumption", "no Jingmen voucher found", "200 – 2400"),
+        (f"{vou}.local_share", "share", f"{research} §2", "assumption", "a local measure: no central money", "a rule: 1"),
+        (f"{vou}.province_share_of_local", "share", f"{research} §2", "assumption", "the city and the districts/counties alone", "a rule: 0"),
+        (f"{kin}.take_up", "share", f"{plan} clause 12 (全面落实幼儿园公用经费财政补助政策)", "assumption", "every 普惠 private kindergarten receives it", "a setting: 1"),
+        (f"{kin}.cases_per_unit", "children per child aged 3-5", f"{research} §3 (Hubei 2022: gross enrolment 97.3%, 普惠 coverage 86.45%, public 43.71%)", "derived", "0.973 × (0.8645 − 0.4371) = 0.414 of children aged 3-5 in 普惠 private kindergartens", "0.35 – 0.45"),
+        (f"{kin}.unit_cost", "yuan per child-year", f"{research} §3 (Fujian provincial 150, 2021; Guangzhou 1,700, 2023)", "assumption", "Hubei's standard was not found", "150 – 1700"),
+        (f"{kin}.local_share", "share", f"{research} §3", "assumption", "county-level budgets; central and provincial 奖补 not counted", "0.8 – 1.0"),
+        (f"{kin}.province_share_of_local", "share", f"{research} §3", "assumption", "county-level budgets", "0 – 0.3"),
+        (f"{kin}.city_share", "share", f"{research} §3", "assumption", "kindergartens are funded by the district or county", "presentation: any payer"),
+        (f"{aft}.take_up", "share", f"{plan} clause 12 (义务教育学校全面推行课后服务)", "assumption", "participation is in cases_per_unit", "a setting: 1"),
+        (f"{aft}.yearly_count", "pupils", "table:births_history.csv", "derived", "primary and junior pupils ≈ births of the nine cohorts aged 6-14 (births history, estimates before 2022; simulated births after): ≈ 180,000 in 2025, 140,000 in 2030, 95,000 in 2035", "± 20%"),
+        (f"{aft}.cases_per_unit", "share of pupils", f"{research} §3", "assumption", "pupils in after-school service", "0.7 – 0.95"),
+        (f"{aft}.unit_cost", "yuan per pupil-year", f"{research} §3 (鄂州 fee 70-80 a pupil-month, parents pay; 财政补贴和收取服务收费相结合)", "assumption", "the budget's part: 15% of ≈ 800 a pupil-year; summer care (trade unions) adds little", "0 – 240"),
+        (f"{aft}.local_share", "share", f"{research} §3", "assumption", "local education budgets", "a rule: 1"),
+        (f"{aft}.province_share_of_local", "share", f"{research} §3", "assumption", "district and county budgets", "a rule: 0"),
+        (f"{aft}.city_share", "share", f"{research} §3", "assumption", "schools are funded by the district or county", "presentation: any payer"),
+        (f"{trn}.take_up", "share", f"{plan} clause 17 (为因生育中断就业的女性提供再就业培训)", "assumption", "participation is in cases_per_unit", "a setting: 1"),
+        (f"{trn}.cases_per_unit", "trainees per birth", f"{research} §4", "assumption", "mothers who take subsidised training; no count found", "0.01 – 0.03"),
+        (f"{trn}.unit_cost", "yuan per trainee", f"{research} §4 (九江 2023: 初级 1,200, 中级 1,500, 高级 2,000)", "read", "a 初级 course; Hubei's schedule was not found", "700 – 2000"),
+        (f"{trn}.local_share", "share", f"{research} §4 (就业补助资金: central transfer plus local)", "assumption", "central share not found", "0.3 – 0.7"),
+        (f"{trn}.province_share_of_local", "share", f"{research} §4", "assumption", "province part of the local money", "0.2 – 0.5"),
+        (f"{spc}.take_up", "share", f"{plan} clause 19 (严格落实荆政办发〔2016〕22号)", "assumption", "every recipient on the roster", "a setting: 1"),
+        (f"{spc}.yearly_count", "recipients", f"{research} §6", "assumption", "≈ 3,000 special-assistance recipients (table family_planning_recipients: 1,500 disabled + 1,500 bereaved)", "1500 – 4500"),
+        (f"{spc}.cases_per_unit", "payments per recipient", f"{research} §6", "assumption", "one a year", "a setting: 1"),
+        (f"{spc}.unit_cost", "yuan per recipient-year", f"{research} §6 (荆政办发〔2016〕22号 not found; common local top-ups: nursing insurance, festival visits)", "assumption", "local help on top of the national 特扶", "500 – 2000"),
+        (f"{spc}.local_share", "share", f"{research} §6", "assumption", "a local top-up", "a rule: 1"),
+        (f"{spc}.province_share_of_local", "share", f"{research} §6", "assumption", "city and counties", "a rule: 0"),
+    ]
+
+
 def _timing_sources() -> list[tuple[str, str, str, str, str, str]]:
     """No one publishes claim lags, review capacity or rejection rates: all assumptions."""
     why = {
@@ -447,6 +509,14 @@ def _timing_sources() -> list[tuple[str, str, str, str, str, str]]:
         "demonstration_centres": "paid once the year's accounts are checked, in June of the next year",
         "fee_waivers": "institutions reimbursed the quarter after the waived fees",
         "family_planning_awards": "rosters confirmed early in the year, paid quarterly",
+        "premarital_checks": "hospitals bill the health commission after the check; settled quarterly",
+        "pregnancy_and_newborn_checks": "hospitals bill after the service; settled quarterly",
+        "newborn_screening_extension": "screening centres bill after the test; settled quarterly",
+        "childcare_vouchers": "providers redeem the vouchers; settled quarterly",
+        "kindergarten_public_funds": "paid to kindergartens once a year on the year's enrolment, in March",
+        "after_school_care": "paid to schools each term; settled quarterly",
+        "mothers_reemployment_training": "paid to training providers after the course; settled quarterly",
+        "special_families_topup": "paid on the confirmed roster, quarterly",
     }
     rows = []
     for line, reason in why.items():
@@ -457,12 +527,12 @@ def _timing_sources() -> list[tuple[str, str, str, str, str, str]]:
              "0 – 0.10"),
         ]
         if line not in ("nipt", "childcare_slot_subsidy", "national_childcare_subsidy", "demonstration_centres",
-                        "fee_waivers", "family_planning_awards"):
+                        "fee_waivers", "family_planning_awards", *UNIT_MEASURES):
             rows.append((f"disbursement.{line}.review_capacity", "claims per month per area office",
                          "no published figures", "assumption",
                          "set well above the expected claims of the largest area (no backlog); slow_review.toml "
                          "tests a shortfall", "expected claims × 0.5 – 3"))
-        if line in ("childcare_slot_subsidy", "demonstration_centres"):
+        if line in ("childcare_slot_subsidy", "demonstration_centres", "kindergarten_public_funds"):
             rows.append((f"disbursement.{line}.annual_payment_month", "month", "no published figures",
                          "assumption", reason, "1 – 6"))
     return rows

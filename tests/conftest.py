@@ -11,7 +11,7 @@ from typer.testing import CliRunner
 
 from model.areas import AREAS
 from model.cli import app
-from model.lines import LINES
+from model.lines import LINES, unit_measures
 from model.pipeline import RunResult, run
 from model.scenario import load_scenario
 
@@ -19,7 +19,7 @@ REPO = Path(__file__).resolve().parents[1]
 BASELINE = REPO / "scenarios" / "baseline.toml"
 # the plan's other clauses and the national subsidy (off by default), and the six core lines
 NEW_LINES = ["demonstration_centres", "fee_waivers", "family_planning_awards", "national_childcare_subsidy",
-             "iit_deduction_revenue", "housing_fund_limit"]
+             "iit_deduction_revenue", "housing_fund_limit", *(line.id for line in unit_measures.LINES)]
 CORE_LINES = [line.id for line in LINES if line.id not in NEW_LINES]
 
 

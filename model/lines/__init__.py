@@ -1,12 +1,15 @@
 """Registry of the policy lines: the six core lines in the order of the plan's clauses, then the others.
 
-Adding a line is adding one module with a `LINE` and its table in the scenario schema.
+Adding a line is adding one module with a `LINE` and its table in the scenario schema; a measure
+priced as cases × cost is one more entry of unit_measures.LINES and its table in the schema.
 """
 
 from __future__ import annotations
 
+from collections.abc import Mapping, Sequence
 from typing import Any
 
+from model.kinds import Kind
 from model.lines import (
     art_subsidy,
     childcare_slot_subsidy,
@@ -20,6 +23,7 @@ from model.lines import (
     national_childcare_subsidy,
     nipt,
     third_child_allowance,
+    unit_measures,
 )
 from model.lines.base import Line, LineContext
 
@@ -37,8 +41,33 @@ LINES: tuple[Line[Any], ...] = (
     national_childcare_subsidy.LINE,
     iit_deduction_revenue.LINE,
     housing_fund_limit.LINE,
+    *unit_measures.LINES,  # the other money clauses (6, 11, 12, 17, 19): off by default
 )
 LINE_IDS: tuple[str, ...] = tuple(line.id for line in LINES)
 LINE_BY_ID: dict[str, Line[Any]] = {line.id: line for line in LINES}
 
-__all__ = ["LINES", "LINE_IDS", "LINE_BY_ID", "Line", "LineContext"]
+
+
+def is_new_money(line_id: str, lines: Mapping[str, Any]) -> bool:
+    """Whether a line is new money of the plan; `lines`: the scenario's [lines] tables (a dump)."""
+    own = lines.get(line_id, {})
+    if isinstance(own, Mapping) and "new_money" in own:
+        return bool(own["new_money"])
+    return LINE_BY_ID[line_id].new_money
+
+
+# The two parts of the outlays shown apart, so no total overstates what the plan itself costs.
+MONEY_GROUPS: dict[str, tuple[str, str]] = {
+    "new_measures": ("本方案新增措施", "new measures of the plan"),
+    "continuing": ("延续项目及国家育儿补贴", "continuing programmes and the national subsidy"),
+}
+
+
+def money_groups(line_ids: Sequence[str], lines: Mapping[str, Any]) -> dict[str, list[str]]:
+    """The outlay lines of a run in each group (revenue forgone and memo items are in neither)."""
+    outlays = [line for line in line_ids if LINE_BY_ID[line].kind == Kind.OUTLAY]
+    return {"new_measures": [line for line in outlays if is_new_money(line, lines)],
+            "continuing": [line for line in outlays if not is_new_money(line, lines)]}
+
+
+__all__ = ["LINES", "LINE_IDS", "LINE_BY_ID", "MONEY_GROUPS", "Line", "LineContext", "is_new_money", "money_groups"]

@@ -116,6 +116,10 @@ class Line(Generic[S]):
     # a measure of the city's plan (its cost counts in the cost per induced birth); False for
     # the national subsidy and the continuing family-planning awards, which induce no births here
     plan_measure: bool = True
+    # new money of this plan (True) or a continuing programme or national scheme it restates or
+    # meets (False): the summary, the medium-term plan and the appendix show the two apart. A
+    # line whose scenario table has `new_money` takes it from there (see lines.is_new_money).
+    new_money: bool = True
     births_history_years: int = 0  # years of births before the base year the line counts children from
     # checks of the scenario before any work: (dotted key, what is wrong) or None
     check: Callable[[Scenario, Calendar], tuple[str, str] | None] | None = None

@@ -40,4 +40,4 @@ def accrual(ctx: LineContext, line: FeeWaiverLine) -> Entitlement:
 
 
 LINE = Line("fee_waivers", "困难家庭入托入园费用减免", "Nursery and kindergarten fee waivers", "13", Kind.OUTLAY, accrual,
-            births_history_years=6)
+            births_history_years=6, new_money=False)  # 学前教育资助 for poor families predates the plan

@@ -43,4 +43,4 @@ def cash(ctx: LineContext, line: IncomeTaxLine, yuan: np.ndarray) -> np.ndarray:
 
 
 LINE = Line("iit_deduction_revenue", "个税婴幼儿照护扣除（减收）", "Income-tax childcare deduction (revenue forgone)",
-            "13", Kind.REVENUE_FORGONE, accrual, cash=cash, births_history_years=3)
+            "13", Kind.REVENUE_FORGONE, accrual, cash=cash, births_history_years=3, new_money=False)

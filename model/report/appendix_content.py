@@ -22,7 +22,7 @@ from PIL import Image  # matplotlib's own dependency
 
 from model.areas import AREA_NAMES_ZH, AREAS, DISTRICTS, HIGHER_LEVELS, PAYERS
 from model.kinds import Kind
-from model.lines import LINE_BY_ID, LINE_IDS
+from model.lines import LINE_BY_ID, LINE_IDS, MONEY_GROUPS, money_groups
 from model.mtfp import mtfp_table
 from model.report.labels import PAYER_EN, TEXT, line_name, payer_name
 from model.run_folder import RunFolder
@@ -551,7 +551,26 @@ class _Builder:
                                      "central 60%, the local 40% split",
             "housing_fund_limit": "extra provident-fund loan volume from the raised limit; costs the budget nothing",
         }
+        if self.value(p + "basis") is not None:  # a measure priced as cases × cost (unit_measures)
+            return self.unit_measure(line)
         return (zh if self.zh else en).get(line, "")
+
+    def unit_measure(self, line: str) -> str:
+        p = "lines." + line + "."
+        basis = str(self.value(p + "basis"))
+        zh_basis = {"births": "出生人数", "second_and_later_births": "二孩及以上出生人数",
+                    "children_under_3": "3岁以下儿童数", "children_3_to_5": "3至5岁儿童数", "yearly_count": "年度人数"}
+        en_basis = {"births": "births", "second_and_later_births": "second and later births",
+                    "children_under_3": "children under 3", "children_3_to_5": "children aged 3-5",
+                    "yearly_count": "a yearly count"}
+        count = (self.t(f"（{self.amount(p + 'yearly_count')}）", f" ({self.amount(p + 'yearly_count')})")
+                 if basis == "yearly_count" else "")
+        new = self.value(p + "new_money")
+        return self.t(
+            f"{zh_basis[basis]}{count} × 每单位{self.amount(p + 'cases_per_unit')}例 × 享受率 × 每例"
+            f"{self.amount(p + 'unit_cost')}元；{'本方案新增措施' if new else '延续项目（方案重申的既有政策）'}",
+            f"{en_basis[basis]}{count} × {self.amount(p + 'cases_per_unit')} cases each × take-up × "
+            f"{self.amount(p + 'unit_cost')} yuan a case; {'a new measure of the plan' if new else 'a continuing programme'}")
 
     def sharing(self) -> str:
         shares: dict[str, float] = self.value("cost_sharing.city_share") or {}
@@ -801,6 +820,15 @@ class _Builder:
             label = self.total_label() if line == "all" else self.line(line)
             rows.append([label, wan(mean), wan(float(np.quantile(values, 0.05))), wan(float(np.quantile(values, 0.50))),
                          wan(float(np.quantile(values, 0.95)))])
+        total_row = len(rows) - 1
+        groups = money_groups(run.lines, self.scenario["lines"])
+        if all(groups.values()):  # the plan's new money apart from the continuing programmes
+            for group, members in groups.items():
+                values = period[:, [run.lines.index(line) for line in members]].sum(axis=1)
+                mean = sum(self.money("accrual", line, "all", year) for line in members for year in self.years)
+                zh, en = MONEY_GROUPS[group]
+                rows.append([self.t(f"其中：{zh}", f"of which {en}"), wan(mean),
+                             *(wan(float(np.quantile(values, q))) for q in (0.05, 0.50, 0.95))])
         blocks.append(self.table(
             "period", self.t(f"{self.period}年各项目支出合计及5–95%区间（权责发生制）",
                              f"Total cost {self.period} by line with its 5–95% range (accrual)"),
@@ -808,8 +836,12 @@ class _Builder:
              self.t("95%分位", "95%")], rows, 1, (4, 1.3, 1.3, 1.3, 1.3),
             self.t("单位：万元。均值为各年度均值之和；分位数按每次模拟的期间合计计算，不能相加。",
                    "Unit: 10,000 yuan. The mean is the sum of the yearly means; quantiles are taken over each "
-                   "replicate's period total and do not add up.") + upper_note,
-            total_rows=[len(rows) - 1], font_size=8.5, width_share=0.75))
+                   "replicate's period total and do not add up.") + upper_note
+            + (self.t("“本方案新增措施”为方案新设的支出，“延续项目及国家育儿补贴”为方案重申的既有项目和国家制度，二者之和为合计。",
+                      "\"New measures of the plan\" are what the plan adds; \"continuing programmes and the "
+                      "national subsidy\" are existing programmes the plan restates and the national scheme; "
+                      "the two add up to the total.") if all(groups.values()) else ""),
+            total_rows=[total_row], font_size=8.5, width_share=0.75))
         # line × year
         lines = [*run.outlay_lines, "all"]
         rows = [self.year_row([self.total_label() if line == "all" else self.line(line)], "accrual", line, "all")

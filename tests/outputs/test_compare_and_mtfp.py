@@ -77,7 +77,9 @@ def test_full_plan_report_mtfp_and_compare(tmp_path):
     mtfp = cli("mtfp", out, "--budget-year", "2027")
     assert mtfp.exit_code == 0, mtfp.output
     plan = pd.read_csv(out / "mtfp_2027.csv")
-    assert set(plan.kind) == {"outlay", "revenue_forgone", "memo"} and "central" in set(plan.payer)
+    # with continuing programmes priced, subtotals show the plan's new measures apart (never in `all`)
+    assert set(plan.kind) == {"outlay", "revenue_forgone", "memo", "subtotal"} and "central" in set(plan.payer)
+    assert set(plan[plan.kind == "subtotal"].line) == {"new_measures", "continuing"}
     compared = cli("compare", base, out, "--out", tmp_path / "diff.csv")
     assert compared.exit_code == 0, compared.output
     diff = pd.read_csv(tmp_path / "diff.csv")

@@ -58,7 +58,7 @@ def test_summary_row_of_own_budgets_leaves_out_province_and_centre(full_plan):
     higher = sum(by_payer[p] for p in HIGHER_LEVELS)
     assert higher > 0.01 * own  # the higher levels' money is large enough to show in the row
     text = _summary_text(full_plan)
-    mean, p05, p95 = _row(text, "of which")
+    mean, p05, p95 = _row(text, "of which Jingmen")
     assert mean == pytest.approx(own / WAN, abs=0.051)
     assert p05 <= mean <= p95
     assert _row(text, "合计（含中央、省级）")[0] == pytest.approx((own + higher) / WAN, abs=0.051)

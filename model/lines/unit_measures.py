@@ -1,0 +1,78 @@
+"""The plan's other money clauses, each priced as cases × a cost per case (one generic kind).
+
+Clauses 6, 11, 12, 17 and 19 commit money without an amount a family can claim: free checks and
+screening, kindergarten funds, after-school care, training, help for special families, optional
+childcare vouchers. Each is a line of the same kind (`UnitMeasureLine` in the scenario): its
+cases are a share (`cases_per_unit`, by year) of a basis (births, second and later births,
+children under 3 or aged 3-5 at mid-year, or a yearly count that is not a birth, split by
+residents), each costing `unit_cost`. The costs fall evenly over the months of the year (births:
+in their month). `new_money` says whether the plan adds the measure or restates a continuing
+programme; the summary, the medium-term plan and the appendix show the two apart. Who pays
+follows `local_share` (the central government bears the rest), `province_share_of_local` and
+the area's city/area rule. Every number is in model/data/defaults.toml with its source.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+
+import numpy as np
+
+from model.kinds import Kind
+from model.lines.base import Entitlement, Line, LineContext, birth_months
+from model.lines.childcare_slot_subsidy import children_aged
+from model.scenario import UnitMeasureLine
+
+SECOND_AND_LATER = [1, 2, 3]  # engine transitions: 2nd, 3rd, 4th+
+
+
+def cases(ctx: LineContext, line: UnitMeasureLine, key: str) -> np.ndarray:
+    """[rep, month, area] cases arising: the basis × cases per unit × take-up."""
+    if line.basis in ("births", "second_and_later_births"):
+        transitions = slice(None) if line.basis == "births" else SECOND_AND_LATER
+        units = birth_months(ctx, transitions, slice(None)).astype(float)
+    else:
+        if line.basis == "yearly_count":
+            count = ctx.yearly(line.yearly_count, f"{key}.yearly_count")  # [rep or 1, year, 1]
+            yearly = count * ctx.area_share[:, None, :]
+        else:
+            first, last = (0, 2) if line.basis == "children_under_3" else (3, 5)
+            yearly = children_aged(ctx, first, last)
+        yearly = np.broadcast_to(yearly, (ctx.replicates, ctx.calendar.n_years, yearly.shape[2]))
+        units = ctx.spread_over_year(yearly)
+    share = ctx.monthly(line.cases_per_unit, f"{key}.cases_per_unit") * ctx.monthly(line.take_up, f"{key}.take_up")
+    return ctx.from_policy_start(units * share)
+
+
+def accrual_of(line_id: str) -> Callable[[LineContext, UnitMeasureLine], Entitlement]:
+    key = f"lines.{line_id}"
+
+    def accrual(ctx: LineContext, line: UnitMeasureLine) -> Entitlement:
+        arising = cases(ctx, line, key)
+        cost = ctx.monthly(line.unit_cost, f"{key}.unit_cost") * ctx.index_monthly(line_id)
+        return Entitlement(yuan=arising * cost, claims=arising)
+
+    return accrual
+
+
+def _line(line_id: str, name_zh: str, name_en: str, clause: str, new: bool = False) -> Line[UnitMeasureLine]:
+    # children aged 3-5 in the first budget years were born up to six years before the base year;
+    # `new`: the default of `new_money` (the plan's own measure: its cost counts per induced birth)
+    return Line(line_id, name_zh, name_en, clause, Kind.OUTLAY, accrual_of(line_id), plan_measure=new,
+                births_history_years=6, new_money=new)
+
+
+LINES: tuple[Line[UnitMeasureLine], ...] = (
+    _line("premarital_checks", "免费婚前医学检查", "Free premarital checks", "6"),
+    _line("pregnancy_and_newborn_checks", "孕前优生检查、叶酸和新生儿筛查", "Pre-pregnancy checks, folic acid and "
+          "newborn screening", "6"),
+    _line("newborn_screening_extension", "扩大新生儿疾病筛查病种", "Newborn screening extended to more diseases", "6",
+          new=True),
+    _line("childcare_vouchers", "托育补贴（消费券）", "Childcare vouchers", "11", new=True),
+    _line("kindergarten_public_funds", "普惠性民办幼儿园公用经费补助", "Public funds for inclusive private kindergartens",
+          "12"),
+    _line("after_school_care", "课后服务和寒暑假托管", "After-school and holiday care", "12"),
+    _line("mothers_reemployment_training", "生育妇女再就业培训", "Re-employment training for mothers", "17"),
+    _line("special_families_topup", "计划生育特殊家庭扶助（本地）", "Local help for special family-planning families",
+          "19"),
+)

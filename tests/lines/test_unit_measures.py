@@ -1,0 +1,204 @@
+"""The plan's other money clauses (6, 11, 12, 17, 19), priced as cases × cost (issue 14, item 2).
+
+Hand-computed, one per basis of the generic kind: births, second and later births, children
+under 3 and aged 3-5 at mid-year, and a yearly count split by residents; then the split of
+the outlays into the plan's new measures and the continuing programmes in the summary, the
+medium-term plan and the budget table.
+"""
+
+from __future__ import annotations
+
+import pandas as pd
+import pytest
+
+from model.areas import AREAS, PAYERS
+from model.lines import LINE_BY_ID, money_groups
+from model.lines.unit_measures import LINES as UNIT_LINES
+from tests.conftest import REPO, cli, line_by_year_payer, run_file
+from tests.lines.test_other_clauses_and_national_subsidy import _override_case
+
+MONTHLY = [1] * 12  # one birth a month: 12 in the year
+
+
+def _total(cost: dict, year: int, payers) -> float:
+    return sum(cost[(year, payer)] for payer in payers)
+
+
+def test_every_clause_the_issue_names_has_a_line_with_its_clause_and_new_or_continuing_mark():
+    clauses = {line.clause for line in UNIT_LINES}
+    assert {"6", "11", "12", "17", "19"} <= clauses
+    defaults = pd.read_csv(REPO / "model" / "data" / "sources.csv").set_index("parameter")
+    for line in UNIT_LINES:
+        for key in ("unit_cost", "cases_per_unit", "local_share"):
+            assert f"lines.{line.id}.{key}" in defaults.index, (line.id, key)
+    assert [line.id for line in UNIT_LINES if line.new_money] == ["newborn_screening_extension", "childcare_vouchers"]
+
+
+def test_checks_per_birth_split_between_central_province_and_the_county(write):
+    """12 births in 京山市 in 2026: 400 a birth; local 40% (province half of it), central 60%."""
+    path = _override_case(write, "checks", {(2026, "jingshan", 1): MONTHLY}, """
+        [lines.pregnancy_and_newborn_checks]
+        enabled = true
+        """, data="immortal")
+    result = run_file(path, replicates=3)
+    cost = line_by_year_payer(result, "pregnancy_and_newborn_checks")
+    assert _total(cost, 2026, result.payer_ids) == pytest.approx(12 * 400, abs=1e-6)
+    assert cost[(2026, "central")] == pytest.approx(0.6 * 4800, abs=1e-6)
+    assert cost[(2026, "province")] == pytest.approx(0.2 * 4800, abs=1e-6)
+    assert cost[(2026, "jingshan")] == pytest.approx(0.2 * 4800, abs=1e-6)
+    assert _total(cost, 2027, result.payer_ids) == 0
+
+
+def test_second_and_later_births_only_and_the_city_district_rule(write):
+    """12 second births and 12 first births in 东宝区 in 2026; a measure of 1,000 per second or later
+    birth × 0.5 cases, all local: 6,000, city and district 3,000 each."""
+    births = {(2026, "dongbao", 2): MONTHLY, (2026, "dongbao", 1): MONTHLY}
+    path = _override_case(write, "second", births, """
+        [lines.mothers_reemployment_training]
+        enabled = true
+        basis = "second_and_later_births"
+        cases_per_unit = 0.5
+        unit_cost = 1000
+        local_share = 1.0
+        province_share_of_local = 0.0
+        """, data="immortal")
+    result = run_file(path, replicates=3)
+    cost = line_by_year_payer(result, "mothers_reemployment_training")
+    assert cost[(2026, "city")] == pytest.approx(3000, abs=1e-6)
+    assert cost[(2026, "dongbao")] == pytest.approx(3000, abs=1e-6)
+
+
+def test_children_aged_three_to_five_at_mid_year(write):
+    """12 births in 京山市 in 2022 (one a month) and none before: children aged 3-5 at mid-year are
+    6 in 2025 (half the cohort has turned 3), 12 in 2026 and 2027, 6 in 2028, 0 in 2029;
+    × 0.414 in 普惠 private kindergartens × 400 a child-year, the county pays."""
+    path = _override_case(write, "kindergarten", {(2022, "jingshan", 1): MONTHLY}, """
+        [lines.kindergarten_public_funds]
+        enabled = true
+        """, data="no_history")
+    result = run_file(path, replicates=3)
+    cost = line_by_year_payer(result, "kindergarten_public_funds")
+    for year, children in {2025: 6, 2026: 12, 2027: 12, 2028: 6, 2029: 0}.items():
+        assert cost[(year, "jingshan")] == pytest.approx(children * 0.414 * 400, abs=1e-6), year
+        assert _total(cost, year, result.payer_ids) == pytest.approx(cost[(year, "jingshan")], abs=1e-6)
+
+
+def test_children_under_three_at_mid_year_get_vouchers(write):
+    """12 births in 沙洋县 in 2025: under 3 at mid-year 6 (2025), 12 (2026, 2027), 6 (2028); vouchers
+    of 1,000 for half of them (cases_per_unit 0.5)."""
+    path = _override_case(write, "vouchers", {(2025, "shayang", 1): MONTHLY}, """
+        [lines.childcare_vouchers]
+        enabled = true
+        cases_per_unit = 0.5
+        """, data="no_history")
+    result = run_file(path, replicates=3)
+    cost = line_by_year_payer(result, "childcare_vouchers")
+    for year, children in {2025: 6, 2026: 12, 2027: 12, 2028: 6}.items():
+        assert cost[(year, "shayang")] == pytest.approx(children * 0.5 * 1000, abs=1e-6), year
+
+
+def test_a_yearly_count_is_split_by_residents_and_by_level(write):
+    """11,000 couples × 75% × 240 = 1,980,000 a year; half the province's, the rest by residents
+    (the areas' shares of the census units, central split) and the city/district rule."""
+    path = _override_case(write, "premarital", {}, """
+        [lines.premarital_checks]
+        enabled = true
+        """, data="immortal")
+    result = run_file(path, replicates=3)
+    cost = line_by_year_payer(result, "premarital_checks")
+    for year in (2025, 2030, 2035):
+        assert _total(cost, year, result.payer_ids) == pytest.approx(1_980_000, rel=1e-9)
+        assert cost[(year, "province")] == pytest.approx(990_000, rel=1e-9)
+        assert sum(cost[(year, payer)] for payer in PAYERS) == pytest.approx(990_000, rel=1e-9)
+    assert set(AREAS) <= {payer for (_, payer), value in cost.items() if value > 0}
+
+
+def test_a_yearly_count_with_another_basis_is_refused(write):
+    path = write("s.toml", f"""
+        [scenario]
+        name = "wrong"
+        extends = "{REPO / 'scenarios' / 'baseline.toml'}"
+        [lines.pregnancy_and_newborn_checks]
+        enabled = true
+        yearly_count = 5000
+        """)
+    result = cli("validate", path)
+    assert result.exit_code == 2
+    assert "lines.pregnancy_and_newborn_checks.yearly_count: is used only with basis = \"yearly_count\" (basis " \
+           "is 'births')" in " ".join(result.output.split())
+
+
+@pytest.fixture(scope="module")
+def full_plan(tmp_path_factory):
+    out = tmp_path_factory.mktemp("full") / "run"
+    result = cli("run", REPO / "scenarios" / "full_plan.toml", "--out", out, "--replicates", 8, "--workers", 1)
+    assert result.exit_code == 0, result.output
+    return out, result.output
+
+
+def test_full_plan_prices_every_clause_and_shows_new_measures_apart(full_plan):
+    out, output = full_plan
+    budget = pd.read_csv(out / "budget.csv")
+    priced = set(budget.line) - {"all"}
+    assert {line.id for line in UNIT_LINES} - priced == {"childcare_vouchers"}  # optional: off
+    assert "其中本方案新增措施" in output and "其中延续项目及国家育儿补贴" in output
+    manifest = pd.read_json(out / "manifest.json", typ="series")
+    groups = money_groups([line for line in manifest["lines"]], manifest["scenario"]["lines"])
+    assert "national_childcare_subsidy" in groups["continuing"] and "fee_waivers" in groups["continuing"]
+    assert "third_child_allowance" in groups["new_measures"] and "newborn_screening_extension" in groups["new_measures"]
+    assert "iit_deduction_revenue" not in groups["continuing"] + groups["new_measures"]  # revenue forgone
+
+
+def test_the_medium_term_plan_subtotals_add_up_to_its_outlays(full_plan):
+    out, _ = full_plan
+    assert cli("mtfp", out, "--budget-year", 2026).exit_code == 0
+    table = pd.read_csv(out / "mtfp_2026.csv")
+    for payer in ("city", "jingshan", "all"):
+        rows = table[table.payer == payer].set_index("line")
+        for column in ("2026_mean", "2027_mean", "payables_carried_in"):
+            groups = rows.loc["new_measures", column] + rows.loc["continuing", column]
+            assert groups == pytest.approx(rows.loc["all", column], abs=0.02), (payer, column)
+        assert set(rows.loc[["new_measures", "continuing"], "kind"]) == {"subtotal"}
+        assert rows.loc["new_measures", "2026_p05"] <= rows.loc["new_measures", "2026_mean"] \
+            <= rows.loc["new_measures", "2026_p95"]
+
+
+def test_a_continuing_line_made_new_money_moves_to_the_plans_part(write):
+    """`new_money` is data: a bureau that counts after-school care as new money of the plan."""
+    lines = {"after_school_care": {"new_money": True}, "fee_waivers": {}}
+    assert money_groups(["after_school_care", "fee_waivers"], lines) == {
+        "new_measures": ["after_school_care"], "continuing": ["fee_waivers"]}
+    assert not LINE_BY_ID["after_school_care"].new_money
+
+
+def test_newborn_screening_extension_is_paid_by_the_county_alone(write):
+    """12 births in 京山市 in 2026 × 95% screened × 175: 1,995, all the county's (new money)."""
+    path = _override_case(write, "screening", {(2026, "jingshan", 3): MONTHLY}, """
+        [lines.newborn_screening_extension]
+        enabled = true
+        """, data="immortal")
+    result = run_file(path, replicates=3)
+    cost = line_by_year_payer(result, "newborn_screening_extension")
+    assert cost[(2026, "jingshan")] == pytest.approx(12 * 0.95 * 175, abs=1e-6)
+    assert _total(cost, 2026, result.payer_ids) == pytest.approx(12 * 0.95 * 175, abs=1e-6)
+
+
+@pytest.mark.parametrize(("line", "expected"), [
+    # pupils 180,000 (2025) → 140,000 (2030) → 95,000 (2035), linear between; × 85% × 120
+    ("after_school_care", {2025: 180_000 * 0.85 * 120, 2027: 164_000 * 0.85 * 120, 2030: 140_000 * 0.85 * 120,
+                           2035: 95_000 * 0.85 * 120}),
+    ("special_families_topup", {2025: 3_000 * 1_000, 2030: 3_000 * 1_000, 2035: 3_000 * 1_000}),
+])
+def test_yearly_counts_of_pupils_and_recipients(write, line, expected):
+    path = _override_case(write, line, {}, f"""
+        [lines.{line}]
+        enabled = true
+        """, data="immortal")
+    result = run_file(path, replicates=3)
+    cost = line_by_year_payer(result, line)
+    for year, amount in expected.items():
+        assert _total(cost, year, result.payer_ids) == pytest.approx(amount, rel=1e-9), year
+        if line == "after_school_care":
+            assert cost[(year, "city")] == 0  # schools are the districts' and counties' (city_share 0)
+        else:
+            assert 0 < cost[(year, "city")] < amount / 2  # half of the districts' part (the general rule)
