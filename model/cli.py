@@ -335,7 +335,13 @@ def readings(
     from model.malloc_tuning import keep_freed_memory
     from model.pipeline import prepare
     from model.pipeline import run as run_scenario
-    from model.readings import REGISTER_FILE, plan_readings, read_register, readings_table
+    from model.readings import (
+        REGISTER_FILE,
+        plan_readings,
+        read_register,
+        readings_table,
+        totals_of,
+    )
     from model.run_folder import check_output_folder
     from model.run_folder.write import csv_writer, estimate_output_bytes, write_run
     from model.scenario import load_scenario
@@ -357,9 +363,10 @@ def readings(
         results = {}
         for done, variant in enumerate(to_run, start=1):
             assert variant.loaded is not None
-            results[(variant.reading, variant.choice)] = run_scenario(variant.loaded, workers=n_workers)
+            # only the totals are kept: a variant's whole result would hold its cube in memory
+            results[(variant.reading, variant.choice)] = totals_of(run_scenario(variant.loaded, workers=n_workers))
             err.print(f"  {done}/{len(to_run)} {variant.reading}: {variant.choice}", soft_wrap=True, highlight=False)
-        table = readings_table(plan, default, results)
+        table = readings_table(plan, totals_of(default), results)
         write_run(default, out_dir, force, started, time.perf_counter() - clock, ["birthbudget", *sys.argv[1:]],
                   extra={"readings.csv": csv_writer(table)})
     except InputError as error:
@@ -373,12 +380,12 @@ def readings(
 
     view = Table(title="测算口径 readings: effect on 2025-2035 outlays, 万元 (against the scenario's own choice)",
                  title_justify="left")
-    for column in ("reading", "choice", "own budgets", "p05", "p95", "city level"):
+    for column in ("reading", "choice", "own budgets", "p05", "p95", "city level", "new money"):
         view.add_column(column, justify="left" if column in ("reading", "choice") else "right")
     for row in table.itertuples(index=False):
         mark = " (scenario)" if row.is_default else ""
         view.add_row(row.reading, f"{row.choice}{mark}", *(f"{round(value / WAN, 1) + 0.0:,.1f}" for value in (
-            row.effect_mean, row.effect_p05, row.effect_p95, row.city_effect_mean)))
+            row.effect_mean, row.effect_p05, row.effect_p95, row.city_effect_mean, row.new_money_effect_mean)))
     out.print(view)
     for reading, why in plan.not_applicable.items():
         out.print(f"not applicable: {reading} ({why})", soft_wrap=True, highlight=False)

@@ -30,16 +30,20 @@ class BirthsOverride:
     counts: dict[tuple[int, int], np.ndarray]  # (year, area index) → [order 1..3, month 1..12, age 0..49 + unspecified]
 
 
-# Months (0 = January) in the order they take the remainder: pairs around mid-year (June and
-# July, May and August, ...), so any even remainder keeps the mean month exactly at mid-year,
-# and an odd one leaves it within half a month divided by the row's births.
-CENTRE_OUT = np.array([5, 6, 4, 7, 3, 8, 2, 9, 1, 10, 0, 11])
+# Pairs of months (0 = January) that sum to mid-year: June and July, May and August, ... An even
+# remainder takes pairs from the middle out, so the mean month stays exactly mid-year; an odd one
+# takes June and the pairs after June-July, so it is off by half a month over the row's births.
+PAIRS = [(5, 6), (4, 7), (3, 8), (2, 9), (1, 10), (0, 11)]
+JUNE = 5
 
 
 def even_months(total: int) -> np.ndarray:
     """Split a whole number over 12 months as evenly as whole numbers allow, centred on mid-year."""
     months = np.full(12, total // 12, dtype=np.int64)
-    months[CENTRE_OUT[: total % 12]] += 1
+    remainder = total % 12
+    chosen = PAIRS[: remainder // 2] if remainder % 2 == 0 else [(JUNE,), *PAIRS[1: remainder // 2 + 1]]
+    for pair in chosen:
+        months[list(pair)] += 1
     return months
 
 

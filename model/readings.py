@@ -9,7 +9,8 @@ by replicate: the same figure `birthbudget compare` gives for the two runs.
 The effect is on the 2025-2035 (the scenario's budget years) outlays borne by the city's own
 budgets: the city and its districts and counties (the summary's 本地财政 row). A reading that only
 moves money between the city and a district leaves it unchanged; the `city_effect_*` columns give
-the city level (市本级) alone.
+the city level (市本级) alone, and `new_money_effect_*` the part of the own budgets' outlays that is
+new money of the plan (a reading that calls a measure a continuing programme moves only that).
 """
 
 from __future__ import annotations
@@ -29,7 +30,7 @@ from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_valida
 from model.areas import PAYERS
 from model.errors import InputError
 from model.files import SCENARIO_LIMIT, read_bytes
-from model.lines import LINE_IDS
+from model.lines import LINE_BY_ID, LINE_IDS, money_groups
 from model.pipeline import RunResult
 from model.pipeline.accounts import outlays
 from model.result_tables import QUANTILES
@@ -39,6 +40,7 @@ REGISTER_FILE = Path(str(resources.files("model") / "data" / "readings.toml"))
 AS_SET = "as_set"  # the scenario's own value when it matches none of a reading's choices
 COLUMNS = ["reading", "choice", "is_default", "effect_mean", "effect_p05", "effect_p95",
            "city_effect_mean", "city_effect_p05", "city_effect_p95",
+           "new_money_effect_mean", "new_money_effect_p05", "new_money_effect_p95",
            "clause", "title_zh", "title_en", "label_zh", "label_en", "register_default", "lines"]
 
 
@@ -136,10 +138,13 @@ def _lookup(tree: Any, dotted: str) -> tuple[bool, Any]:
 
 def _effective(document: dict[str, Any], dotted: str) -> Any:
     """A resolved value as the model uses it: a line's own `city_share`, when not set, is the
-    general [cost_sharing] rule."""
+    general [cost_sharing] rule; its `new_money`, when not set, the line's own default."""
     _, value = _lookup(document, dotted)
-    if value is None and dotted.startswith("lines.") and dotted.endswith(".city_share"):
+    parts = dotted.split(".")
+    if value is None and len(parts) == 3 and parts[0] == "lines" and parts[2] == "city_share":
         return document["cost_sharing"]["city_share"]
+    if value is None and len(parts) == 3 and parts[0] == "lines" and parts[2] == "new_money":
+        return LINE_BY_ID[parts[1]].new_money
     return value
 
 
@@ -217,12 +222,23 @@ def plan_readings(loaded: LoadedScenario, register: Register, register_path: str
 # --- the effects ---------------------------------------------------------------------------
 
 
-def own_budgets(result: RunResult) -> tuple[np.ndarray, np.ndarray]:
-    """[rep] outlays over the budget years borne by the city's own budgets (city, districts,
-    counties), and by the city level alone."""
-    spending = outlays(result.accrual, result.line_kinds).sum(axis=(1, 2))  # [rep, payer]
-    local = spending[:, [result.payer_ids.index(p) for p in PAYERS]].sum(axis=1)
-    return local, spending[:, result.payer_ids.index("city")]
+@dataclass
+class Totals:
+    """[rep] outlays over the budget years: borne by the city's own budgets (city, districts,
+    counties), by the city level alone, and the own budgets' part that is new money of the plan."""
+
+    local: np.ndarray
+    city: np.ndarray
+    new_money: np.ndarray
+
+
+def totals_of(result: RunResult) -> Totals:
+    own = [result.payer_ids.index(p) for p in PAYERS]
+    spending = outlays(result.accrual, result.line_kinds).sum(axis=1)  # [rep, line, payer]
+    new = money_groups(result.line_ids, result.loaded.scenario.model_dump(mode="json")["lines"])["new_measures"]
+    new_lines = [result.line_ids.index(line) for line in new]
+    return Totals(local=spending[:, :, own].sum(axis=(1, 2)), city=spending[:, :, result.payer_ids.index("city")].sum(axis=1),
+                  new_money=spending[:, new_lines][:, :, own].sum(axis=(1, 2)))
 
 
 def _stats(values: np.ndarray) -> list[float]:
@@ -231,28 +247,25 @@ def _stats(values: np.ndarray) -> list[float]:
     return [float(values.mean()), float(low), float(high)]
 
 
-def readings_table(plan: ReadingsPlan, default: RunResult,
-                   results: dict[tuple[str, str], RunResult]) -> pd.DataFrame:
+def readings_table(plan: ReadingsPlan, default: Totals, results: dict[tuple[str, str], Totals]) -> pd.DataFrame:
     """One row per choice, the effect against the scenario's own choice (yuan); readings with the
-    largest effect first (by the own budgets, then the city level)."""
-    base_local, base_city = own_budgets(default)
+    largest effect first (by the own budgets to the yuan, then the city level, then new money)."""
     rows = []
     for variant in plan.variants:
         reading = plan.register.reading[variant.reading]
         choice = reading.choice.get(variant.choice)
-        if variant.is_default:
-            local = city = np.zeros_like(base_local)
-        else:
-            local, city = (a - b for a, b in zip(own_budgets(results[(variant.reading, variant.choice)]),
-                                                 (base_local, base_city), strict=True))
-        rows.append([variant.reading, variant.choice, variant.is_default, *_stats(local), *_stats(city),
+        other = default if variant.is_default else results[(variant.reading, variant.choice)]
+        local, city, new = (other.local - default.local, other.city - default.city,
+                            other.new_money - default.new_money)
+        rows.append([variant.reading, variant.choice, variant.is_default, *_stats(local), *_stats(city), *_stats(new),
                      reading.clause, reading.title_zh, reading.title_en,
                      choice.label_zh if choice else "按情景文件设定", choice.label_en if choice else "as the scenario sets it",
                      variant.choice == reading.default, " ".join(reading.lines)])
     frame = pd.DataFrame(rows, columns=COLUMNS)
-    size = frame.assign(local=frame.effect_mean.abs(), city=frame.city_effect_mean.abs()).groupby(
-        "reading", sort=False)[["local", "city"]].max()
-    order = size.sort_values(["local", "city"], ascending=False, kind="stable").index
+    size = frame.assign(local=frame.effect_mean.abs().round(), city=frame.city_effect_mean.abs().round(),
+                        new=frame.new_money_effect_mean.abs().round()).groupby(
+        "reading", sort=False)[["local", "city", "new"]].max()
+    order = size.sort_values(["local", "city", "new"], ascending=False, kind="stable").index
     frame["_order"] = frame.reading.map({reading: i for i, reading in enumerate(order)})
     frame["_default_first"] = ~frame.is_default
     return frame.sort_values(["_order", "_default_first"], kind="stable").drop(

@@ -15,8 +15,8 @@ import pandas as pd
 
 from model.areas import AREAS
 from model.kinds import Kind
-from model.lines import LINE_BY_ID
-from model.pipeline.accounts import outlay_mask, with_outlay_total
+from model.lines import money_groups
+from model.pipeline.accounts import with_outlay_total
 from model.pipeline.run_result import RunResult
 
 QUANTILES = {"p05": 0.05, "p50": 0.50, "p95": 0.95}
@@ -109,9 +109,9 @@ def impact_table(result: RunResult) -> pd.DataFrame:
     """Births the policy induced and what each cost, by budget year and for the whole period.
 
     - induced_births: births drawn on top of the baseline rates by the fertility response;
-    - cost_per_induced_birth: the outlays of the plan's own measures ÷ induced births (yuan;
-      undefined without any; the national subsidy and the continuing family-planning awards
-      induce no births here and are left out); the mean column is mean outlays ÷ mean induced
+    - cost_per_induced_birth: the outlays of the plan's new measures ÷ induced births (yuan;
+      undefined without any; the national subsidy and the continuing programmes (new_money =
+      false) induce no births here and are left out); the mean column is mean outlays ÷ mean induced
       births, the quantiles are per replicate;
     - deadweight_share: share of the spending on birth-linked lines (NIPT, allowance, housing,
       maternity) that goes to births that would have happened anyway.
@@ -119,8 +119,8 @@ def impact_table(result: RunResult) -> pd.DataFrame:
     year where a ratio exists in no replicate has no row for it.
     """
     impact = result.impact
-    plan = [adds and LINE_BY_ID[line].plan_measure for line, adds in zip(result.line_ids, outlay_mask(result.line_kinds),
-                                                                          strict=True)]
+    new = money_groups(result.line_ids, result.loaded.scenario.model_dump(mode="json")["lines"])["new_measures"]
+    plan = [line in new for line in result.line_ids]
     outlays = result.accrual[:, :, plan].sum(axis=(2, 3))  # [rep, year]
     columns = {
         "induced_births": (impact["induced_births"], None),

@@ -215,6 +215,9 @@ class DataSection(Strict):
 
 class LineSection(Strict):
     enabled: bool = Field(description="price this line")
+    new_money: bool | None = Field(
+        None, description="true: new money of this plan; false: a continuing programme or national scheme (shown "
+                          "apart, and left out of the cost per induced birth); none: the line's own default")
     take_up: ShareByYear = Field(description="share of eligible cases that claim; a year path gives a ramp")
     city_share: dict[str, Annotated[float, Field(ge=0, le=1)]] | None = Field(
         None, description="per-area city share for this line; default [cost_sharing] (fixed numbers)")
@@ -261,7 +264,9 @@ class AllowanceLine(LineSection):
                            "false: both are paid in full")
     earlier_children_paid: bool = Field(
         False, description="children born before the policy start and still young enough are paid their "
-                           "remaining months from the start (false: only births from the start qualify)")
+                           "remaining months from the start (false: only births from the start qualify); "
+                           "children born before the base year are not simulated: their months must fall "
+                           "before the first budget year (checked), and their claims are not in the review queue")
 
 
 class FundedFromAbove(Strict):
@@ -414,9 +419,13 @@ class UnitMeasureLine(LineSection, FundedFromAbove):
 
     @model_validator(mode="after")
     def _count_only_for_counts(self) -> UnitMeasureLine:
-        if self.basis != "yearly_count" and not (isinstance(self.yearly_count, int | float) and self.yearly_count == 0):
+        zero = isinstance(self.yearly_count, int | float) and self.yearly_count == 0
+        if self.basis == "yearly_count" and zero:
+            raise ValueError("yearly_count: is 0 with basis = \"yearly_count\", so the line would cost nothing: give "
+                             "the count (or set enabled = false)")
+        if self.basis != "yearly_count" and not zero:
             raise ValueError(f"yearly_count: is used only with basis = \"yearly_count\" (basis is {self.basis!r}); "
-                             "remove it or change the basis")
+                             "set yearly_count = 0 (a parent or the defaults may give one) or change the basis")
         return self
 
 

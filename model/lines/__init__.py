@@ -51,7 +51,7 @@ LINE_BY_ID: dict[str, Line[Any]] = {line.id: line for line in LINES}
 def is_new_money(line_id: str, lines: Mapping[str, Any]) -> bool:
     """Whether a line is new money of the plan; `lines`: the scenario's [lines] tables (a dump)."""
     own = lines.get(line_id, {})
-    if isinstance(own, Mapping) and "new_money" in own:
+    if isinstance(own, Mapping) and own.get("new_money") is not None:
         return bool(own["new_money"])
     return LINE_BY_ID[line_id].new_money
 

@@ -113,12 +113,10 @@ class Line(Generic[S]):
     accrual: Callable[[LineContext, S], Entitlement]
     benefit_per_birth: BenefitFunction[S] | None = None  # None: not a per-birth benefit
     birth_linked: bool = False  # spending follows births one for one (deadweight is measured)
-    # a measure of the city's plan (its cost counts in the cost per induced birth); False for
-    # the national subsidy and the continuing family-planning awards, which induce no births here
-    plan_measure: bool = True
     # new money of this plan (True) or a continuing programme or national scheme it restates or
-    # meets (False): the summary, the medium-term plan and the appendix show the two apart. A
-    # line whose scenario table has `new_money` takes it from there (see lines.is_new_money).
+    # meets (False): the summary, the medium-term plan and the appendix show the two apart, and
+    # only new money counts in the cost per induced birth. A line's scenario table may set
+    # `new_money` (see lines.is_new_money).
     new_money: bool = True
     births_history_years: int = 0  # years of births before the base year the line counts children from
     # checks of the scenario before any work: (dotted key, what is wrong) or None

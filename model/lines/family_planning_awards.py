@@ -68,4 +68,4 @@ def accrual(ctx: LineContext, line: AwardsLine) -> Entitlement:
 
 
 LINE = Line("family_planning_awards", "计划生育奖励扶助和特别扶助", "Family-planning reward and special assistance",
-            "2, 19", Kind.OUTLAY, accrual, plan_measure=False, new_money=False)
+            "2, 19", Kind.OUTLAY, accrual, new_money=False)

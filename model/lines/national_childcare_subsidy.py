@@ -74,4 +74,4 @@ def check(scenario: Scenario, calendar: Calendar) -> tuple[str, str] | None:
 
 
 LINE = Line("national_childcare_subsidy", "国家育儿补贴", "National childcare subsidy", "national (2025)",
-            Kind.OUTLAY, accrual, plan_measure=False, new_money=False, check=check)
+            Kind.OUTLAY, accrual, new_money=False, check=check)

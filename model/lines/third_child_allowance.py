@@ -65,7 +65,8 @@ def accrual(ctx: LineContext, line: AllowanceLine) -> Entitlement:
     start = ctx.calendar.policy_start_index
     if line.earlier_children_paid:  # only the months from the start; earlier children claim when it opens
         amount = amount * (calendar_months(ctx.calendar.n_months, line.months) >= start)
-        claims[:, start] += claims[:, :start].sum(axis=1)
+        young = max(start - line.months + 1, 0)  # born late enough to be under `months` at the start
+        claims[:, start] += claims[:, young:start].sum(axis=1)
         claims[:, :start] = 0.0
     by_cohort, yuan = allowance_by_cohort(recipients, line.months, ctx.base.q_child, ctx.streams, amount,
                                           ctx.calendar.n_months, event="third_child_allowance")

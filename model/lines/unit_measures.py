@@ -58,8 +58,8 @@ def accrual_of(line_id: str) -> Callable[[LineContext, UnitMeasureLine], Entitle
 def _line(line_id: str, name_zh: str, name_en: str, clause: str, new: bool = False) -> Line[UnitMeasureLine]:
     # children aged 3-5 in the first budget years were born up to six years before the base year;
     # `new`: the default of `new_money` (the plan's own measure: its cost counts per induced birth)
-    return Line(line_id, name_zh, name_en, clause, Kind.OUTLAY, accrual_of(line_id), plan_measure=new,
-                births_history_years=6, new_money=new)
+    return Line(line_id, name_zh, name_en, clause, Kind.OUTLAY, accrual_of(line_id), births_history_years=6,
+                new_money=new)
 
 
 LINES: tuple[Line[UnitMeasureLine], ...] = (

@@ -79,10 +79,16 @@ def prepare(loaded: LoadedScenario) -> Prepared:
     return prepared
 
 
+SCALE_TOP = 10.0  # the upper limit of a Scale field (scenario.Scale)
+
+
 def _check_order_shift(loaded: LoadedScenario, base: BaseData) -> None:
     """The scaled third-and-later births must fit in the base year's total (at the scale's top)."""
     births = base.base_births
-    top = _extreme(loaded.scenario.demography.third_plus_share_scale, high=True)
+    scale = loaded.scenario.demography.third_plus_share_scale
+    top = _extreme(scale, high=True)
+    if isinstance(scale, Distribution) and not np.isfinite(scale.support()[1]):
+        top = SCALE_TOP  # a normal is drawn up to the field's limit
     total = births[1] + births[2] + births[3]
     if births[3] * top > total:
         raise InputError(loaded.file_of("demography.third_plus_share_scale"), "demography.third_plus_share_scale",

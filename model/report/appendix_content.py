@@ -904,19 +904,21 @@ class _Builder:
             rows.append([str(getattr(row, title)), str(row.clause), str(own.loc[row.reading, label]),
                          str(getattr(row, label)), wan(row.effect_mean),
                          self.t(f"{wan(row.effect_p05)} 至 {wan(row.effect_p95)}",
-                                f"{wan(row.effect_p05)} to {wan(row.effect_p95)}"), wan(row.city_effect_mean)])
+                                f"{wan(row.effect_p05)} to {wan(row.effect_p95)}"), wan(row.city_effect_mean),
+                         wan(row.new_money_effect_mean)])
         return [heading, self.table(
             "readings", self.t("测算口径及其对支出合计的影响", "Readings of the plan and their effect on the total"),
             [self.t("口径", "Reading"), self.t("条款", "Clause"), self.t("本次采用", "This run"),
              self.t("其他口径", "Other choice"), self.t("本地财政影响", "Own budgets"), self.t("5–95%区间", "5–95% range"),
-             self.t("其中市本级", "City level")],
-            rows, 4, (4.2, 0.8, 2.6, 2.6, 1.2, 1.8, 1.1),
+             self.t("其中市本级", "City level"), self.t("其中新增支出", "New money")],
+            rows, 4, (4.0, 0.7, 2.5, 2.5, 1.1, 1.8, 1.0, 1.0),
             self.t(f"单位：万元。影响为改用“其他口径”后{self.period}年本地财政（市本级及各区、县（市））支出合计的变化，"
-                   "与本次运行同一随机种子逐次配对计算；按影响大小排列。实施细则应明确各项口径。",
+                   "与本次运行同一随机种子逐次配对计算；“其中新增支出”为其中属于本方案新增措施的部分；按影响大小排列。"
+                   "实施细则应明确各项口径。",
                    f"Unit: 10,000 yuan (万元). The effect is the change in the {self.period} outlays borne by the "
                    "city's own budgets (city, districts and counties) if the other choice were taken, paired "
-                   "replicate by replicate with this run (same seed); largest first. The implementing rules "
-                   "should settle each."),
+                   "replicate by replicate with this run (same seed); \"new money\" is the part that is new money "
+                   "of the plan; largest first. The implementing rules should settle each."),
             font_size=7.5)]
 
     def range_row(self, stat: str) -> list[str]:

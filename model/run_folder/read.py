@@ -203,7 +203,7 @@ class RunFolder:
 
 
 READINGS_COLUMNS = ("reading", "choice", "is_default", "effect_mean", "effect_p05", "effect_p95",
-                    "city_effect_mean", "clause", "title_zh", "title_en", "label_zh", "label_en")
+                    "city_effect_mean", "new_money_effect_mean", "clause", "title_zh", "title_en", "label_zh", "label_en")
 
 
 def _optional(path: Path, columns: tuple[str, ...]) -> pd.DataFrame | None:

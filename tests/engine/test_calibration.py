@@ -108,3 +108,21 @@ def test_a_bureaus_own_published_counts_replace_the_default(write):
     assert result.diagnostics["births_2026_gap"] == pytest.approx(simulated / 9000 - 1, abs=1e-4)
     assert "births_2023_published" not in result.diagnostics  # the default table is replaced
     assert not any(key.startswith("births_2040") for key in result.diagnostics)  # not simulated
+
+
+def test_an_unbounded_scale_is_checked_at_the_fields_top(write):
+    """A normal scale is drawn up to 10 (the field's limit): with a base-year table whose third and
+    later births are 2,000 of 11,000, that would exceed all births, and is refused."""
+    write("births.csv", "year,birth_order,births\n2022,1,5000\n2022,2,4000\n2022,3,2000\n")
+    path = write("s.toml", f"""
+        [scenario]
+        name = "normal scale"
+        extends = "{BASELINE}"
+        [demography]
+        third_plus_share_scale = {{ dist = "normal", mean = 1.3, sd = 0.1 }}
+        [data]
+        base_year_births = "births.csv"
+        """)
+    result = cli("validate", path)
+    assert result.exit_code == 2
+    assert "third_plus_share_scale: 10 would make third and later births 20,000" in " ".join(result.output.split())

@@ -3,6 +3,7 @@ settlement in its month, and the top-up per birth for a birth at mid-year."""
 
 from __future__ import annotations
 
+import numpy as np
 import pandas as pd
 import pytest
 
@@ -129,3 +130,19 @@ def test_override_rows_without_month_keep_the_mean_birth_month_at_mid_year(write
     first_year = sum(cost[(2025, payer)] for payer in result.payer_ids)
     assert first_year == pytest.approx(births * 6.5 * 500, abs=1e-6)
     assert sum(cost[(2028, payer)] for payer in result.payer_ids) == pytest.approx(births * 5.5 * 500, abs=1e-6)
+
+
+def test_an_odd_remainder_stays_within_half_a_month_over_the_births_of_mid_year():
+    """13 births: one a month and the thirteenth in June; 15: June, May and August (a pair summing to
+    mid-year): the mean month is within 0.5 / births of 6.5, exactly 6.5 for an even remainder."""
+    from model.overrides import even_months
+
+    assert even_months(13).tolist() == [1, 1, 1, 1, 1, 2, 1, 1, 1, 1, 1, 1]
+    assert even_months(15).tolist() == [1, 1, 1, 1, 2, 2, 1, 2, 1, 1, 1, 1]
+    assert even_months(2).tolist() == [0, 0, 0, 0, 0, 1, 1, 0, 0, 0, 0, 0]
+    for total in range(0, 60):
+        months = even_months(total)
+        assert months.sum() == total and months.max() - months.min() <= 1
+        if total:
+            mean = (months * (np.arange(12) + 1)).sum() / total
+            assert abs(mean - 6.5) <= (0.5 / total if total % 2 else 0) + 1e-12, total

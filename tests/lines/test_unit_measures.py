@@ -202,3 +202,57 @@ def test_yearly_counts_of_pupils_and_recipients(write, line, expected):
             assert cost[(year, "city")] == 0  # schools are the districts' and counties' (city_share 0)
         else:
             assert 0 < cost[(year, "city")] < amount / 2  # half of the districts' part (the general rule)
+
+
+def test_a_yearly_count_basis_without_a_count_is_refused(write):
+    path = write("s.toml", f"""
+        [scenario]
+        name = "no count"
+        extends = "{REPO / 'scenarios' / 'baseline.toml'}"
+        [lines.pregnancy_and_newborn_checks]
+        enabled = true
+        basis = "yearly_count"
+        """)
+    result = cli("validate", path)
+    assert result.exit_code == 2
+    assert "lines.pregnancy_and_newborn_checks.yearly_count: is 0 with basis = \"yearly_count\", so the line would " \
+           "cost nothing" in " ".join(result.output.split())
+
+
+def test_a_count_line_moved_to_births_says_how(write):
+    """The defaults give premarital_checks a count: moving it to births needs yearly_count = 0, and
+    the error says so (the user cannot delete a key the defaults set)."""
+    path = write("s.toml", f"""
+        [scenario]
+        name = "per birth"
+        extends = "{REPO / 'scenarios' / 'baseline.toml'}"
+        [lines.premarital_checks]
+        enabled = true
+        basis = "births"
+        """)
+    message = " ".join(cli("validate", path).output.split())
+    assert "set yearly_count = 0 (a parent or the defaults may give one) or change the basis" in message
+    fixed = write("fixed.toml", path.read_text(encoding="utf-8") + "yearly_count = 0\n")
+    assert cli("validate", fixed).exit_code == 0
+
+
+def test_new_money_set_in_a_scenario_moves_a_line_between_the_parts_and_the_cost_per_induced_birth(write):
+    from model.result_tables import impact_table
+    from model.scenario import load_scenario
+
+    path = write("s.toml", f"""
+        [scenario]
+        name = "waivers as new money"
+        extends = "{REPO / 'scenarios' / 'full_plan.toml'}"
+        [lines.fee_waivers]
+        new_money = true
+        """)
+    lines = load_scenario(path).scenario.model_dump(mode="json")["lines"]
+    assert "fee_waivers" in money_groups(["fee_waivers", "nipt"], lines)["new_measures"]
+    with_waivers = run_file(path, replicates=4)
+    without = run_file(REPO / "scenarios" / "full_plan.toml", replicates=4)
+    cost = {name: impact_table(result).set_index(["measure", "year"]).loc[("cost_per_induced_birth", "all"), "mean"]
+            for name, result in (("with", with_waivers), ("without", without))}
+    waivers = without.accrual[:, :, without.line_ids.index("fee_waivers")].sum(axis=(1, 2)).mean()
+    induced = impact_table(without).set_index(["measure", "year"]).loc[("induced_births", "all"), "mean"]
+    assert cost["with"] - cost["without"] == pytest.approx(waivers / induced, rel=1e-6)

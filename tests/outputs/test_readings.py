@@ -9,13 +9,14 @@ import pytest
 from model.areas import PAYERS
 from model.errors import InputError
 from model.pipeline import prepare, run
-from model.readings import REGISTER_FILE, plan_readings, read_register, readings_table
+from model.readings import REGISTER_FILE, plan_readings, read_register, readings_table, totals_of
 from model.scenario import load_scenario
 from tests.conftest import REPO, cli
 
 FULL_PLAN = REPO / "scenarios" / "full_plan.toml"
 CONTRACT = ["reading", "choice", "is_default", "effect_mean", "effect_p05", "effect_p95"]
 PAYER_READINGS = {"nipt_payer", "childcare_slot_payer"}  # they move money between the city and a district
+LABEL_READINGS = {"demonstration_funding"}  # it moves money between new measures and continuing programmes
 
 
 def _scenario(write, body: str = "", name: str = "s.toml"):
@@ -63,14 +64,17 @@ def test_readings_csv_has_the_contract_columns_and_every_other_choice_moves_mone
     others = table[~table.is_default]
     assert len(others) >= 8
     for row in others.itertuples(index=False):
-        moved = row.city_effect_mean if row.reading in PAYER_READINGS else row.effect_mean
+        moved = (row.city_effect_mean if row.reading in PAYER_READINGS else
+                 row.new_money_effect_mean if row.reading in LABEL_READINGS else row.effect_mean)
         assert abs(moved) > 1_000, row  # yuan over 2025-2035
         assert row.effect_p05 <= row.effect_mean <= row.effect_p95
-    assert (others[others.reading.isin(PAYER_READINGS)].effect_mean.abs() < 1).all()  # own budgets unchanged
+    unchanged = others[others.reading.isin(PAYER_READINGS | LABEL_READINGS)]
+    assert (unchanged.effect_mean.abs() < 1).all()  # the own budgets' total does not move
+    assert (others[others.reading.isin(PAYER_READINGS)].new_money_effect_mean.abs() < 1).all()
     # largest effect first
     first = table.drop_duplicates("reading").reading.tolist()
     size = others.groupby("reading").effect_mean.apply(lambda s: s.abs().max())
-    ranked = [r for r in first if r not in PAYER_READINGS]
+    ranked = [r for r in first if r not in PAYER_READINGS | LABEL_READINGS]
     assert ranked == sorted(ranked, key=lambda r: -size[r])
     assert "测算口径" in output and "county_housing" in output
 
@@ -116,18 +120,22 @@ def test_switching_a_reading_changes_only_the_lines_it_names(write):
     for variant in plan.to_run():
         assert variant.loaded is not None
         results[(variant.reading, variant.choice)] = run(variant.loaded)
+    table = readings_table(plan, totals_of(default), {key: totals_of(result) for key, result in results.items()})
+    assert set(table.reading) == set(plan.register.reading)
     checked = 0
     for (reading_id, choice_id), result in results.items():
         named = plan.register.reading[reading_id].lines
         changed = [line for line in dict.fromkeys([*default.line_ids, *result.line_ids])
                    if not np.array_equal(_line(result, line), _line(default, line))]
+        if reading_id in LABEL_READINGS:  # no figure moves, only the part it counts in
+            assert not changed and table.set_index(["reading", "choice"]).loc[
+                (reading_id, choice_id), "new_money_effect_mean"] != 0
+            continue
         assert changed, (reading_id, choice_id)
         if named != ["all"]:
             assert set(changed) <= set(named), (reading_id, choice_id, changed)
             checked += 1
     assert checked >= 8
-    table = readings_table(plan, default, results)
-    assert set(table.reading) == set(plan.register.reading)
 
 
 def test_a_choice_that_names_no_scenario_key_is_refused_before_any_work(write, tmp_path):
@@ -191,6 +199,7 @@ def test_the_appendix_lists_the_readings_largest_effect_first_with_readings_csv_
     import docx
     import openpyxl
 
+    from model.report.appendix_content import wan
     from tests.outputs.test_appendix_document import captioned_tables, cells, table_titled
 
     out, _ = readings_run
@@ -201,7 +210,7 @@ def test_the_appendix_lists_the_readings_largest_effect_first_with_readings_csv_
     rows = cells(word)[1:]
     assert [row[0] for row in rows] == others.title_zh.tolist()
     assert [row[3] for row in rows] == others.label_zh.tolist()
-    assert [row[4] for row in rows] == [f"{value / 10_000:,.2f}" for value in others.effect_mean]
+    assert [row[4] for row in rows] == [wan(value) for value in others.effect_mean]  # "-0.00" shown as 0.00
     own = table[table.is_default].set_index("reading").label_zh
     assert [row[2] for row in rows] == [own[reading] for reading in others.reading]
     sheet = openpyxl.load_workbook(out / "appendix.xlsx")["测算口径"]
