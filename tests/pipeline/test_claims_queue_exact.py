@@ -87,3 +87,19 @@ def test_an_allowance_approved_in_the_last_month_is_paid_its_arrears_then():
     later[0, 1, 0, :3] = 100.0  # months of age 0-2 fall in calendar months 1-3
     cash = allowance_cash(later, profiles, timing(), claims_open=2)
     np.testing.assert_allclose(cash[0, :, 0], [0, 0, 0, 300])
+
+
+def test_the_office_keeps_reviewing_while_less_than_one_claim_of_its_capacity_is_left():
+    """Claims 1 and 1, filed half at once and half a month later, capacity 1.5 a month. In month 1
+    the queue holds month 1's first half (0.5) then month 0's second half (0.5): after the first,
+    1.0 of the capacity is left, enough for the second, so month 0 is done in month 1."""
+    profile = approval_profile(np.array([1.0, 1.0, 0.0, 0.0]), timing(lag=(0.5, 0.5), capacity=1.5))
+    np.testing.assert_allclose(profile[0], [0.5, 0.5, 0.0, 0.0])
+    np.testing.assert_allclose(profile[1], [0.0, 0.5, 0.5, 0.0])
+
+
+def test_two_parts_of_one_months_claims_approved_in_the_same_month_add_up():
+    """Claims 2 in month 0, filed half at once and half a month later, capacity 0.4 a month: month 2
+    approves the last 0.2 of the first half and 0.2 of the second, 0.4 of month 0's claims (0.2)."""
+    profile = approval_profile(np.array([2.0, 0.0, 0.0, 0.0]), timing(lag=(0.5, 0.5), capacity=0.4))
+    np.testing.assert_allclose(profile[0], [0.2, 0.2, 0.2, 0.2])
