@@ -103,3 +103,11 @@ def test_two_parts_of_one_months_claims_approved_in_the_same_month_add_up():
     approves the last 0.2 of the first half and 0.2 of the second, 0.4 of month 0's claims (0.2)."""
     profile = approval_profile(np.array([2.0, 0.0, 0.0, 0.0]), timing(lag=(0.5, 0.5), capacity=0.4))
     np.testing.assert_allclose(profile[0], [0.2, 0.2, 0.2, 0.2])
+
+
+def test_a_month_with_less_than_one_claim_still_waits_in_the_queue():
+    """Claims 5 then 0.5, capacity 2 a month: month 1's half claim waits behind month 0's backlog
+    and is approved in month 2 (only a month with no claims at all follows the lag alone)."""
+    profile = approval_profile(np.array([5.0, 0.5, 0.0, 0.0]), timing(capacity=2))
+    np.testing.assert_allclose(profile[0], [0.4, 0.4, 0.2, 0.0])
+    np.testing.assert_allclose(profile[1], [0.0, 0.0, 1.0, 0.0])
