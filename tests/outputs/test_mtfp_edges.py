@@ -94,3 +94,20 @@ def test_a_run_folder_missing_its_payables_is_refused(write, tmp_path):
         mtfp_table(out, 2025)
     assert error.value.file == str(out / "payables.csv")
     assert error.value.message.startswith("the run has no cash figures")
+
+
+def test_subtotals_read_only_the_runs_own_replicates(tmp_path):
+    """The new-measures and continuing subtotals come from replicates.npz: one holding another
+    number of replicates than the manifest says is a damaged folder, refused by name."""
+    import shutil
+
+    from tests.conftest import REPO
+
+    full = REPO / "scenarios" / "full_plan.toml"
+    write_run(run_file(full, replicates=4), tmp_path / "four")
+    write_run(run_file(full, replicates=6), tmp_path / "six")
+    shutil.copy(tmp_path / "six" / "replicates.npz", tmp_path / "four" / "replicates.npz")
+    with pytest.raises(InputError) as caught:
+        mtfp_table(tmp_path / "four", 2026)
+    assert caught.value.file.endswith("replicates.npz")
+    assert "holds 6 replicates where the manifest says 4" in caught.value.message

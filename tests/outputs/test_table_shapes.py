@@ -112,3 +112,13 @@ def test_a_run_without_cash_timing_has_no_payables_table(write):
     path = write("s.toml", f'[scenario]\nname = "no cash"\nextends = "{BASELINE}"\n[disbursement]\nenabled = false\n')
     with pytest.raises(ValueError, match="^no payables: the run had no disbursement stage$"):
         payables_table(run_file(path, replicates=2))
+
+
+def test_budget_and_payables_columns_are_in_the_contracts_order(tmp_path):
+    """budget.csv: year, line, payer, basis, kind, then the statistics; payables.csv has no basis:
+    year, line, payer, kind, then the statistics (DESIGN.md, the results contract)."""
+    from model.result_tables import budget_table, payables_table
+
+    result = run_file(REPO / "scenarios" / "full_plan.toml", replicates=3)
+    assert list(budget_table(result).columns) == ["year", "line", "payer", "basis", "kind", "mean", "p05", "p50", "p95"]
+    assert list(payables_table(result).columns) == ["year", "line", "payer", "kind", "mean", "p05", "p50", "p95"]
