@@ -24,7 +24,7 @@ NOTES = REPO / "docs" / "mutation" / "notes.md"  # the state of the last run, in
 TARGET = 0.95
 KILLED = {"killed", "timeout", "caught by type check", "segfault"}  # a test (or the checker) noticed
 AREAS = {  # area → module prefixes (issue 18's five areas)
-    "lines": ("model.lines.",),
+    "lines": ("model.lines",),
     "cost sharing": ("model.pipeline.accounts",),
     "cash timing": ("model.disbursement",),
     "results": ("model.result_tables", "model.summary", "model.compare", "model.mtfp"),

@@ -14,7 +14,7 @@ the area's city/area rule. Every number is in model/data/defaults.toml with its 
 
 from __future__ import annotations
 
-from collections.abc import Callable
+from functools import partial
 
 import numpy as np
 
@@ -44,22 +44,20 @@ def cases(ctx: LineContext, line: UnitMeasureLine, key: str) -> np.ndarray:
     return ctx.from_policy_start(units * share)
 
 
-def accrual_of(line_id: str) -> Callable[[LineContext, UnitMeasureLine], Entitlement]:
+def accrual(ctx: LineContext, line: UnitMeasureLine, line_id: str) -> Entitlement:
+    """Cases × the cost per case (indexed when the line is); one claim per case."""
     key = f"lines.{line_id}"
-
-    def accrual(ctx: LineContext, line: UnitMeasureLine) -> Entitlement:
-        arising = cases(ctx, line, key)
-        cost = ctx.monthly(line.unit_cost, f"{key}.unit_cost") * ctx.index_monthly(line_id)
-        return Entitlement(yuan=arising * cost, claims=arising)
-
-    return accrual
+    arising = cases(ctx, line, key)
+    cost = ctx.monthly(line.unit_cost, f"{key}.unit_cost") * ctx.index_monthly(line_id)
+    return Entitlement(yuan=arising * cost, claims=arising)
 
 
 def _line(line_id: str, name_zh: str, name_en: str, clause: str, new: bool = False) -> Line[UnitMeasureLine]:
     # children aged 3-5 in the first budget years were born up to six years before the base year;
     # `new`: the default of `new_money` (the plan's own measure: its cost counts per induced birth)
-    return Line(line_id, name_zh, name_en, clause, Kind.OUTLAY, accrual_of(line_id), births_history_years=6,
-                new_money=new)
+    # a partial of one module-level function (not a closure per line), so each call is the same code
+    return Line(line_id, name_zh, name_en, clause, Kind.OUTLAY, partial(accrual, line_id=line_id),
+                births_history_years=6, new_money=new)
 
 
 LINES: tuple[Line[UnitMeasureLine], ...] = (
