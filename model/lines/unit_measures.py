@@ -52,8 +52,9 @@ def accrual(ctx: LineContext, line: UnitMeasureLine, line_id: str) -> Entitlemen
     return Entitlement(yuan=arising * cost, claims=arising)
 
 
-def _line(line_id: str, name_zh: str, name_en: str, clause: str, new: bool = False) -> Line[UnitMeasureLine]:
-    # children aged 3-5 in the first budget years were born up to six years before the base year;
+def _line(line_id: str, name_zh: str, name_en: str, clause: str, new: bool = False) -> Line[UnitMeasureLine]:  # pragma: no mutate block
+    # Runs at import, before mutmut can switch a mutant on (tests/lines/test_unit_measures.py checks
+    # the lines' ids, clauses and new_money marks). Children aged 3-5 in the first budget years were born up to six years before the base year;
     # `new`: the default of `new_money` (the plan's own measure: its cost counts per induced birth)
     # a partial of one module-level function (not a closure per line), so each call is the same code
     return Line(line_id, name_zh, name_en, clause, Kind.OUTLAY, partial(accrual, line_id=line_id),

@@ -256,3 +256,20 @@ def test_new_money_set_in_a_scenario_moves_a_line_between_the_parts_and_the_cost
     waivers = without.accrual[:, :, without.line_ids.index("fee_waivers")].sum(axis=(1, 2)).mean()
     induced = impact_table(without).set_index(["measure", "year"]).loc[("induced_births", "all"), "mean"]
     assert cost["with"] - cost["without"] == pytest.approx(waivers / induced, rel=1e-6)
+
+
+def test_an_indexed_measure_rises_with_the_price_index(write):
+    """Checks per birth indexed from 2025 at 10% a year: 12 births in 2027 cost 400 × 1.1² each."""
+    path = _override_case(write, "indexed", {(2027, "jingshan", 1): MONTHLY}, """
+        [lines.pregnancy_and_newborn_checks]
+        enabled = true
+        local_share = 1.0
+        province_share_of_local = 0.0
+        [indexation]
+        cpi = 0.10
+        from_year = 2025
+        lines = ["pregnancy_and_newborn_checks"]
+        """, data="immortal")
+    result = run_file(path, replicates=3)
+    cost = line_by_year_payer(result, "pregnancy_and_newborn_checks")
+    assert cost[(2027, "jingshan")] == pytest.approx(12 * 400 * 1.1 ** 2, rel=1e-12)
