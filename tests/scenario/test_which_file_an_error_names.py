@@ -1,0 +1,51 @@
+"""An error names the file where the bad value sits, also when a child scenario inherits it, and
+months are read as written (mutation testing found these unchecked; issue 18)."""
+
+from __future__ import annotations
+
+import pytest
+
+from model.errors import InputError
+from model.scenario import load_scenario
+from tests.conftest import BASELINE, cli
+
+
+def _parent_and_child(write, parent_body: str):
+    write("parent.toml", f'[scenario]\nname = "parent"\nextends = "{BASELINE}"\n{parent_body}')
+    return write("child.toml", '[scenario]\nname = "child"\nextends = "parent.toml"\n')
+
+
+def test_a_wrong_form_inherited_from_a_parent_names_the_parent(write):
+    """A year path where only a number or a distribution is allowed."""
+    child = _parent_and_child(write, "[lines.nipt]\npregnancies_per_birth = { values = { 2025 = 1.1 } }\n")
+    with pytest.raises(InputError) as caught:
+        load_scenario(child)
+    assert caught.value.file.endswith("parent.toml")
+    assert caught.value.field == "lines.nipt.pregnancies_per_birth"
+
+
+def test_a_bad_item_of_an_inherited_list_names_the_parent(write):
+    """The error's place is an item of the list (continuation.1), which has no origin of its own:
+    the file is the one that set the list."""
+    child = _parent_and_child(write, "[lines.art_subsidy]\ncontinuation = [0.35, 1.5]\n")
+    with pytest.raises(InputError) as caught:
+        load_scenario(child)
+    assert caught.value.file.endswith("parent.toml"), caught.value.describe()
+
+
+def test_a_check_after_loading_names_the_file_that_set_the_value(write):
+    """prepare's checks name the key's file (LoadedScenario.file_of), here a trend set in the parent."""
+    child = _parent_and_child(write, "[demography]\nfertility_trend = 0.5\n")
+    result = cli("validate", child)
+    assert result.exit_code == 2
+    text = " ".join(result.output.split())
+    assert "parent.toml: demography.fertility_trend:" in text and "child.toml" not in text
+
+
+def test_a_month_may_be_given_as_a_year_and_a_bad_month_is_refused(write):
+    year = write("year.toml", f'[scenario]\nname = "y"\nextends = "{BASELINE}"\npolicy_start = 2024\n')
+    assert load_scenario(year).scenario.scenario.policy_start == "2024-01"
+    bad = write("bad.toml", f'[scenario]\nname = "b"\nextends = "{BASELINE}"\npolicy_start = "2023-13"\n')
+    with pytest.raises(InputError) as caught:
+        load_scenario(bad)
+    assert caught.value.field == "scenario.policy_start" and "YYYY-MM" in caught.value.message
