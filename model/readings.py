@@ -34,7 +34,7 @@ from model.lines import LINE_BY_ID, LINE_IDS, money_groups
 from model.pipeline import RunResult
 from model.pipeline.accounts import outlays
 from model.result_tables import QUANTILES
-from model.scenario import LoadedScenario, Scenario, _explain, _schema_at
+from model.scenario import LoadedScenario, Scenario, _explain, _schema_at, lookup
 
 REGISTER_FILE = Path(str(resources.files("model") / "data" / "readings.toml"))
 AS_SET = "as_set"  # the scenario's own value when it matches none of a reading's choices
@@ -127,19 +127,10 @@ class ReadingsPlan:
         return [v for v in self.variants if v.loaded is not None]
 
 
-def _lookup(tree: Any, dotted: str) -> tuple[bool, Any]:
-    node = tree
-    for part in dotted.split("."):
-        if not isinstance(node, dict) or part not in node:
-            return False, None
-        node = node[part]
-    return True, node
-
-
 def _effective(document: dict[str, Any], dotted: str) -> Any:
     """A resolved value as the model uses it: a line's own `city_share`, when not set, is the
     general [cost_sharing] rule; its `new_money`, when not set, the line's own default."""
-    _, value = _lookup(document, dotted)
+    _, value = lookup(document, dotted)
     parts = dotted.split(".")
     if value is None and len(parts) == 3 and parts[0] == "lines" and parts[2] == "city_share":
         return document["cost_sharing"]["city_share"]
@@ -188,7 +179,7 @@ def plan_readings(loaded: LoadedScenario, register: Register, register_path: str
     for reading_id, reading in register.reading.items():
         unmet = []
         for key in reading.needs:
-            found, value = _lookup(document, key)
+            found, value = lookup(document, key)
             if not found:
                 raise InputError(register_path, f"reading.{reading_id}.needs",
                                  f"no such scenario key {key!r}; see docs/scenario-reference.md")

@@ -11,6 +11,7 @@ import difflib
 import math
 import re
 import tomllib
+from collections.abc import Mapping
 from dataclasses import dataclass, field
 from importlib import resources
 from pathlib import Path
@@ -692,6 +693,16 @@ def _branch(part: Any) -> str | None:
     if part.endswith("YearPath]"):
         return "path"
     return "number" if part in NUMBER_MEMBERS else None
+
+
+def lookup(tree: Any, dotted: str) -> tuple[bool, Any]:
+    """(found, value) of a dotted key in nested tables: a merged tree or a scenario's dump."""
+    node = tree
+    for part in dotted.split("."):
+        if not isinstance(node, Mapping) or part not in node:
+            return False, None
+        node = node[part]
+    return True, node
 
 
 def _raw_value(tree: dict[str, Any], location: tuple[Any, ...]) -> Any:

@@ -26,6 +26,7 @@ from model.lines import LINE_BY_ID, LINE_IDS, MONEY_GROUPS, money_groups
 from model.mtfp import mtfp_table
 from model.report.labels import PAYER_EN, TEXT, line_name, payer_name
 from model.run_folder import RunFolder
+from model.scenario import lookup
 from model.units import WAN
 
 SOURCES = Path(__file__).resolve().parents[1] / "data" / "sources.csv"
@@ -199,15 +200,6 @@ def format_value(value: Any, lang: str) -> str:
     return str(value)
 
 
-def _lookup(tree: Mapping[str, Any], dotted: str) -> tuple[bool, Any]:
-    node: Any = tree
-    for part in dotted.split("."):
-        if not isinstance(node, Mapping) or part not in node:
-            return False, None
-        node = node[part]
-    return True, node
-
-
 # ---------------------------------------------------------------------------------------------
 # Sources: sources.csv rows and the documents they cite
 
@@ -368,7 +360,7 @@ class _Builder:
         return payer_name(payer, self.lang)
 
     def value(self, dotted: str) -> Any:
-        return _lookup(self.scenario, dotted)[1]
+        return lookup(self.scenario, dotted)[1]
 
     def amount(self, dotted: str) -> str:
         return format_value(self.value(dotted), self.lang)
@@ -725,7 +717,7 @@ class _Builder:
             stem = key[6:].removesuffix(".csv")
             override = self.value(f"data.{stem}")
             return Path(str(override)).name if override else self.t("默认表", "default table")
-        found, value = _lookup(self.scenario, key)
+        found, value = lookup(self.scenario, key)
         text = format_value(value, self.lang) if found else row.value
         origin = self.origin.get(key)
         if origin and not origin.endswith("defaults.toml"):

@@ -54,18 +54,23 @@ def test_a_fixed_scale_gives_that_third_plus_share_in_the_base_year(write):
     assert by_order[2] / by_order.sum() == pytest.approx(HUBEI_ORDER_SHARES[2] * 1.5, abs=0.003)
 
 
-def test_a_scale_that_would_exceed_all_births_is_refused(write):
+def _validate_with_third_births_2000_of_11000(write, scale: str):
+    """`birthbudget validate` of the baseline with a base-year table of 5,000 / 4,000 / 2,000 births
+    (the scale may be at most 5.5) and this third-plus scale."""
     write("births.csv", "year,birth_order,births\n2022,1,5000\n2022,2,4000\n2022,3,2000\n")
-    path = write("s.toml", f"""
+    return cli("validate", write("s.toml", f"""
         [scenario]
-        name = "too many"
+        name = "scale"
         extends = "{BASELINE}"
         [demography]
-        third_plus_share_scale = {{ dist = "uniform", low = 1.0, high = 6.0 }}
+        third_plus_share_scale = {scale}
         [data]
         base_year_births = "births.csv"
-        """)
-    result = cli("validate", path)
+        """))
+
+
+def test_a_scale_that_would_exceed_all_births_is_refused(write):
+    result = _validate_with_third_births_2000_of_11000(write, '{ dist = "uniform", low = 1.0, high = 6.0 }')
     assert result.exit_code == 2
     assert "demography.third_plus_share_scale: 6 would make third and later births 12,000 of the base year's " \
            "11,000 births; at most 5.5" in " ".join(result.output.split())
@@ -113,16 +118,6 @@ def test_a_bureaus_own_published_counts_replace_the_default(write):
 def test_an_unbounded_scale_is_checked_at_the_fields_top(write):
     """A normal scale is drawn up to 10 (the field's limit): with a base-year table whose third and
     later births are 2,000 of 11,000, that would exceed all births, and is refused."""
-    write("births.csv", "year,birth_order,births\n2022,1,5000\n2022,2,4000\n2022,3,2000\n")
-    path = write("s.toml", f"""
-        [scenario]
-        name = "normal scale"
-        extends = "{BASELINE}"
-        [demography]
-        third_plus_share_scale = {{ dist = "normal", mean = 1.3, sd = 0.1 }}
-        [data]
-        base_year_births = "births.csv"
-        """)
-    result = cli("validate", path)
+    result = _validate_with_third_births_2000_of_11000(write, '{ dist = "normal", mean = 1.3, sd = 0.1 }')
     assert result.exit_code == 2
     assert "third_plus_share_scale: 10 would make third and later births 20,000" in " ".join(result.output.split())

@@ -20,6 +20,12 @@ from tests.lines.test_other_clauses_and_national_subsidy import _override_case
 MONTHLY = [1] * 12  # one birth a month: 12 in the year
 
 
+def _priced(write, line: str, births: dict, body: str, data: str):
+    """A hand case's run (3 replicates) and the line's mean yuan by (year, payer)."""
+    result = run_file(_override_case(write, line, births, body, data=data), replicates=3)
+    return result, line_by_year_payer(result, line)
+
+
 def _total(cost: dict, year: int, payers) -> float:
     return sum(cost[(year, payer)] for payer in payers)
 
@@ -36,12 +42,10 @@ def test_every_clause_the_issue_names_has_a_line_with_its_clause_and_new_or_cont
 
 def test_checks_per_birth_split_between_central_province_and_the_county(write):
     """12 births in 京山市 in 2026: 400 a birth; local 40% (province half of it), central 60%."""
-    path = _override_case(write, "checks", {(2026, "jingshan", 1): MONTHLY}, """
+    result, cost = _priced(write, "pregnancy_and_newborn_checks", {(2026, "jingshan", 1): MONTHLY}, """
         [lines.pregnancy_and_newborn_checks]
         enabled = true
         """, data="immortal")
-    result = run_file(path, replicates=3)
-    cost = line_by_year_payer(result, "pregnancy_and_newborn_checks")
     assert _total(cost, 2026, result.payer_ids) == pytest.approx(12 * 400, abs=1e-6)
     assert cost[(2026, "central")] == pytest.approx(0.6 * 4800, abs=1e-6)
     assert cost[(2026, "province")] == pytest.approx(0.2 * 4800, abs=1e-6)
@@ -53,7 +57,7 @@ def test_second_and_later_births_only_and_the_city_district_rule(write):
     """12 second births and 12 first births in 东宝区 in 2026; a measure of 1,000 per second or later
     birth × 0.5 cases, all local: 6,000, city and district 3,000 each."""
     births = {(2026, "dongbao", 2): MONTHLY, (2026, "dongbao", 1): MONTHLY}
-    path = _override_case(write, "second", births, """
+    result, cost = _priced(write, "mothers_reemployment_training", births, """
         [lines.mothers_reemployment_training]
         enabled = true
         basis = "second_and_later_births"
@@ -62,8 +66,6 @@ def test_second_and_later_births_only_and_the_city_district_rule(write):
         local_share = 1.0
         province_share_of_local = 0.0
         """, data="immortal")
-    result = run_file(path, replicates=3)
-    cost = line_by_year_payer(result, "mothers_reemployment_training")
     assert cost[(2026, "city")] == pytest.approx(3000, abs=1e-6)
     assert cost[(2026, "dongbao")] == pytest.approx(3000, abs=1e-6)
 
@@ -72,12 +74,10 @@ def test_children_aged_three_to_five_at_mid_year(write):
     """12 births in 京山市 in 2022 (one a month) and none before: children aged 3-5 at mid-year are
     6 in 2025 (half the cohort has turned 3), 12 in 2026 and 2027, 6 in 2028, 0 in 2029;
     × 0.414 in 普惠 private kindergartens × 400 a child-year, the county pays."""
-    path = _override_case(write, "kindergarten", {(2022, "jingshan", 1): MONTHLY}, """
+    result, cost = _priced(write, "kindergarten_public_funds", {(2022, "jingshan", 1): MONTHLY}, """
         [lines.kindergarten_public_funds]
         enabled = true
         """, data="no_history")
-    result = run_file(path, replicates=3)
-    cost = line_by_year_payer(result, "kindergarten_public_funds")
     for year, children in {2025: 6, 2026: 12, 2027: 12, 2028: 6, 2029: 0}.items():
         assert cost[(year, "jingshan")] == pytest.approx(children * 0.414 * 400, abs=1e-6), year
         assert _total(cost, year, result.payer_ids) == pytest.approx(cost[(year, "jingshan")], abs=1e-6)
@@ -86,13 +86,11 @@ def test_children_aged_three_to_five_at_mid_year(write):
 def test_children_under_three_at_mid_year_get_vouchers(write):
     """12 births in 沙洋县 in 2025: under 3 at mid-year 6 (2025), 12 (2026, 2027), 6 (2028); vouchers
     of 1,000 for half of them (cases_per_unit 0.5)."""
-    path = _override_case(write, "vouchers", {(2025, "shayang", 1): MONTHLY}, """
+    result, cost = _priced(write, "childcare_vouchers", {(2025, "shayang", 1): MONTHLY}, """
         [lines.childcare_vouchers]
         enabled = true
         cases_per_unit = 0.5
         """, data="no_history")
-    result = run_file(path, replicates=3)
-    cost = line_by_year_payer(result, "childcare_vouchers")
     for year, children in {2025: 6, 2026: 12, 2027: 12, 2028: 6}.items():
         assert cost[(year, "shayang")] == pytest.approx(children * 0.5 * 1000, abs=1e-6), year
 
@@ -100,12 +98,10 @@ def test_children_under_three_at_mid_year_get_vouchers(write):
 def test_a_yearly_count_is_split_by_residents_and_by_level(write):
     """11,000 couples × 75% × 240 = 1,980,000 a year; half the province's, the rest by residents
     (the areas' shares of the census units, central split) and the city/district rule."""
-    path = _override_case(write, "premarital", {}, """
+    result, cost = _priced(write, "premarital_checks", {}, """
         [lines.premarital_checks]
         enabled = true
         """, data="immortal")
-    result = run_file(path, replicates=3)
-    cost = line_by_year_payer(result, "premarital_checks")
     for year in (2025, 2030, 2035):
         assert _total(cost, year, result.payer_ids) == pytest.approx(1_980_000, rel=1e-9)
         assert cost[(year, "province")] == pytest.approx(990_000, rel=1e-9)
@@ -173,12 +169,10 @@ def test_a_continuing_line_made_new_money_moves_to_the_plans_part(write):
 
 def test_newborn_screening_extension_is_paid_by_the_county_alone(write):
     """12 births in 京山市 in 2026 × 95% screened × 175: 1,995, all the county's (new money)."""
-    path = _override_case(write, "screening", {(2026, "jingshan", 3): MONTHLY}, """
+    result, cost = _priced(write, "newborn_screening_extension", {(2026, "jingshan", 3): MONTHLY}, """
         [lines.newborn_screening_extension]
         enabled = true
         """, data="immortal")
-    result = run_file(path, replicates=3)
-    cost = line_by_year_payer(result, "newborn_screening_extension")
     assert cost[(2026, "jingshan")] == pytest.approx(12 * 0.95 * 175, abs=1e-6)
     assert _total(cost, 2026, result.payer_ids) == pytest.approx(12 * 0.95 * 175, abs=1e-6)
 
@@ -190,12 +184,10 @@ def test_newborn_screening_extension_is_paid_by_the_county_alone(write):
     ("special_families_topup", {2025: 3_000 * 1_000, 2030: 3_000 * 1_000, 2035: 3_000 * 1_000}),
 ])
 def test_yearly_counts_of_pupils_and_recipients(write, line, expected):
-    path = _override_case(write, line, {}, f"""
+    result, cost = _priced(write, line, {}, f"""
         [lines.{line}]
         enabled = true
         """, data="immortal")
-    result = run_file(path, replicates=3)
-    cost = line_by_year_payer(result, line)
     for year, amount in expected.items():
         assert _total(cost, year, result.payer_ids) == pytest.approx(amount, rel=1e-9), year
         if line == "after_school_care":
@@ -260,7 +252,7 @@ def test_new_money_set_in_a_scenario_moves_a_line_between_the_parts_and_the_cost
 
 def test_an_indexed_measure_rises_with_the_price_index(write):
     """Checks per birth indexed from 2025 at 10% a year: 12 births in 2027 cost 400 × 1.1² each."""
-    path = _override_case(write, "indexed", {(2027, "jingshan", 1): MONTHLY}, """
+    result, cost = _priced(write, "pregnancy_and_newborn_checks", {(2027, "jingshan", 1): MONTHLY}, """
         [lines.pregnancy_and_newborn_checks]
         enabled = true
         local_share = 1.0
@@ -270,6 +262,4 @@ def test_an_indexed_measure_rises_with_the_price_index(write):
         from_year = 2025
         lines = ["pregnancy_and_newborn_checks"]
         """, data="immortal")
-    result = run_file(path, replicates=3)
-    cost = line_by_year_payer(result, "pregnancy_and_newborn_checks")
     assert cost[(2027, "jingshan")] == pytest.approx(12 * 400 * 1.1 ** 2, rel=1e-12)
