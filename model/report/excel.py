@@ -182,7 +182,7 @@ def write_appendix(run: RunFolder, path: Path, lang: str = "zh") -> None:
                         for row in run.readings[~run.readings.is_default.astype(bool)].itertuples(index=False)]
         sheets.table("测算口径", f"附表8 测算口径及其影响 {run.name}",
                      f"单位：万元。改用其他口径后{period}年本地财政（市本级及各区、县（市））支出合计的变化，"
-                     "与本次运行同一随机种子逐次配对计算；按影响大小排列。",
+                     "与本次运行同一随机种子逐次配对计算；“其中新增支出”为其中属于本方案新增措施的部分；按影响大小排列。",
                      [("", ["口径"]), ("", ["条款"]), ("", ["本次采用"]), ("", ["其他口径"]),
                       ("本地财政影响", ["均值", "5%分位", "95%分位"]), ("", ["其中市本级"]), ("", ["其中新增支出"])],
                      reading_rows, 4)
