@@ -73,7 +73,7 @@ def repeated(measure: Callable[[], tuple[float, float]], times: int) -> tuple[st
 
 def _engine_inputs(prepared, block: int, first: int, stop: int):  # noqa: ANN001, ANN202 - model types load late
     """A block's streams and engine inputs, as the pipeline makes them."""
-    from model.inputs import area_split
+    from model.inputs import split_of
     from model.lines.base import ParameterContext
     from model.pipeline.block import block_inputs
     from model.realise import per_replicate, realise
@@ -81,9 +81,7 @@ def _engine_inputs(prepared, block: int, first: int, stop: int):  # noqa: ANN001
 
     streams = Streams(prepared.scenario.scenario.seed, block)
     realised = realise(prepared.scenario, streams, stop - first)
-    area_share = prepared.base.unit_share_of_area[None] * area_split(
-        per_replicate(realised.areas.zhanghe_share_of_dongbao_unit, 1),
-        per_replicate(realised.areas.qujialing_share_of_jingshan_unit, 1))
+    area_share = prepared.base.unit_share_of_area[None] * split_of(realised, lambda share: per_replicate(share, 1))
     params = ParameterContext(realised, prepared.base, prepared.calendar, stop - first, area_share,
                               prepared.source_file)
     return streams, block_inputs(prepared, realised, params, stop - first)

@@ -1,4 +1,4 @@
-"""Jingmen birth-support budget model (荆门市优化生育政策财政预算模型).
+"""Birth-support budget model of a city (生育支持政策财政预算模型); the default city ships in model/data.
 
 Use from a notebook::
 

@@ -47,7 +47,7 @@ def within(low: float = -math.inf, high: float = math.inf, open_low: bool = Fals
 # One amount in yuan (per child, test, slot, household, month, centre, loan): at most 1e9,
 # 一十亿元, far above every amount of the plan (the largest, a centre's construction
 # subsidy, is 1.5 million; a provident-fund loan limit half a million) and within a small
-# multiple of Jingmen's whole yearly budget; a yuan figure a thousand times the real one
+# multiple of a prefecture-level city's whole yearly budget; a yuan figure a thousand times the real one
 # (fen for yuan) still fits. Summed over every child and month of a run, figures stay below
 # about 1e25, far inside a float.
 MAX_YUAN = 1e9

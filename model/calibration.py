@@ -2,7 +2,7 @@
 
 The held quantity is the order-specific fertility rate per woman, r_k(x) = c_k × f_k(x):
 births of order k per woman aged x (the age pattern f from the census, the level c_k set
-so the expected births of each order in the base year equal Jingmen's count × the order
+so the expected births of each order in the base year equal the city's published count × the order
 shares, a LIAM2-style alignment whose factors go in the manifest). The engine turns r
 into a parity-specific hazard each year, dividing by the share of women at risk in each
 cell, so births by order follow the age structure while the parity state stays exact.

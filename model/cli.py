@@ -23,7 +23,8 @@ from model.kinds import Kind
 from model.units import WAN
 
 app = typer.Typer(add_completion=False, no_args_is_help=True,
-                  help="Budget model of Jingmen's birth-support measures (荆门市优化生育政策财政预算模型).")
+                  help="Budget model of a city's birth-support measures (生育支持政策财政预算模型); "
+                       "the default city ships with the model.")
 err = Console(stderr=True)
 out = Console(width=None if sys.stdout.isatty() else 150)  # tables stay readable in logs and pipes
 EXIT_INPUT = 2
@@ -193,7 +194,8 @@ def sweep(
     failed = table[table.status == "failed"]
     for row in failed.itertuples(index=False):
         err.print(f"[red]point {row.point} failed:[/] {escape(str(row.error))}", soft_wrap=True, highlight=False)
-    out.print("Sensitivity of the budget-period outlays Jingmen's budgets bear (rank, parameter, effect in 万元):")
+    out.print("Sensitivity of the budget-period outlays the city's own budgets bear (rank, parameter, effect in "
+              "万元):")
     for row in ranking.itertuples(index=False):
         if isnan(row.effect):
             out.print(f"  –  {row.parameter}: no effect estimated ({row.note})", soft_wrap=True, highlight=False)
@@ -266,10 +268,11 @@ def compare(
     """Difference B − A by year, line and payer, and the scenario keys that differ."""
     from rich.table import Table
 
-    from model.areas import HIGHER_LEVELS, PAYERS
+    from model.city import HIGHER_LEVELS
     from model.compare import compare_runs, is_compare_table, period_totals
     from model.lines import LINE_BY_ID
     from model.run_folder import check_output_file, write_file
+    from model.run_folder.read import run_city
     from model.summary import WAN
 
     try:
@@ -303,10 +306,11 @@ def compare(
         cells = [row.mean_a, row.mean_b, row.difference] + ([row.difference_p05, row.difference_p95] if paired else [])
         label = "合计（支出） all outlays" if row.line == "all" else f"{LINE_BY_ID[row.line].name_zh} {row.line}"
         view.add_row(label, *(wan(value) for value in cells), style="bold" if row.line == "all" else None)
-    if set(table.payer) & set(HIGHER_LEVELS):  # money from above in the total: show Jingmen's own part
-        own = table[(table.line == "all") & table.payer.isin(PAYERS)]
+    if set(table.payer) & set(HIGHER_LEVELS):  # money from above in the total: show the city's own part
+        city = run_city(run_a)
+        own = table[(table.line == "all") & table.payer.isin(city.payers)]
         a, b = own.mean_a.sum(), own.mean_b.sum()
-        view.add_row("其中荆门本地财政 of which Jingmen's budgets", wan(a), wan(b), wan(b - a),
+        view.add_row(f"{city.own_budgets('zh')} {city.own_budgets('en')}", wan(a), wan(b), wan(b - a),
                      *([""] * 2 if paired else []), style="italic")
     out.print(view)
     if out_file is not None:
@@ -422,14 +426,15 @@ def mtfp(
     """Medium-term fiscal plan: cash for the budget year and the two after, by payer and line, 万元."""
     from rich.table import Table
 
-    from model.areas import PAYER_NAMES_ZH
     from model.lines import LINE_BY_ID, MONEY_GROUPS
     from model.mtfp import SUBTOTAL, mtfp_table
     from model.run_folder import add_files
+    from model.run_folder.read import run_city
 
     name = f"mtfp_{budget_year}.csv"
     try:
         table = mtfp_table(run_dir, budget_year)
+        city = run_city(run_dir)
         [path] = add_files(run_dir, {name: lambda target: table.round(2).to_csv(
             target, index=False, lineterminator="\n", float_format="%.2f")})
     except InputError as error:
@@ -453,7 +458,7 @@ def mtfp(
                 continue
             if row.line != "all" and not any(row[f"{y}_mean"] for y in years) and not row.payables_carried_in:
                 continue  # a payer with no share in the line (the CSV keeps the row)
-            payer = "合计 all" if row.payer == "all" else f"{PAYER_NAMES_ZH[row.payer]}"
+            payer = "合计 all" if row.payer == "all" else city.payer_name(row.payer)
             line = ("小计 all (outlays)" if row.line == "all" else f"其中{MONEY_GROUPS[row.line][0]}"
                     if row.kind == SUBTOTAL else LINE_BY_ID[row.line].name_zh)
             cells = [f"{row[f'{y}_mean']:,.1f} ({row[f'{y}_p05']:,.0f}–{row[f'{y}_p95']:,.0f})" for y in years]

@@ -7,28 +7,27 @@ policy lines need. The file behind every table is recorded for the manifest's ch
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
-from importlib import resources
+from collections.abc import Callable
+from dataclasses import dataclass, field, replace
 from pathlib import Path
+from typing import Any
 
 import numpy as np
 import pandas as pd
 
-from model.areas import AREA_INDEX, AREAS, CENSUS_UNIT_OF_AREA, CENSUS_UNITS
 from model.bounded_numbers import MAX_COUNT
+from model.city import City
 from model.errors import InputError
 from model.input_tables import Column, TableSpec, read_table
 from model.overrides import MAX_BIRTHS
 from model.scenario import Scenario
 from model.uncertainty import Distribution
 
-DATA_DIR = Path(str(resources.files("model") / "data"))
 AGES = 50  # single years 0..49: women are followed until their 50th birthday
 FERTILE = slice(15, 50)
 ORDERS = 4  # birth transitions: 1st, 2nd, 3rd, 4th and later
 OLDEST = 100  # last age of the life table (family-planning award recipients are followed to it)
 
-AREA = Column("str", allowed=AREAS)
 AGE = Column("int", 0, AGES - 1)
 SHARE = Column("float", 0, 1)
 # Counts in a row of a table are bounded (numbers.MAX_COUNT, overrides.MAX_BIRTHS) so that no
@@ -36,9 +35,18 @@ SHARE = Column("float", 0, 1)
 PEOPLE = Column("float", 0, MAX_COUNT, why_high="more people than China has")
 BIRTHS = Column("float", 0, MAX_BIRTHS, why_high="more births than China has in a year")
 
+def specs(city: City) -> dict[str, TableSpec]:
+    """The shape of every input table; area and census-unit columns take the city's ids."""
+    ids = {id(AREA_COLUMN): Column("str", allowed=city.areas), id(UNIT_COLUMN): Column("str", allowed=city.census_units)}
+    return {name: replace(spec, columns={column: ids.get(id(kind), kind) for column, kind in spec.columns.items()})
+            for name, spec in SPECS.items()}
+
+
+# Placeholders (by identity) that specs() replaces by columns taking the city's area or census-unit ids.
+AREA_COLUMN, UNIT_COLUMN = Column("str"), Column("str")
 SPECS: dict[str, TableSpec] = {
     "women_by_age": TableSpec("women by age", {"age": AGE, "women": PEOPLE}, key=("age",)),
-    "women_by_area_age": TableSpec("women by area and age", {"area": AREA, "age": AGE, "women": PEOPLE},
+    "women_by_area_age": TableSpec("women by area and age", {"area": AREA_COLUMN, "age": AGE, "women": PEOPLE},
                                    key=("area", "age")),
     "parity_by_age": TableSpec("parity by age", {"age": AGE, "parity0": SHARE, "parity1": SHARE,
                                                  "parity2": SHARE, "parity3": SHARE}, key=("age",)),
@@ -50,15 +58,15 @@ SPECS: dict[str, TableSpec] = {
         key=("year", "birth_order")),
     "life_table": TableSpec("life table", {"age": Column("int", 0, 120), "q_female": SHARE,
                                            "q_both": Column("float", 0, 1, required=True)}, key=("age",)),
-    "net_migration": TableSpec("net migration", {"area": AREA, "age": AGE, "rate": Column("float", -1, 1)},
+    "net_migration": TableSpec("net migration", {"area": AREA_COLUMN, "age": AGE, "rate": Column("float", -1, 1)},
                                key=("area", "age")),
-    "census_units": TableSpec("census units", {"census_unit": Column("str", allowed=CENSUS_UNITS),
+    "census_units": TableSpec("census units", {"census_unit": UNIT_COLUMN,
                                                "resident_share": SHARE}, key=("census_unit",)),
     "births_history": TableSpec("births history", {"year": Column("int", 1990, 2050), "births": BIRTHS,
                                                    "status": Column("str")}, key=("year",)),
     "published_births": TableSpec("published births", {"year": Column("int", 1990, 2050), "births": BIRTHS,
                                                        "status": Column("str")}, key=("year",)),
-    "housing_destination": TableSpec("housing destination", {"from_area": AREA, "to_area": AREA, "share": SHARE},
+    "housing_destination": TableSpec("housing destination", {"from_area": AREA_COLUMN, "to_area": AREA_COLUMN, "share": SHARE},
                                      key=("from_area", "to_area")),
     "family_planning_recipients": TableSpec("family-planning award recipients", {
         "scheme": Column("str"), "age": Column("int", 0, OLDEST), "recipients": PEOPLE},
@@ -86,6 +94,7 @@ class BaseData:
     q_both_all_ages: np.ndarray | None = None  # [age 0..100] both sexes (read when the award line is priced)
     award_recipients: dict[str, np.ndarray] = field(default_factory=dict)  # scheme → [age 0..100] base year
     files: dict[str, Path] = field(default_factory=dict)  # table → file used
+    city: City | None = None
 
 
 def _central(value: float | Distribution) -> float:
@@ -99,7 +108,8 @@ def table_paths(scenario: Scenario) -> dict[str, Path]:
              and name != ("women_by_age" if scenario.data.women_by_area_age else "women_by_area_age")]
     if scenario.lines.family_planning_awards.enabled:
         names.append("family_planning_recipients")
-    return {name: Path(getattr(scenario.data, name) or DATA_DIR / f"{name}.csv") for name in names}
+    folder = scenario.city.folder
+    return {name: Path(getattr(scenario.data, name) or folder / f"{name}.csv") for name in names}
 
 
 def _complete(frame: pd.DataFrame, path: Path, column: str, expected: range | tuple[str, ...]) -> None:
@@ -111,47 +121,60 @@ def _complete(frame: pd.DataFrame, path: Path, column: str, expected: range | tu
                          else f"no row for {missing[0]!r}: the table needs every one of {', '.join(expected)}")
 
 
-def unit_share_of_area(units: pd.DataFrame, path: Path) -> np.ndarray:
+def unit_share_of_area(units: pd.DataFrame, path: Path, city: City) -> np.ndarray:
     unit_share = dict(zip(units.census_unit, units.resident_share, strict=True))
-    _complete(units, path, "census_unit", CENSUS_UNITS)
+    _complete(units, path, "census_unit", city.census_units)
     if abs(sum(unit_share.values()) - 1) > 1e-6:
         raise InputError(path, "column 'resident_share'",
                          f"shares must add up to 1 (they add up to {sum(unit_share.values()):.6g})")
-    return np.array([unit_share[CENSUS_UNIT_OF_AREA[a]] for a in AREAS])
+    return np.array([unit_share[city.census_unit_of_area[a]] for a in city.areas])
 
 
-def area_split(zhanghe_share: float | np.ndarray, qujialing_share: float | np.ndarray) -> np.ndarray:
-    """[rep or 1, area] share of its census unit that each area holds (漳河 in 东宝, 屈家岭 in 京山)."""
-    zhanghe = np.reshape(zhanghe_share, (-1, 1))
-    qujialing = np.reshape(qujialing_share, (-1, 1))
-    rows = max(len(zhanghe), len(qujialing))
-    split = np.ones((rows, len(AREAS)))
-    split[:, AREA_INDEX["zhanghe"]] = zhanghe[:, 0]
-    split[:, AREA_INDEX["dongbao"]] = 1 - zhanghe[:, 0]
-    split[:, AREA_INDEX["qujialing"]] = qujialing[:, 0]
-    split[:, AREA_INDEX["jingshan"]] = 1 - qujialing[:, 0]
+def area_split(city: City, shares: dict[str, float | np.ndarray]) -> np.ndarray:
+    """[rep or 1, area] share of its census unit that each area holds: an area split from a unit
+    holds its `shares[parameter]`, the unit's other area the rest (city.toml's share_parameter)."""
+    columns = {key: np.reshape(value, (-1, 1))[:, 0] for key, value in shares.items()}
+    rows = max((len(c) for c in columns.values()), default=1)
+    split = np.ones((rows, len(city.areas)))
+    index = city.area_index
+    for parameter, (area, rest) in city.share_parameters.items():
+        split[:, index[area]] = columns[parameter]
+        split[:, index[rest]] -= columns[parameter]
     return split
+
+
+def area_shares(city: City, areas: Any, value: Callable[[Any], Any]) -> dict[str, Any]:
+    """The scenario's [areas] shares, each through `value` (its central value, or per replicate)."""
+    return {parameter: value(areas.share(parameter)) for parameter in city.share_parameters}
+
+
+def split_of(scenario: Scenario, value: Callable[[Any], Any] | None = None) -> np.ndarray:
+    """area_split of a scenario's [areas] shares: as they are (numbers or per-replicate arrays of a
+    realised scenario) or each through `value`."""
+    return area_split(scenario.city, area_shares(scenario.city, scenario.areas, value or (lambda share: share)))
 
 
 def load_base_data(scenario: Scenario) -> BaseData:
     files = table_paths(scenario)
+    city = scenario.city
+    areas, index = city.areas, city.area_index
+    shapes = specs(city)
 
     def table(name: str) -> pd.DataFrame:
-        return read_table(files[name], SPECS[name])
+        return read_table(files[name], shapes[name])
 
     units = table("census_units")
-    unit_shares = unit_share_of_area(units, files["census_units"])
-    population_share = unit_shares * area_split(_central(scenario.areas.zhanghe_share_of_dongbao_unit),
-                                                _central(scenario.areas.qujialing_share_of_jingshan_unit))[0]
+    unit_shares = unit_share_of_area(units, files["census_units"], city)
+    population_share = unit_shares * area_split(city, area_shares(city, scenario.areas, _central))[0]
     by_age = None
 
     if scenario.data.women_by_area_age:
         frame = table("women_by_area_age")
-        women = np.zeros((len(AREAS), AGES))
-        women[frame.area.map(AREA_INDEX).to_numpy(), frame.age.to_numpy()] = frame.women.to_numpy()
-        if len(frame) != len(AREAS) * AGES:
+        women = np.zeros((len(areas), AGES))
+        women[frame.area.map(index).to_numpy(), frame.age.to_numpy()] = frame.women.to_numpy()
+        if len(frame) != len(areas) * AGES:
             raise InputError(files["women_by_area_age"], None, f"needs one row per area and age 0..{AGES - 1} "
-                             f"({len(AREAS) * AGES} rows), found {len(frame)}")
+                             f"({len(areas) * AGES} rows), found {len(frame)}")
     else:
         frame = table("women_by_age")
         _complete(frame, files["women_by_age"], "age", range(AGES))
@@ -191,29 +214,29 @@ def load_base_data(scenario: Scenario) -> BaseData:
     q_child = life.q_both.reindex(range(5)).to_numpy()
 
     migration_frame = table("net_migration")
-    migration = np.zeros((len(AREAS), AGES))
-    migration[migration_frame.area.map(AREA_INDEX).to_numpy(), migration_frame.age.to_numpy()] = \
+    migration = np.zeros((len(areas), AGES))
+    migration[migration_frame.area.map(index).to_numpy(), migration_frame.age.to_numpy()] = \
         migration_frame.rate.to_numpy()
-    if len(migration_frame) != len(AREAS) * AGES:
+    if len(migration_frame) != len(areas) * AGES:
         raise InputError(files["net_migration"], None,
-                         f"needs one row per area and age 0..{AGES - 1} ({len(AREAS) * AGES} rows)")
+                         f"needs one row per area and age 0..{AGES - 1} ({len(areas) * AGES} rows)")
 
-    _check_leaving(q_female, migration, files["life_table"], files["net_migration"])
+    _check_leaving(q_female, migration, files["life_table"], files["net_migration"], areas)
 
     history = table("births_history")
     published = table("published_births")
     destination_frame = table("housing_destination")
-    destination = np.zeros((len(AREAS), len(AREAS)))
-    destination[destination_frame.from_area.map(AREA_INDEX).to_numpy(),
-                destination_frame.to_area.map(AREA_INDEX).to_numpy()] = destination_frame.share.to_numpy()
-    if len(destination_frame) != len(AREAS) ** 2:
-        _complete(destination_frame, files["housing_destination"], "from_area", AREAS)
+    destination = np.zeros((len(areas), len(areas)))
+    destination[destination_frame.from_area.map(index).to_numpy(),
+                destination_frame.to_area.map(index).to_numpy()] = destination_frame.share.to_numpy()
+    if len(destination_frame) != len(areas) ** 2:
+        _complete(destination_frame, files["housing_destination"], "from_area", areas)
         raise InputError(files["housing_destination"], None,
-                         f"needs a row for every from_area × to_area ({len(AREAS) ** 2} rows), found {len(destination_frame)}")
+                         f"needs a row for every from_area × to_area ({len(areas) ** 2} rows), found {len(destination_frame)}")
     sums = destination.sum(axis=1)
     off = np.abs(sums - 1) > 1e-6
     if off.any():
-        area = AREAS[int(np.argmax(off))]
+        area = areas[int(np.argmax(off))]
         raise InputError(files["housing_destination"], f"from_area {area}",
                          f"shares add up to {sums[int(np.argmax(off))]:.6g}; they must add up to 1 (where the "
                          "qualifying homes of that area's families are)")
@@ -233,7 +256,7 @@ def load_base_data(scenario: Scenario) -> BaseData:
         q_female=q_female, q_child=q_child, migration=migration, area_population_share=population_share,
         births_history=dict(zip(history.year.astype(int), history.births.astype(float), strict=True)),
         published_births=dict(zip(published.year.astype(int), published.births.astype(float), strict=True)),
-        housing_destination=destination, q_both_all_ages=q_all, award_recipients=awards, files=files,
+        housing_destination=destination, q_both_all_ages=q_all, award_recipients=awards, files=files, city=city,
     )
 
 
@@ -248,7 +271,8 @@ def _check_some_women(women: np.ndarray, path: Path) -> None:
                      "birth can be simulated; give the base-year women by age")
 
 
-def _check_leaving(q_female: np.ndarray, migration: np.ndarray, life_path: Path, migration_path: Path) -> None:
+def _check_leaving(q_female: np.ndarray, migration: np.ndarray, life_path: Path, migration_path: Path,
+                   areas: tuple[str, ...]) -> None:
     """No more than all the women of a cell can die or move away in a year; the table that makes
     it so is named (the life table when its death rate alone is 1, both when their sum is)."""
     if q_female.max() >= 1:
@@ -259,7 +283,7 @@ def _check_leaving(q_female: np.ndarray, migration: np.ndarray, life_path: Path,
     leaving = q_female[None, :] + np.maximum(-migration, 0)
     if leaving.max() > 1:
         area, age = map(int, np.unravel_index(int(np.argmax(leaving)), leaving.shape))
-        raise InputError(migration_path, f"area {AREAS[area]}, age {age}",
+        raise InputError(migration_path, f"area {areas[area]}, age {age}",
                          f"deaths (q_female {q_female[age]:.3g} in {life_path}) plus net out-migration "
                          f"({-migration[area, age]:.3g} here) reach {leaving[area, age]:.3g} of the women a year "
                          "(> 1); lower one of them")

@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import os
 
-from model.areas import AREAS, HIGHER_LEVELS, PAYERS
+from model.city import HIGHER_LEVELS
 from model.errors import InputError
 from model.inputs import AGES
 from model.lines import LINES
@@ -17,9 +17,9 @@ LINE_COUNT = len(LINES)  # every line priced (an upper bound when some are off)
 SAFETY = 3.0  # temporaries of numpy expressions
 
 
-def estimate_bytes(replicates: int, calendar: Calendar, workers: int) -> int:
+def estimate_bytes(replicates: int, calendar: Calendar, workers: int, area_count: int) -> int:
     """Kept results for every replicate plus the working set of the blocks running at once."""
-    areas, payers, years = len(AREAS), len(PAYERS) + len(HIGHER_LEVELS) + 1, len(calendar.budget_years) + 1
+    areas, payers, years = area_count, 1 + area_count + len(HIGHER_LEVELS) + 1, len(calendar.budget_years) + 1
     kept = replicates * (3 * years * (LINE_COUNT + 1) * payers  # accrual, cash, payables with totals
                          + 2 * calendar.n_years * areas * 3 * 8)  # births by order and by mother's age
     months = calendar.n_months
@@ -50,8 +50,8 @@ def available_bytes() -> int | None:
         return None
 
 
-def check_memory(replicates: int, calendar: Calendar, workers: int, source: str) -> None:
-    need, have = estimate_bytes(replicates, calendar, workers), available_bytes()
+def check_memory(replicates: int, calendar: Calendar, workers: int, source: str, area_count: int) -> None:
+    need, have = estimate_bytes(replicates, calendar, workers, area_count), available_bytes()
     if have is not None and need > 0.8 * have:
         raise InputError(source, "scenario.replicates",
                          f"{replicates:,} replicates need about {need / 2**30:.1f} GiB; this machine has "

@@ -14,13 +14,12 @@ from pathlib import Path
 
 import numpy as np
 
-from model.areas import AREA_INDEX, AREAS
 from model.errors import InputError
 from model.input_tables import Column, TableSpec, read_table
 
 UNSPECIFIED_AGE = 50  # index for births whose mother's age the file does not give
 # Births in one row: at most 10 million, more than all of China's births in a year (9.02
-# million in 2023) and a thousand times Jingmen's; far below any count that could overflow.
+# million in 2023) and a thousand times a prefecture-level city's; far below any count that could overflow.
 MAX_BIRTHS = 10_000_000
 
 
@@ -47,11 +46,12 @@ def even_months(total: int) -> np.ndarray:
     return months
 
 
-def read_births_override(path: str | Path, first_year: int, last_year: int) -> BirthsOverride:
+def read_births_override(path: str | Path, first_year: int, last_year: int,
+                         areas: tuple[str, ...]) -> BirthsOverride:
     path = Path(path)
     spec = TableSpec("births override", {
         "year": Column("int", first_year, last_year),
-        "area": Column("str", allowed=AREAS),
+        "area": Column("str", allowed=areas),
         "birth_order": Column("int", 1, 3),
         "births": Column("int", 0, MAX_BIRTHS, why_high="more births than China has in a year"),
         "month": Column("int", 1, 12, required=False),
@@ -73,7 +73,7 @@ def read_births_override(path: str | Path, first_year: int, last_year: int) -> B
     _require_complete(frame, path)
     counts: dict[tuple[int, int], np.ndarray] = {}
     for row in frame.itertuples(index=False):
-        cell = counts.setdefault((int(row.year), AREA_INDEX[row.area]),
+        cell = counts.setdefault((int(row.year), areas.index(row.area)),
                                  np.zeros((3, 12, UNSPECIFIED_AGE + 1), dtype=np.int64))
         age = int(row.mother_age) if "mother_age" in frame.columns else UNSPECIFIED_AGE
         if "month" in frame.columns:

@@ -18,11 +18,12 @@ PACKAGE_DIR = Path(str(resources.files("model")))
 
 
 def input_files(scenario: Scenario) -> list[Path]:
-    """Every data file a run of `scenario` reads: its tables (the bureau's or the defaults)
-    and the births override."""
+    """Every data file a run of `scenario` reads: its city's city.toml, its tables (the bureau's
+    or the defaults) and the births override."""
+    from model.city import CITY_FILE
     from model.inputs import table_paths
 
-    files = list(table_paths(scenario).values())
+    files = [scenario.city.folder / CITY_FILE, *table_paths(scenario).values()]
     if scenario.demography.births_override:
         files.append(Path(scenario.demography.births_override))
     return files

@@ -27,7 +27,6 @@ import numpy as np
 import pandas as pd
 from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator, model_validator
 
-from model.areas import PAYERS
 from model.errors import InputError
 from model.files import SCENARIO_LIMIT, read_bytes
 from model.lines import LINE_BY_ID, LINE_IDS, money_groups
@@ -224,7 +223,7 @@ class Totals:
 
 
 def totals_of(result: RunResult) -> Totals:
-    own = [result.payer_ids.index(p) for p in PAYERS]
+    own = [result.payer_ids.index(p) for p in result.prepared.scenario.city.payers]
     spending = outlays(result.accrual, result.line_kinds).sum(axis=1)  # [rep, line, payer]
     new = money_groups(result.line_ids, result.loaded.scenario.model_dump(mode="json")["lines"])["new_measures"]
     new_lines = [result.line_ids.index(line) for line in new]

@@ -27,12 +27,20 @@ def _draw(distribution: Distribution, key: str, bounds: tuple[float, float], str
     return np.asarray(distribution.quantile(uniforms, bounds), dtype=np.float64)
 
 
+def _fields(model: BaseModel) -> list[tuple[str, Bounded]]:
+    """Each field with its bounds, and the keys of a section that takes keys the city names (the
+    bounds of all of them are the class's `extra_bounds`)."""
+    fields = [(name, next((m for m in info.metadata if isinstance(m, Bounded)), Bounded()))
+              for name, info in type(model).model_fields.items()]
+    extra_bounds = getattr(type(model), "extra_bounds", Bounded())
+    return fields + [(name, extra_bounds) for name in (model.model_extra or {})]
+
+
 def realise(model: M, streams: Streams, replicates: int, prefix: str = "") -> M:
     updates: dict[str, object] = {}
-    for name, info in type(model).model_fields.items():
+    for name, bounded in _fields(model):
         value = getattr(model, name)
         key = f"{prefix}{name}"
-        bounded = next((m for m in info.metadata if isinstance(m, Bounded)), Bounded())
         if isinstance(value, Distribution):
             updates[name] = _draw(value, key, (bounded.low, bounded.high), streams, replicates)
         elif isinstance(value, YearPath) and isinstance(value.scale, Distribution):
@@ -56,7 +64,7 @@ def is_section_table(value: object) -> bool:
 def central(model: M) -> M:
     """The scenario with every distribution at its central value (for checks and reports)."""
     updates: dict[str, object] = {}
-    for name in type(model).model_fields:
+    for name, _ in _fields(model):
         value = getattr(model, name)
         if isinstance(value, Distribution):
             updates[name] = value.central()

@@ -16,7 +16,9 @@ from typing import Any
 
 from pydantic import BaseModel
 
+from model import bounded_numbers as num
 from model.bounded_numbers import Bounded
+from model.city import default_city
 from model.scenario import DEFAULTS_FILE, Scenario, flat_defaults
 from model.uncertainty import Distribution, annotation_members
 from model.yearpath import YearPath
@@ -97,6 +99,9 @@ def _rows(model: type[BaseModel], prefix: str, defaults: dict[str, Any], sources
         description = (info.description or "").replace("|", "/")
         out.append(f"| `{key}` | {_type_name(annotation, bounds)} | {description} | `{_show(default)}` | "
                    f"{cited.replace('|', '/')} |")
+    extra_bounds = getattr(model, "extra_bounds", None)
+    if extra_bounds is not None:  # keys the city names ([areas]): the default city's, described from city.toml
+        _city_keys(prefix, extra_bounds, defaults, sources, out)
     for key, annotation in nested:
         out.append("")
         out.append(f"### `[{key}]`")
@@ -107,6 +112,20 @@ def _rows(model: type[BaseModel], prefix: str, defaults: dict[str, Any], sources
         out.append("| key | type | meaning (unit) | default | source (status) |")
         out.append("|---|---|---|---|---|")
         _rows(annotation, f"{key}.", defaults, sources, out)
+
+
+def _city_keys(prefix: str, bounds: Bounded, defaults: dict[str, Any], sources: dict[str, dict[str, str]],
+               out: list[str]) -> None:
+    city = default_city()
+    for parameter, (area, rest) in city.share_parameters.items():
+        key = f"{prefix}{parameter}"
+        unit = city.census_unit_of_area[area]
+        description = (f"share of the residents of the census unit {unit} (areas {city.area_name(area)} and "
+                       f"{city.area_name(rest)}) living in {city.area_name(area)}; a key of the default city")
+        source = sources.get(key)
+        cited = f"{source['source']} ({source['status']})" if source else ""
+        out.append(f"| `{key}` | {_type_name(typing.get_args(num.Share)[0], bounds)} | {description} | "
+                   f"`{_show(defaults.get(key))}` | {cited.replace('|', '/')} |")
 
 
 def scenario_reference() -> str:

@@ -13,7 +13,6 @@ from typing import Any
 import numpy as np
 import pandas as pd
 
-from model.areas import AREAS
 from model.kinds import Kind
 from model.lines import money_groups
 from model.pipeline.accounts import with_outlay_total
@@ -76,7 +75,7 @@ def births_table(result: RunResult) -> pd.DataFrame:
     """The contract's births.csv: each area and birth order 1, 2, 3 (third and later); the means
     add up to the total (births_total_table has the total's own quantiles)."""
     years = list(range(result.calendar.base_year, result.calendar.end_year + 1))
-    return tidy(result.births, [("year", years), ("area", list(AREAS)), ("birth_order", [1, 2, 3])])
+    return tidy(result.births, [("year", years), ("area", list(result.areas)), ("birth_order", [1, 2, 3])])
 
 
 def births_total_table(result: RunResult) -> pd.DataFrame:
@@ -88,7 +87,7 @@ def births_total_table(result: RunResult) -> pd.DataFrame:
 def births_by_age_table(result: RunResult) -> pd.DataFrame:
     years = list(range(result.calendar.base_year, result.calendar.end_year + 1))
     full = with_totals(result.births_by_age, axes=(2, 3))
-    return tidy(full, [("year", years), ("area", [*AREAS, ALL]), ("birth_order", ["1", "2", "3", ALL]),
+    return tidy(full, [("year", years), ("area", [*result.areas, ALL]), ("birth_order", ["1", "2", "3", ALL]),
                        ("mother_age", list(result.age_group_labels))])
 
 

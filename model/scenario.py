@@ -1,7 +1,8 @@
 """Scenario files: the schema, inheritance (`extends`) and validation.
 
-Every scenario starts from `model/data/defaults.toml`; `extends` chains add layers, and the
-child file sets only what it changes. The loader remembers which file set each value, so
+Every scenario starts from its city's `defaults.toml` (the default city: `model/data/`;
+another with `[scenario] city = "folder"`); `extends` chains add layers, and the child file
+sets only what it changes. Area keys are checked against the city's `city.toml`. The loader remembers which file set each value, so
 an error names the file where the bad value sits, not the child that inherited it.
 """
 
@@ -13,21 +14,21 @@ import re
 import tomllib
 from collections.abc import Mapping
 from dataclasses import dataclass, field
-from importlib import resources
 from pathlib import Path
-from typing import Annotated, Any, Literal, TypeAlias
+from typing import Annotated, Any, ClassVar, Literal, TypeAlias
 
 from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator, model_validator
 from pydantic_core import ErrorDetails
 
 from model import bounded_numbers as num
-from model.areas import AREAS, Area
+from model.city import CITY_FILE, DEFAULT_CITY_DIR, City, load_city
 from model.errors import InputError
 from model.files import SCENARIO_LIMIT, read_bytes
 from model.uncertainty import Distribution, ScenarioModel, check_within
 from model.yearpath import YearPath
 
-DEFAULTS_FILE = Path(str(resources.files("model") / "data" / "defaults.toml"))
+DEFAULTS_NAME = "defaults.toml"
+DEFAULTS_FILE = DEFAULT_CITY_DIR / DEFAULTS_NAME
 MAX_END_YEAR = 2050  # the base women (ages 0-49 in 2022) carry births to about 2050
 
 Share = num.Share
@@ -117,6 +118,8 @@ class ScenarioSection(Strict):
     replicates: int = Field(ge=1, le=1_000_000, description="Monte Carlo replicates")
     seed: int = Field(ge=0, lt=2**63, description="seed of every random stream (a whole number below 2**63)")
     policy_start: str = Field(description="month the plan took effect, YYYY-MM")
+    city: str | None = Field(None, description="folder of the city (its city.toml, defaults and tables), relative "
+                                               "to this file; none: the default city shipped with the model")
 
     _policy_start_month = field_validator("policy_start", mode="before")(_month)
 
@@ -130,10 +133,25 @@ class ScenarioSection(Strict):
 
 
 class AreasSection(Strict):
-    zhanghe_share_of_dongbao_unit: Share = Field(
-        description="share of the census unit 东宝区 (incl. 漳河新区) living in 漳河新区")
-    qujialing_share_of_jingshan_unit: Share = Field(
-        description="share of the census unit 京山市 (incl. 屈家岭) living in 屈家岭管理区")
+    """The share of its census unit's residents living in each area split from a unit: one key per
+    `share_parameter` of the city's city.toml (checked against it once the city is known)."""
+
+    model_config = ConfigDict(extra="allow")
+    __pydantic_extra__: dict[str, Share] = Field(init=False)
+    extra_bounds: ClassVar[num.Bounded] = num.Bounded(0, 1)  # the bounds of every key (see realise)
+
+    @model_validator(mode="after")
+    def _shares_within(self) -> AreasSection:
+        for key, value in (self.model_extra or {}).items():
+            if isinstance(value, Distribution):
+                try:
+                    check_within(value, (0.0, 1.0))
+                except ValueError as error:
+                    raise ValueError(f"{key}: {error}") from None
+        return self
+
+    def share(self, parameter: str) -> float | Distribution:
+        return (self.model_extra or {})[parameter]
 
 
 class DemographySection(Strict):
@@ -160,16 +178,16 @@ class EligibilitySection(Strict):
     in_city_hospital_share: Share = Field(description="share of births delivered in the city's hospitals")
 
 
-def _check_area_shares(value: dict[str, float] | None) -> dict[str, float] | None:
+def _check_area_shares(value: Mapping[str, Any] | None, areas: tuple[str, ...], key: str) -> None:
+    """A table keyed by area gives every area of the city, and no other."""
     if value is None:
-        return None
-    unknown = sorted(set(value) - set(AREAS))
+        return
+    unknown = sorted(set(value) - set(areas))
     if unknown:
-        raise ValueError(f"unknown area {unknown[0]!r}; areas are {', '.join(AREAS)}")
-    missing = [area for area in AREAS if area not in value]
+        raise ValueError(f"{key}: unknown area {unknown[0]!r}; areas are {', '.join(areas)}")
+    missing = [area for area in areas if area not in value]
     if missing:
-        raise ValueError(f"missing area {missing[0]!r}: give a share for each of {', '.join(AREAS)}")
-    return value
+        raise ValueError(f"{key}: missing area {missing[0]!r}: give a share for each of {', '.join(areas)}")
 
 
 def _shares_add_up_to_one(value: list[float]) -> list[float]:
@@ -181,8 +199,6 @@ def _shares_add_up_to_one(value: list[float]) -> list[float]:
 class CostSharingSection(Strict):
     city_share: dict[str, Annotated[float, Field(ge=0, le=1)]] = Field(
         description="share of each area's cost paid by the city (市本级); the area pays the rest")
-
-    _areas = field_validator("city_share")(_check_area_shares)
 
 
 class DataSection(Strict):
@@ -222,8 +238,6 @@ class LineSection(Strict):
     take_up: ShareByYear = Field(description="share of eligible cases that claim; a year path gives a ramp")
     city_share: dict[str, Annotated[float, Field(ge=0, le=1)]] | None = Field(
         None, description="per-area city share for this line; default [cost_sharing] (fixed numbers)")
-
-    _areas = field_validator("city_share")(_check_area_shares)
 
 
 class NiptLine(LineSection):
@@ -277,7 +291,7 @@ class FundedFromAbove(Strict):
         description="share of the cost borne by local budgets (province, city, districts, counties); "
                     "the central government bears the rest")
     province_share_of_local: Share = Field(
-        description="share of the local part borne by Hubei province; the rest follows the area's city/area rule")
+        description="share of the local part borne by the province; the rest follows the area's city/area rule")
 
 
 class NationalSubsidyLine(LineSection, FundedFromAbove):
@@ -300,7 +314,7 @@ class NationalSubsidyLine(LineSection, FundedFromAbove):
 
 class Centre(Strict):
     name: str = Field(description="the centre or institution")
-    area: Area = Field(description="area where it is")
+    area: str = Field(description="area where it is (an area id of the city)")
     opens: Year = Field(description="year the construction subsidy is paid and operating subsidies start")
     closes: Year = Field(MAX_END_YEAR, description="last year of operating subsidies")
     construction_subsidy: Yuan = Field(description="one-off yuan in the opening year (at most 1e9 yuan)")
@@ -381,15 +395,6 @@ class HousingLine(LineSection):
 
     _profile_adds_up = field_validator("purchase_profile")(_shares_add_up_to_one)
 
-    @field_validator("county_amounts")
-    @classmethod
-    def _counties_only(cls, value: dict[str, Any]) -> dict[str, Any]:
-        from model.areas import DISTRICTS
-        for area in value:
-            if area not in AREAS or area in DISTRICTS:
-                counties = [a for a in AREAS if a not in DISTRICTS]
-                raise ValueError(f"{area!r} is not a county; county_amounts takes {', '.join(counties)}")
-        return value
 
 
 class MaternityLine(LineSection):
@@ -539,6 +544,34 @@ class Scenario(Strict):
     disbursement: DisbursementSection
     output: OutputSection = Field(default_factory=OutputSection)
 
+    @property
+    def city(self) -> City:
+        return load_city(self.scenario.city)
+
+    @model_validator(mode="after")
+    def _fits_the_city(self) -> Scenario:
+        """Every key or value naming an area names one of the city's (city.toml)."""
+        city = self.city
+        _check_area_shares(self.cost_sharing.city_share, city.areas, "cost_sharing.city_share")
+        for line_id in LinesSection.model_fields:
+            _check_area_shares(getattr(self.lines, line_id).city_share, city.areas, f"lines.{line_id}.city_share")
+        given, wanted = set(self.areas.model_extra or {}), set(city.share_parameters)
+        if given - wanted:
+            raise ValueError(f"areas.{sorted(given - wanted)[0]}: unknown key; the city's areas split from a census "
+                             f"unit are given by {', '.join(sorted(wanted)) or 'no key'} "
+                             f"({city.folder / CITY_FILE})")
+        if wanted - given:
+            raise ValueError(f"areas.{sorted(wanted - given)[0]}: required key is missing")
+        for i, centre in enumerate(self.lines.demonstration_centres.centres):
+            if centre.area not in city.areas:
+                raise ValueError(f"lines.demonstration_centres.centres.{i}.area: unknown area {centre.area!r}; "
+                                 f"areas are {', '.join(city.areas)}")
+        for area in self.lines.housing_subsidy.county_amounts:
+            if area not in city.counties:
+                raise ValueError(f"lines.housing_subsidy.county_amounts: {area!r} is not a county; county_amounts "
+                                 f"takes {', '.join(city.counties)}")
+        return self
+
     @model_validator(mode="after")
     def _years_consistent(self) -> Scenario:
         s, base = self.scenario, self.demography.base_year
@@ -555,7 +588,7 @@ class Scenario(Strict):
 
 
 # Keys whose values are file paths, resolved relative to the file that sets them.
-PATH_KEYS = {("scenario", "extends"), ("demography", "births_override")} | {
+PATH_KEYS = {("scenario", "extends"), ("scenario", "city"), ("demography", "births_override")} | {
     ("data", name) for name in DataSection.model_fields}
 # Tables that are values, not sections: a child replaces them whole.
 LEAF_TABLES = {("cost_sharing", "city_share")}
@@ -645,6 +678,18 @@ def _record(tree: dict[str, Any], origin: dict[str, str], file: str, prefix: str
         origin[f"{prefix}.{key}"] = file
         if isinstance(value, dict):
             _record(value, origin, file, f"{prefix}.{key}")
+
+
+def _defaults_of(chain: list[tuple[Path, dict[str, Any]]]) -> Path:
+    """The defaults of the city the chain names (the nearest file that sets `scenario.city`)."""
+    for file, layer in chain:
+        section = layer.get("scenario")
+        if isinstance(section, dict) and "city" in section:
+            folder = section["city"]
+            if not isinstance(folder, str):
+                raise InputError(file, "scenario.city", "expected the city's folder (a string)")
+            return load_city(folder).folder / DEFAULTS_NAME
+    return DEFAULTS_FILE
 
 
 def _chain(path: Path) -> list[tuple[Path, dict[str, Any]]]:
@@ -802,12 +847,13 @@ def load_scenario(path: str | Path, replicates: int | None = None, seed: int | N
     chain = _chain(path)
     tree: dict[str, Any] = {}
     origin: dict[str, str] = {}
-    defaults = _read_toml(DEFAULTS_FILE)
-    _merge(tree, defaults, origin, str(DEFAULTS_FILE))
+    defaults_file = _defaults_of(chain)
+    defaults = _read_toml(defaults_file)
+    _merge(tree, defaults, origin, str(defaults_file))
     for file, layer in reversed(chain):
         _merge(tree, layer, origin, str(file))
     tree["scenario"].pop("extends", None)
-    files = [f for f, _ in chain] + [DEFAULTS_FILE]
+    files = [f for f, _ in chain] + [defaults_file]
     overrides = {key: value for key, value in (("replicates", replicates), ("seed", seed)) if value is not None}
     if overrides:  # the files must be valid as written, even where the command line replaces a value
         _validate(tree, origin, str(files[0]))

@@ -10,7 +10,7 @@ import numpy as np
 from rich.console import Console
 from rich.table import Table
 
-from model.areas import HIGHER_LEVELS, PAYER_NAMES_ZH, PAYERS
+from model.city import HIGHER_LEVELS, City
 from model.kinds import Kind
 from model.lines import LINE_BY_ID, MONEY_GROUPS, money_groups
 from model.pipeline import RunResult
@@ -21,12 +21,12 @@ from model.units import WAN
 KIND_TITLES = {Kind.REVENUE_FORGONE: "revenue forgone 减收（不计入支出）", Kind.MEMO: "memo 备忘（不计入支出）"}
 
 
-def _name(key: str, kind: str, upper: bool = False) -> str:
+def _name(key: str, kind: str, city: City, upper: bool = False) -> str:
     if key == ALL:
         return "合计（含中央、省级） total incl. central and province" if upper else "合计 total"
     if kind == "line":
         return f"{LINE_BY_ID[key].name_zh} {key}"
-    return f"{PAYER_NAMES_ZH[key]} {key}"
+    return f"{city.payer_name(key)} {key}"
 
 
 def _table(title: str, column: str) -> Table:
@@ -42,9 +42,9 @@ def _cells(values: dict[str, float]) -> list[str]:
 
 
 def _local_budgets(result: RunResult) -> dict[str, float]:
-    """Outlays borne by Jingmen's own budgets (city, districts, counties), per-replicate sums."""
+    """Outlays borne by the city's own budgets (city, districts, counties), per-replicate sums."""
     spending = outlays(result.accrual, result.line_kinds).sum(axis=(1, 2))  # [rep, payer]
-    local = spending[:, [result.payer_ids.index(p) for p in PAYERS]].sum(axis=1)
+    local = spending[:, [result.payer_ids.index(p) for p in result.prepared.scenario.city.payers]].sum(axis=1)
     quantiles = np.quantile(local, list(QUANTILES.values()))
     return {"mean": float(local.mean()), **dict(zip(QUANTILES, quantiles, strict=True))}
 
@@ -63,18 +63,20 @@ def print_summary(result: RunResult, console: Console) -> None:
     console.print(f"[bold]{scenario.name}[/]: {scenario.replicates} replicates, seed {scenario.seed}, "
                   f"accrual basis, {years}, 万元 (10,000 yuan)", soft_wrap=True)
     upper = any(level in result.payer_ids for level in HIGHER_LEVELS)
+    city = result.prepared.scenario.city
     for kind, title in (("line", "by line 分项目"), ("payer", "by payer 分承担主体")):
         table = _table(f"Outlays {years} {title}", kind)
         for row in totals_by(result, kind).itertuples(index=False):
             key = getattr(row, kind)
-            table.add_row(_name(key, kind, upper), *_cells(row._asdict()), style="bold" if key == ALL else None)
+            table.add_row(_name(key, kind, city, upper), *_cells(row._asdict()), style="bold" if key == ALL else None)
         groups = money_groups(result.line_ids, result.loaded.scenario.model_dump(mode="json")["lines"])
         if kind == "line" and all(groups.values()):  # the plan's new money apart from continuing programmes
             for group, lines in groups.items():
                 zh, en = MONEY_GROUPS[group]
                 table.add_row(f"其中{zh} of which {en}", *_cells(_group(result, lines)), style="italic")
         if upper:
-            table.add_row("其中荆门本地财政 of which Jingmen's budgets", *_cells(_local_budgets(result)), style="italic")
+            table.add_row(f"{city.own_budgets('zh')} {city.own_budgets('en')}", *_cells(_local_budgets(result)),
+                          style="italic")
         console.print(table)
     for kind, title in KIND_TITLES.items():
         frame = totals_by(result, "line", kind)
@@ -82,5 +84,5 @@ def print_summary(result: RunResult, console: Console) -> None:
             continue
         table = _table(f"{title} {years}", "line")
         for row in frame[frame.line != ALL].itertuples(index=False):
-            table.add_row(_name(row.line, "line"), *_cells(row._asdict()))
+            table.add_row(_name(row.line, "line", city), *_cells(row._asdict()))
         console.print(table)

@@ -48,7 +48,7 @@ import pandas as pd
 from pydantic import BaseModel, ConfigDict, Field, ValidationError, model_validator
 from scipy.stats import qmc
 
-from model.areas import PAYERS
+from model.city import HIGHER_LEVELS
 from model.errors import InputError
 from model.files import SCENARIO_LIMIT, MiB, describe_os_error, read_bytes
 from model.provenance import code_fingerprint, input_checksums
@@ -512,9 +512,9 @@ def collect(points: list[Point], out: Path, status: dict[int, tuple[str, str | N
             total = outlays[outlays.payer == "all"]
             row.update({"total_mean": total["mean"].sum(), "total_p05": total["p05"].sum(),
                         "total_p95": total["p95"].sum(),
-                        # what Jingmen's own budgets bear (the province's and the central government's
+                        # what the city's own budgets bear (the province's and the central government's
                         # shares of co-funded lines aside); equal to total_mean for the plan's own lines
-                        "jingmen_total_mean": outlays[outlays.payer.isin(PAYERS)]["mean"].sum()})
+                        "local_total_mean": outlays[~outlays.payer.isin([*HIGHER_LEVELS, "all"])]["mean"].sum()})
         rows.append(row)
     tidy = pd.concat(frames, ignore_index=True) if frames else pd.DataFrame()
     return tidy, pd.DataFrame(rows)
@@ -523,8 +523,8 @@ def collect(points: list[Point], out: Path, status: dict[int, tuple[str, str | N
 # --- sensitivity ------------------------------------------------------------------------------
 
 
-def sensitivity(sweep: SweepSection, points: pd.DataFrame, measure: str = "jingmen_total_mean") -> pd.DataFrame:
-    """Parameters ranked by their effect on the budget-period outlays Jingmen's budgets bear
+def sensitivity(sweep: SweepSection, points: pd.DataFrame, measure: str = "local_total_mean") -> pd.DataFrame:
+    """Parameters ranked by their effect on the budget-period outlays the city's own budgets bear
     (accrual; for a sweep of the plan's own lines, the total of every payer).
 
     one_at_a_time: high minus low (a tornado). grid / latin_hypercube: the standardised

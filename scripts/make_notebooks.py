@@ -249,14 +249,15 @@ print(f"first run: {time.perf_counter() - started:.2f} s")"""),
 import matplotlib.pyplot as plt
 from IPython.display import display
 
-from model.areas import HIGHER_LEVELS
+from model.city import HIGHER_LEVELS
 from model.report.fonts import use_cjk_font
-from model.report.labels import TEXT, payer_name
+from model.report.labels import TEXT
 from model.result_tables import totals_by
 from model.uncertainty import Distribution
 
 use_cjk_font()
 ZH = TEXT["zh"]
+CITY = explorer.loaded.scenario.city  # the names of its areas and payers
 ALLOWANCE, HOUSING = "lines.third_child_allowance", "lines.housing_subsidy"
 lines = explorer.loaded.scenario.lines
 
@@ -329,7 +330,7 @@ def redraw(change=None):
     left.set_ylim(bottom=0)
     left.legend(frameon=False)
     order = payers.sort_values()
-    right.barh([payer_name(payer, "zh") for payer in order.index], order.to_numpy(),
+    right.barh([CITY.payer_name(payer, "zh") for payer in order.index], order.to_numpy(),
                color=["#9e9e9e" if payer in HIGHER_LEVELS else "#1f5a96" for payer in order.index])
     right.set_title(ZH["payer_cumulative"].format(start=years[0], end=years[-1]), loc="left")
     right.set_xlabel(ZH["wan"])

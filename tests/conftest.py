@@ -9,11 +9,11 @@ import numpy as np
 import pytest
 from typer.testing import CliRunner
 
-from model.areas import AREAS
 from model.cli import app
 from model.lines import LINES, unit_measures
 from model.pipeline import RunResult, run
 from model.scenario import load_scenario
+from tests.default_city import AREAS
 
 REPO = Path(__file__).resolve().parents[1]
 BASELINE = REPO / "scenarios" / "baseline.toml"

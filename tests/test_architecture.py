@@ -16,8 +16,8 @@ import pytest
 PACKAGE = Path(__file__).resolve().parents[1] / "model"
 
 LAYERS: list[tuple[str, set[str]]] = [
-    ("base", {"errors", "files", "units", "kinds", "version", "areas", "malloc_tuning", "worker_lifetime", "rng", "kernels",
-              "uncertainty"}),
+    ("base", {"errors", "files", "units", "kinds", "version", "city", "malloc_tuning", "worker_lifetime", "rng",
+              "kernels", "uncertainty"}),
     ("scenario", {"yearpath", "bounded_numbers", "input_tables", "scenario", "realise"}),
     ("inputs", {"inputs", "overrides", "calibration", "run_calendar", "provenance"}),
     ("engine", {"sampling_compiled", "sampling", "engine_kernels", "engine", "disbursement"}),

@@ -16,7 +16,6 @@ from __future__ import annotations
 
 import numpy as np
 
-from model.areas import AREAS
 from model.kinds import Kind
 from model.lines.base import Entitlement, Line, LineContext
 from model.scenario import CentresLine
@@ -26,12 +25,12 @@ KEY = "lines.demonstration_centres"
 
 def centres_by_rule(ctx: LineContext, line: CentresLine) -> dict[str, tuple[np.ndarray, np.ndarray]]:
     """The scheduled centres by payer rule: {rule: (yuan, centres paid)}, each [1, year, area]."""
-    years = ctx.calendar.years
+    years, areas = ctx.calendar.years, ctx.scenario.city.areas
     out: dict[str, tuple[np.ndarray, np.ndarray]] = {}
     for centre in line.centres:
-        yuan, paid = np.zeros((1, len(years), len(AREAS))), np.zeros((1, len(years), len(AREAS)))
+        yuan, paid = np.zeros((1, len(years), len(areas))), np.zeros((1, len(years), len(areas)))
         running = (years >= centre.opens) & (years <= centre.closes)
-        area = AREAS.index(centre.area)
+        area = areas.index(centre.area)
         yuan[0, :, area] = centre.construction_subsidy * (years == centre.opens) + centre.operating_subsidy * running
         paid[0, :, area] = (years == centre.opens) | running
         before = out.get(centre.paid_by, (0.0, 0.0))
@@ -53,7 +52,7 @@ def pilots(ctx: LineContext, line: CentresLine) -> tuple[np.ndarray, np.ndarray]
 
 def accrual(ctx: LineContext, line: CentresLine) -> Entitlement:
     scale = ctx.yearly(line.take_up, f"{KEY}.take_up") * ctx.index(LINE.id)
-    shape = (ctx.replicates, ctx.calendar.n_years, len(AREAS))
+    shape = (ctx.replicates, ctx.calendar.n_years, len(ctx.scenario.city.areas))
 
     def monthly(yearly: np.ndarray) -> np.ndarray:
         return ctx.from_policy_start(ctx.spread_over_year(np.broadcast_to(yearly, shape)))

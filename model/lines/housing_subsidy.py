@@ -1,12 +1,11 @@
-"""购房补贴 — clause 14 of the plan.
+"""购房补贴 — a one-off home-purchase subsidy for second- and third-child families.
 
-"对夫妻双方中至少一方为我市户籍，在东宝区、荆门高新区·掇刀区、漳河新区等三区购买首套或改善型
-普通住房的生育二孩及三孩家庭发放购房补贴，其中二孩家庭给予一次性补贴2万元，三孩家庭给予一次性
-补贴4万元……按所购住房区域由市、区财政各承担50%。各县(市)可结合实际制定本地购房补贴政策。"
-
-Second- and third-child families (at least one city-hukou parent), wherever in Jingmen they
-live, receive 20,000 / 40,000 once when they buy a first or improved ordinary home in the
-three districts; the cost arises where the home is (city and that district 50/50). A home
+Second- and third-child families (at least one city-hukou parent), wherever in the city they
+live, receive the amounts of `amount_second_child` / `amount_third_child` once when they buy a
+first or improved ordinary home in one of the city's districts (city.toml: level = "district");
+the cost arises where the home is, shared by the area rule. (The default city's plan, clause
+14: "在…等三区购买首套或改善型普通住房的生育二孩及三孩家庭发放购房补贴…按所购住房区域由市、区
+财政各承担50%。各县(市)可结合实际制定本地购房补贴政策。") A home
 bought in a county gets nothing unless the scenario gives that county its own amount
 (`county_amounts`), paid by the county under the default cost sharing. A share of families
 buy within a few years of the birth (`purchase_profile`), spread evenly over the months of
@@ -21,7 +20,7 @@ from __future__ import annotations
 import numpy as np
 
 from model import sampling as draw
-from model.areas import AREAS, DISTRICTS
+from model.city import City
 from model.kinds import Kind
 from model.lines.base import Entitlement, Line, LineContext, ParameterContext, birth_months
 from model.realise import per_replicate
@@ -32,14 +31,15 @@ SECOND, THIRD_AND_LATER = [1], [2, 3]
 KEY = "lines.housing_subsidy"
 
 
-def amount_by_home_area(line: HousingLine) -> np.ndarray:
-    """[rep or 1, order class (second, third+), home area] one-off yuan for a qualifying purchase."""
+def amount_by_home_area(line: HousingLine, city: City) -> np.ndarray:
+    """[rep or 1, order class (second, third+), home area] one-off yuan for a qualifying purchase:
+    the plan's amounts for a home in a district, a county's own amounts (if any) in a county."""
     second = per_replicate(line.amount_second_child, 1)
     third = per_replicate(line.amount_third_child, 1)
     replicates = max(np.size(second), np.size(third))
-    amounts = np.zeros((replicates, 2, len(AREAS)))
-    for a, area in enumerate(AREAS):
-        if area in DISTRICTS:
+    amounts = np.zeros((replicates, 2, len(city.areas)))
+    for a, area in enumerate(city.areas):
+        if area in city.districts:
             amounts[:, 0, a], amounts[:, 1, a] = second, third
         elif area in line.county_amounts:
             own = line.county_amounts[area]
@@ -74,7 +74,7 @@ def accrual(ctx: LineContext, line: HousingLine) -> Entitlement:
     families = np.stack([  # [rep, year, area, order class] qualifying births by year of birth
         calendar.by_year(policy_births(birth_months(ctx, orders, CITY_HUKOU)))
         for orders in (SECOND, THIRD_AND_LATER)], axis=-1)
-    n_offsets, n_areas = len(line.purchase_profile), len(AREAS)
+    n_offsets, n_areas = len(line.purchase_profile), len(ctx.scenario.city.areas)
     # birth years before the base year (never when pricing induced births: those are all new)
     earlier = n_offsets - 1 if line.earlier_births_qualify and not ctx.induced_only else 0
     if earlier:
@@ -89,7 +89,7 @@ def accrual(ctx: LineContext, line: HousingLine) -> Entitlement:
     by_purchase_year = by_purchase_year[:, earlier:]  # purchases before the base year are not paid
     take_up = ctx.yearly(line.take_up, f"{KEY}.take_up")[..., None]  # [rep or 1, year, 1, 1]
     claims = draw.binomial(ctx.streams("housing_subsidy:claims"), by_purchase_year, take_up)
-    amounts = amount_by_home_area(line)[:, None] * ctx.index(LINE.id)[..., None]
+    amounts = amount_by_home_area(line, ctx.scenario.city)[:, None] * ctx.index(LINE.id)[..., None]
     yuan = ctx.from_policy_start(ctx.spread_over_year((claims * amounts).sum(axis=2)))
     paid_claims = ctx.from_policy_start(ctx.spread_over_year((claims * (amounts > 0)).sum(axis=2).astype(float)))
     return Entitlement(yuan=yuan, claims=paid_claims)
@@ -98,7 +98,7 @@ def accrual(ctx: LineContext, line: HousingLine) -> Entitlement:
 def benefit_per_birth(ctx: ParameterContext, line: HousingLine) -> np.ndarray:
     """Expected subsidy per second / third birth to a family living in each area."""
     destination = ctx.base.housing_destination  # [from, to]
-    amounts = amount_by_home_area(line)  # [rep or 1, class, to]
+    amounts = amount_by_home_area(line, ctx.scenario.city)  # [rep or 1, class, to]
     expected = np.einsum("ft,rct->rfc", destination, amounts)  # [rep or 1, from, class]
     chance = ctx.value(line.purchase_probability) * ctx.yearly(line.take_up, f"{KEY}.take_up")  # [rep|1, year, 1]
     per_birth = chance[..., None] * expected[:, None] * ctx.index(LINE.id)[..., None]  # [rep, year, from, class]

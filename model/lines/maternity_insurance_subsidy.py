@@ -1,8 +1,8 @@
 """产假社保补贴 — clause 18 of the plan.
 
 "对企业在女职工产假期间支付的社会保险费用，给予50%的补贴" — half of the social-insurance
-contributions an enterprise pays for an employee while she is on maternity leave (158 days
-in Hubei). Priced as births to mothers in enterprise employee insurance × the employer's
+contributions an enterprise pays for an employee while she is on maternity leave (`leave_days`:
+the province's maternity leave). Priced as births to mothers in enterprise employee insurance × the employer's
 contributions (base × employer rate) over the leave, accruing month by month from the
 birth month. Employer share only (the plan says 企业…支付的); no hukou condition.
 """

@@ -3,7 +3,7 @@
 中办国办《育儿补贴制度实施方案》(July 2025): 3,600 yuan a year for every child under 3 from
 2025-01-01; children born earlier and still under 3 receive it pro rata for the months they
 are under 3 from then on. It is a shared central-local responsibility: the central
-government bears most (≈90% nationally); Hubei's local share and how the province, the city
+government bears most (≈90% nationally); the province's local share and how the province, the city
 and the districts/counties divide it are not published, so they are parameters
 (`local_share`, `province_share_of_local`, then the area rule). The plan's clause 13
 allowance is the city's own top-up; see third_child_allowance.net_of_national_subsidy.

@@ -109,7 +109,7 @@ def check(scenario: Scenario, calendar: Calendar) -> tuple[str, str] | None:
             not scenario.lines.national_childcare_subsidy.enabled:
         return (f"{KEY}.net_of_national_subsidy", "true needs [lines.national_childcare_subsidy] enabled = true: the "
                 "allowance is reduced by what that line pays, so price it too (its city and district shares "
-                "show what Jingmen pays of it)")
+                "show what the city pays of it)")
     return None
 
 

@@ -19,7 +19,7 @@ from dataclasses import dataclass
 
 import numpy as np
 
-from model.areas import AREAS, CENTRAL, CITY, PAYERS, PROVINCE
+from model.city import CENTRAL, CITY, HIGHER_LEVELS, PROVINCE
 from model.disbursement import allowance_cash, one_off_cash
 from model.kinds import Kind
 from model.lines import LINES
@@ -51,12 +51,19 @@ def with_outlay_total(cube: np.ndarray, kinds: Sequence[str]) -> np.ndarray:
 # ---------------------------------------------------------------- who pays
 
 
-def payer_matrix(scenario: Scenario, line: LineSection, payers: tuple[str, ...] = PAYERS) -> np.ndarray:
+def areas_of(payers: tuple[str, ...]) -> list[str]:
+    """The areas among a run's payers (the city's own budgets are the city level and its areas)."""
+    return [payer for payer in payers if payer != CITY and payer not in HIGHER_LEVELS]
+
+
+def payer_matrix(scenario: Scenario, line: LineSection, payers: tuple[str, ...] | None = None) -> np.ndarray:
     """[area, payer] share of an area's cost paid by each payer, or [rep, area, payer] when a
     funding share is uncertain; every row adds up to 1."""
+    payers = scenario.city.payers if payers is None else payers
     city_share = line.city_share if line.city_share is not None else scenario.cost_sharing.city_share
-    matrix = np.zeros((len(AREAS), len(payers)))
-    for a, area in enumerate(AREAS):
+    areas = scenario.city.areas
+    matrix = np.zeros((len(areas), len(payers)))
+    for a, area in enumerate(areas):
         matrix[a, payers.index(CITY)] = city_share[area]
         matrix[a, payers.index(area)] += 1 - city_share[area]
     if not isinstance(line, FundedFromAbove):
@@ -73,8 +80,9 @@ def payer_matrix(scenario: Scenario, line: LineSection, payers: tuple[str, ...] 
 
 def fixed_payer_matrix(rule: str, payers: tuple[str, ...]) -> np.ndarray:
     """[area, payer] for costs whose payer is fixed: "city" (the city pays all) or "area"."""
-    matrix = np.zeros((len(AREAS), len(payers)))
-    for a, area in enumerate(AREAS):
+    areas = areas_of(payers)
+    matrix = np.zeros((len(areas), len(payers)))
+    for a, area in enumerate(areas):
         matrix[a, payers.index(CITY if rule == "city" else area)] = 1.0
     return matrix
 

@@ -13,7 +13,7 @@ import numpy as np
 
 from model.behaviour import response_multiplier
 from model.engine import Demography, EngineInputs, simulate_block
-from model.inputs import area_split
+from model.inputs import split_of
 from model.lines import LINES, LineContext
 from model.lines.base import Entitlement, ParameterContext
 from model.pipeline.accounts import block_accounts
@@ -72,9 +72,7 @@ def block_entitlements(prepared: Prepared, block: int, replicates: int) -> Block
     calendar = prepared.calendar
     streams = Streams(prepared.scenario.scenario.seed, block)
     realised = realise(prepared.scenario, streams, replicates)
-    area_share = prepared.base.unit_share_of_area[None] * area_split(
-        per_replicate(realised.areas.zhanghe_share_of_dongbao_unit, 1),
-        per_replicate(realised.areas.qujialing_share_of_jingshan_unit, 1))
+    area_share = prepared.base.unit_share_of_area[None] * split_of(realised, lambda share: per_replicate(share, 1))
     if prepared.base.women_by_age is None:  # the bureau's own table fixes the areas
         area_share = prepared.base.area_population_share[None]
     params = ParameterContext(realised, prepared.base, calendar, replicates, area_share, prepared.source_file)

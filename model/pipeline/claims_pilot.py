@@ -5,7 +5,6 @@ from __future__ import annotations
 
 import numpy as np
 
-from model.areas import AREAS
 from model.disbursement import approval_profile
 from model.lines import LINE_BY_ID
 from model.pipeline.block import BlockEntitlements, block_entitlements
@@ -27,7 +26,7 @@ def approval_profiles(prepared: Prepared, block_zero: BlockEntitlements | None =
     timing = prepared.scenario.disbursement
     return {line_id: np.stack([approval_profile(entitlement.claims[:PILOT_REPLICATES, :, a].mean(axis=0),
                                                 getattr(timing, line_id))
-                               for a in range(len(AREAS))])
+                               for a in range(entitlement.claims.shape[-1])])
             for line_id, entitlement in block_zero.entitlements.items() if LINE_BY_ID[line_id].cash is None}
 
 

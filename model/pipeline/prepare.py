@@ -11,9 +11,9 @@ from dataclasses import dataclass
 import numpy as np
 from pydantic import BaseModel
 
-from model.areas import HIGHER_LEVELS, PAYERS
 from model.bounded_numbers import Bounded
 from model.calibration import Calibration, calibrate, initial_women
+from model.city import HIGHER_LEVELS, City
 from model.errors import InputError
 from model.inputs import BaseData, load_base_data
 from model.lines import LINES
@@ -37,7 +37,7 @@ class Prepared:
     central_women: np.ndarray  # [area, age, parity, group] at central parameter values
     override: BirthsOverride | None
     line_ids: list[str]
-    payer_ids: tuple[str, ...]  # Jingmen's budgets, plus province and central when a line is co-funded
+    payer_ids: tuple[str, ...]  # the city's own budgets, plus province and central when a line is co-funded
     profiles: dict[str, np.ndarray] | None = None  # line → [area, month arising, month approved]
 
     def source_file(self, dotted: str) -> str:
@@ -68,12 +68,13 @@ def prepare(loaded: LoadedScenario) -> Prepared:
                          f"the trend raises births per woman above 1 a year by {year}")
     override = None
     if scenario.demography.births_override:
-        override = read_births_override(scenario.demography.births_override, calendar.base_year, calendar.end_year)
+        override = read_births_override(scenario.demography.births_override, calendar.base_year, calendar.end_year,
+                                        scenario.city.areas)
     line_ids = [line.id for line in LINES if getattr(scenario.lines, line.id).enabled]
     prepared = Prepared(
         scenario=scenario, origin=loaded.origin, base=base, calendar=calendar, calibration=calibration,
         central_women=women, override=override, line_ids=line_ids,
-        payer_ids=payers_of([getattr(scenario.lines, line_id) for line_id in line_ids]),
+        payer_ids=payers_of([getattr(scenario.lines, line_id) for line_id in line_ids], scenario.city),
     )
     _check_line_inputs(prepared)
     return prepared
@@ -168,8 +169,8 @@ def _extreme(value: float | Distribution, high: bool) -> float:
 
 
 
-def payers_of(sections: list[BaseModel]) -> tuple[str, ...]:
+def payers_of(sections: list[BaseModel], city: City) -> tuple[str, ...]:
     """The run's payers: the city's own budgets, plus the higher levels when a priced line is co-funded."""
     if any(isinstance(section, FundedFromAbove) for section in sections):
-        return (*PAYERS, *HIGHER_LEVELS)
-    return PAYERS
+        return (*city.payers, *HIGHER_LEVELS)
+    return city.payers

@@ -42,6 +42,10 @@ class RunResult:
         return self.prepared.payer_ids
 
     @property
+    def areas(self) -> tuple[str, ...]:
+        return self.prepared.scenario.city.areas
+
+    @property
     def line_kinds(self) -> list[str]:
         return [LINE_BY_ID[line_id].kind for line_id in self.line_ids]
 

@@ -27,7 +27,6 @@ from typing import Any
 
 import numpy as np
 
-from model.areas import AREAS
 from model.disbursement import approval_profile
 from model.errors import InputError
 from model.lines import LINE_BY_ID, LINES
@@ -62,8 +61,9 @@ def run(loaded: LoadedScenario, workers: int = 1,
         progress: Callable[[int, int], None] | None = None) -> RunResult:
     started = time.perf_counter()
     prepared = prepare(loaded)
+    # with a pool, this process runs blocks too
     check_memory(loaded.scenario.scenario.replicates, prepared.calendar, workers + 1 if workers > 1 else 1,
-                 loaded.file_of("scenario.replicates"))  # with a pool, this process runs blocks too
+                 loaded.file_of("scenario.replicates"), len(prepared.scenario.city.areas))
     prepared_at = time.perf_counter()
     bounds = block_bounds(loaded.scenario.scenario.replicates)
     block_zero = None
@@ -186,7 +186,7 @@ def pilot_claims(prepared: Prepared, block_zero: BlockEntitlements) -> dict[str,
     block 0), exactly as claims_pilot.approval_profiles takes them."""
     if len(block_zero.demography.births) < PILOT_REPLICATES:
         block_zero = block_entitlements(prepared, 0, PILOT_REPLICATES)
-    return {line_id: np.stack([entitlement.claims[:PILOT_REPLICATES, :, a].mean(axis=0) for a in range(len(AREAS))])
+    return {line_id: np.stack([entitlement.claims[:PILOT_REPLICATES, :, a].mean(axis=0) for a in range(entitlement.claims.shape[-1])])
             for line_id, entitlement in block_zero.entitlements.items() if LINE_BY_ID[line_id].cash is None}
 
 
@@ -318,7 +318,8 @@ class Session:
             return replace(prepared)  # the run sets its own profiles
         line_ids = [line.id for line in LINES if getattr(scenario.lines, line.id).enabled]
         prepared = replace(self._prepared[1], scenario=scenario, origin=loaded.origin, line_ids=line_ids,
-                           payer_ids=payers_of([getattr(scenario.lines, line_id) for line_id in line_ids]),
+                           payer_ids=payers_of([getattr(scenario.lines, line_id) for line_id in line_ids],
+                                               scenario.city),
                            profiles=None)
         _check_line_inputs(prepared)
         self.stats["prepare_reused"] += 1
@@ -336,7 +337,7 @@ class Session:
             self._profiles.move_to_end(key)
             self.stats["profiles_reused"] += 1
             return key, self._profiles[key]
-        profile = np.stack([approval_profile(claims[a], timing) for a in range(len(AREAS))])
+        profile = np.stack([approval_profile(claims[a], timing) for a in range(len(claims))])
         self._profiles[key] = profile
         while len(self._profiles) > PROFILES_KEPT:
             self._profiles.popitem(last=False)
@@ -398,7 +399,8 @@ class Session:
         started = time.perf_counter()
         prepared = self.prepare(loaded)
         replicates = loaded.scenario.scenario.replicates
-        check_memory(replicates, prepared.calendar, self.workers * HELD_BLOCKS, loaded.file_of("scenario.replicates"))
+        check_memory(replicates, prepared.calendar, self.workers * HELD_BLOCKS, loaded.file_of("scenario.replicates"),
+                     len(prepared.scenario.city.areas))
         prepared_at = time.perf_counter()
         jobs = [(block, first, stop) for block, (first, stop) in enumerate(block_bounds(replicates))]
         count = min(self.workers, len(jobs))

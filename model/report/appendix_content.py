@@ -20,21 +20,15 @@ from typing import Any, Literal
 import numpy as np
 from PIL import Image  # matplotlib's own dependency
 
-from model.areas import AREA_NAMES_ZH, AREAS, DISTRICTS, HIGHER_LEVELS, PAYERS
+from model.city import HIGHER_LEVELS, City
 from model.kinds import Kind
 from model.lines import LINE_BY_ID, LINE_IDS, MONEY_GROUPS, money_groups
 from model.mtfp import mtfp_table
-from model.report.labels import PAYER_EN, TEXT, line_name, payer_name
+from model.provenance import PACKAGE_KEY, input_key
+from model.report.labels import TEXT, line_name, sharing_parts
 from model.run_folder import RunFolder
 from model.scenario import lookup
 from model.units import WAN
-
-SOURCES = Path(__file__).resolve().parents[1] / "data" / "sources.csv"
-CITY_ZH, CITY_EN = "荆门市", "Jingmen City"
-PLAN_ZH = "荆门市优化生育政策促进人口长期均衡发展实施方案"
-PLAN_EN = ("Jingmen City's implementation plan for optimising the birth policy and promoting long-term "
-           "balanced population development")
-
 
 # ---------------------------------------------------------------------------------------------
 # The content model
@@ -156,8 +150,9 @@ def _number(value: float) -> str:
     return f"{value:.6g}"
 
 
-def format_value(value: Any, lang: str) -> str:
-    """A resolved scenario value (number, distribution, year path, list, table) as short text."""
+def format_value(value: Any, lang: str, names: Mapping[str, str] | None = None) -> str:
+    """A resolved scenario value (number, distribution, year path, list, table) as short text; a
+    table's keys by `names` (the areas' names) where it has them."""
     zh = lang == "zh"
     if value is None:
         return "—"
@@ -194,36 +189,14 @@ def format_value(value: Any, lang: str) -> str:
             rules.append(f"scale {format_value(value['scale'], lang)}")
         return "; ".join([points, *rules])
     if isinstance(value, dict):
-        def name(key: str) -> str:
-            return (AREA_NAMES_ZH.get(key, key) if zh else PAYER_EN.get(key, key))
-        return "; ".join(f"{name(str(k))} {format_value(v, lang)}" for k, v in value.items())
+        names = names or {}
+        return "; ".join(f"{names.get(str(k), str(k))} {format_value(v, lang)}" for k, v in value.items())
     return str(value)
 
 
 # ---------------------------------------------------------------------------------------------
 # Sources: sources.csv rows and the documents they cite
 
-KNOWN_DOCUMENTS: dict[str, tuple[str, str]] = {
-    "plan": (f"荆门市人民政府：《{PLAN_ZH}》（公开文本，转载自第三方网页；docs/sources/plan_jingmen_2023.txt）",
-             f"Jingmen Municipal People's Government, 《{PLAN_ZH}》 (public text, copied from a third-party page; "
-             "docs/sources/plan_jingmen_2023.txt)"),
-    "demography.md": ("人口数据调研汇编：荆门、湖北和全国的人口、出生、死亡与迁移数据及其出处和性质"
-                      "（docs/sources/demography.md，2026年11月29日整理）",
-                      "Researched demographic figures for Jingmen, Hubei and China with their sources and "
-                      "status (docs/sources/demography.md, gathered 2026-11-29)"),
-    "policy_prices.md": ("政策单价与参数调研汇编：各项目的单价、规则及其出处和性质"
-                         "（docs/sources/policy_prices.md，2026年11月29日整理）",
-                         "Researched unit prices and rules of each line with their sources and status "
-                         "(docs/sources/policy_prices.md, gathered 2026-11-29)"),
-    "《中国人口普查年鉴-2020》": ("国家统计局：《中国人口普查年鉴-2020》表1-5、6-1、6-2（经 GitHub earfanfan/yuanfan "
-                            "转录；model/data/raw/）",
-                            "National Bureau of Statistics, 《中国人口普查年鉴-2020》 (China population census "
-                            "yearbook 2020), tables 1-5, 6-1, 6-2 (transcribed in GitHub earfanfan/yuanfan; "
-                            "model/data/raw/)"),
-    "《荆门统计年鉴2024》": ("荆门市统计局：《荆门统计年鉴2024》（经 psic.org.cn 转引）",
-                        "Jingmen Statistics Bureau, 《荆门统计年鉴2024》 (Jingmen statistical yearbook 2024), "
-                        "as quoted by psic.org.cn"),
-}
 _PATH = re.compile(r"(?:docs/sources/)?([\w\-]+\.(?:md|txt))\b")
 _TITLE = re.compile(r"《[^》]+》")
 _PAPER = re.compile(r"^([A-Z][a-z]+)\b[^(]*?\b((?:19|20)\d\d)\b")
@@ -254,14 +227,17 @@ def _outside_parentheses(text: str) -> str:
     return out.strip()
 
 
-def cited_documents(source: str) -> list[tuple[str, str]]:
-    """The documents a sources.csv `source` cites: (key, the citation as written), in order."""
+def cited_documents(source: str, plan_cited_as: Sequence[str] = ()) -> list[tuple[str, str]]:
+    """The documents a sources.csv `source` cites: (key, the citation as written), in order; a part
+    naming one of `plan_cited_as` (city.toml's [plan] cited_as) cites the plan."""
     found: list[tuple[str, str]] = []
     for part in _split_top(source):
         keys: list[str] = []
-        if "plan_jingmen_2023" in part or part.startswith("荆门市优化生育政策"):
+        plan_files = [f"{marker}.txt" for marker in plan_cited_as]
+        if any(marker in part for marker in plan_cited_as if marker.isascii()) or any(
+                part.startswith(marker) for marker in plan_cited_as if not marker.isascii()):
             keys.append("plan")
-        keys += [m.group(1) for m in _PATH.finditer(part) if m.group(1) != "plan_jingmen_2023.txt"]
+        keys += [m.group(1) for m in _PATH.finditer(part) if m.group(1) not in plan_files]
         top = _outside_parentheses(part)
         keys += [title for title in _TITLE.findall(top)]
         if not keys:
@@ -286,25 +262,28 @@ class SourceRow:
     refs: list[int] = field(default_factory=list)
 
 
-def read_sources() -> list[SourceRow]:
-    with open(SOURCES, encoding="utf-8") as handle:
+def read_sources(city: City) -> list[SourceRow]:
+    """The city's sources.csv (no rows when the run's city folder is not on this machine)."""
+    if not city.sources_file.is_file():
+        return []
+    with open(city.sources_file, encoding="utf-8") as handle:
         return [SourceRow(parameter=row["parameter"], value=row["value"], unit=row["unit"], source=row["source"],
                           status=row["status"], note=row["note"], range=row["range"])
                 for row in csv.DictReader(handle)]
 
 
-def number_sources(rows: Sequence[SourceRow], lang: str) -> list[str]:
+def number_sources(rows: Sequence[SourceRow], lang: str, city: City) -> list[str]:
     """Number every distinct document the rows cite (in order of first citation); set each row's
     refs; return the documents' descriptions, [0] being number 1."""
+    known_documents = city.documents(lang)
     numbers: dict[str, int] = {"plan": 1}  # the plan first, then in order of first citation
-    texts: list[str] = [KNOWN_DOCUMENTS["plan"][0 if lang == "zh" else 1]]
+    texts: list[str] = [known_documents["plan"]]
     for row in rows:
-        for key, citation in cited_documents(row.source):
+        for key, citation in cited_documents(row.source, city.spec.plan.cited_as):
             if key not in numbers:
                 numbers[key] = len(texts) + 1
-                known = KNOWN_DOCUMENTS.get(key)
-                texts.append(known[0 if lang == "zh" else 1] if known else citation)
-            elif key not in KNOWN_DOCUMENTS and len(citation) > len(texts[numbers[key] - 1]):
+                texts.append(known_documents.get(key, citation))
+            elif key not in known_documents and len(citation) > len(texts[numbers[key] - 1]):
                 texts[numbers[key] - 1] = citation  # a paper cited in full once and short elsewhere
             if numbers[key] not in row.refs:
                 row.refs = sorted([*row.refs, numbers[key]])
@@ -345,8 +324,13 @@ class _Builder:
         self.upper = [payer for payer in run.payers if payer in HIGHER_LEVELS]
         self.tables = 0
         self.figures = 0
-        self.sources = read_sources()
-        self.documents = number_sources(self.sources, lang)
+        self.city = run.city
+        key = input_key(self.city.sources_file)  # the package's own file as model/…, a city's by its path
+        self.sources_name = "model/" + key.removeprefix(PACKAGE_KEY) if key.startswith(PACKAGE_KEY) else key
+        self.own_budgets = self.t(f"其中：{self.city.short('zh')}本地财政", f"of which {self.city.short('en')}'s own budgets")
+        self.area_names = {area: self.city.area_name(area, lang) for area in self.city.areas}
+        self.sources = read_sources(self.city)
+        self.documents = number_sources(self.sources, lang, self.city)
 
     # -- helpers ------------------------------------------------------------------------------
 
@@ -357,13 +341,13 @@ class _Builder:
         return line_name(line, self.lang)
 
     def payer(self, payer: str) -> str:
-        return payer_name(payer, self.lang)
+        return self.city.payer_name(payer, self.lang)
 
     def value(self, dotted: str) -> Any:
         return lookup(self.scenario, dotted)[1]
 
     def amount(self, dotted: str) -> str:
-        return format_value(self.value(dotted), self.lang)
+        return format_value(self.value(dotted), self.lang, self.area_names)
 
     def table(self, key: str, title: str, header: Sequence[str], rows: Sequence[Sequence[str]],
               label_columns: int, widths: Sequence[float], note: str = "", total_rows: Sequence[int] = (),
@@ -394,8 +378,9 @@ class _Builder:
         version = manifest.get("package_version", "?")
         code = str(manifest.get("code_sha256", ""))[:12]
         facts = (
-            (self.t("城市", "City"), self.t(CITY_ZH, CITY_EN)),
-            (self.t("政策依据", "Plan"), f"《{PLAN_ZH}》" if self.zh else f"{PLAN_EN} (《{PLAN_ZH}》)"),
+            (self.t("城市", "City"), self.city.name(self.lang)),
+            (self.t("政策依据", "Plan"), f"《{self.city.plan('zh')}》" if self.zh
+             else f"{self.city.plan('en')} (《{self.city.plan('zh')}》)"),
             (self.t("测算方案", "Scenario"), run.name),
             (self.t("方案说明", "Description"), description),
             (self.t("测算年度", "Budget years"), self.t(f"{self.period}年", self.period)),
@@ -415,7 +400,8 @@ class _Builder:
         )
         return Document(
             lang=self.lang,
-            title=self.t(f"{CITY_ZH}优化生育政策财政支出测算", f"{CITY_EN}: fiscal cost of the birth-support plan"),
+            title=self.t(f"{self.city.name('zh')}优化生育政策财政支出测算",
+                         f"{self.city.name('en')}: fiscal cost of the birth-support plan"),
             subtitle=self.t("预算附件", "Budget appendix"),
             facts=facts, sections=sections,
             footer=self.t(f"方案：{run.name}　运行日期：{run.run_date}", f"Scenario: {run.name}   Run date: {run.run_date}"),
@@ -432,9 +418,9 @@ class _Builder:
         off = [line for line in LINE_IDS if line not in run.lines]
         sep = "、" if self.zh else ", "
         text = self.t(
-            f"本附件测算《{PLAN_ZH}》（以下简称《实施方案》）中直接形成财政资金需求的条款在{self.period}年的"
+            f"本附件测算《{self.city.plan('zh')}》（以下简称《实施方案》）中直接形成财政资金需求的条款在{self.period}年的"
             f"财政支出。本次测算（方案“{run.name}”）计入{len(on)}个项目，见表1。",
-            f"This appendix prices the clauses of the plan (《{PLAN_ZH}》) that call for budget money, for "
+            f"This appendix prices the clauses of the plan (《{self.city.plan('zh')}》) that call for budget money, for "
             f"{self.period}. This run (scenario \"{run.name}\") prices {len(on)} lines, listed in Table 1.")
         if off:
             text += self.t(f"以下项目在本次测算中未启用，未计入任何金额：{sep.join(self.line(x) for x in off)}。",
@@ -565,24 +551,8 @@ class _Builder:
             f"{self.amount(p + 'unit_cost')} yuan a case; {'a new measure of the plan' if new else 'a continuing programme'}")
 
     def sharing(self) -> str:
-        shares: dict[str, float] = self.value("cost_sharing.city_share") or {}
-        groups: dict[float, list[str]] = {}
-        for area in AREAS:
-            groups.setdefault(float(shares.get(area, 0.0 if area not in DISTRICTS else 0.5)), []).append(area)
+        parts = sharing_parts(self.city, self.value("cost_sharing.city_share"), self.lang)
         sep = "、" if self.zh else ", "
-        parts = []
-        for share, areas in groups.items():
-            names = sep.join(payer_name(area, self.lang) for area in areas)
-            if share == 0:
-                parts.append(self.t(f"{names}由本县（市、区）财政全额承担", f"in {names} the county pays it all"))
-            elif share == 1:
-                parts.append(self.t(f"{names}由市本级全额承担", f"in {names} the city pays it all"))
-            elif share == 0.5:
-                parts.append(self.t(f"{names}由市本级和区财政各承担50%",
-                                    f"in {names} the city and the district pay 50% each"))
-            else:
-                parts.append(self.t(f"{names}由市本级承担{share:.0%}、本区县承担{1 - share:.0%}",
-                                    f"in {names} the city pays {share:.0%} and the area {1 - share:.0%}"))
         own = [line for line in self.run.outlay_lines if self.value(f"lines.{line}.city_share") is not None]
         text = self.t("；".join(parts) + "。", "; ".join(parts) + ".")
         if own:
@@ -593,15 +563,19 @@ class _Builder:
     def method(self) -> list[str]:
         run = self.run
         phase = self.amount("behaviour.response_phase_in_years")
+        city, areas = self.city, len(self.city.areas)
+        base_year, base_births = self.value("demography.base_year"), run.base_year_births or 0.0
+        calibration = city.spec.calibration
         texts = [self.t(
-            "出生：出生人数由队列微观模拟得出。模型按地区（7个县市区）、单岁年龄（0–49岁）、已生育孩次（0、1、2、3及以上）"
+            f"出生：出生人数由队列微观模拟得出。模型按地区（{areas}个县市区）、单岁年龄（0–49岁）、已生育孩次（0、1、2、3及以上）"
             "和户籍组别划分育龄妇女，逐年按分孩次生育率抽取出生人数，并计入死亡、迁出迁入和年龄增长，得到分地区、分孩次、"
-            "分月份的出生。2022年基年出生与《荆门统计年鉴2024》的11,679人校准。补贴对生育的影响（生育响应）按每1万元预期补贴"
+            f"分月份的出生。{base_year}年基年出生与{calibration.births_source_zh}的{base_births:,.0f}人校准。"
+            "补贴对生育的影响（生育响应）按每1万元预期补贴"
             f"使该孩次生育率相对提高的比例计入，{phase}年内逐步显现，其取值区间见表3。",
-            "Births: a cohort microsimulation gives births by area (the seven county-level areas), single year of "
+            f"Births: a cohort microsimulation gives births by area (the {areas} county-level areas), single year of "
             "age (0–49), parity (0, 1, 2, 3+) and hukou group: each year births are drawn from order-specific rates, "
             "and deaths, migration and ageing move the women on, giving births by area, birth order and month. "
-            "Base-year (2022) births are aligned to the 11,679 of the Jingmen statistical yearbook 2024. The "
+            f"Base-year ({base_year}) births are aligned to the {base_births:,.0f} of {calibration.births_source_en}. The "
             "subsidies' effect on births (the fertility response) is a relative rise in an order's birth rate per "
             f"10,000 yuan of expected benefit, phased in over {phase} years; its range is in Table 3."),
             self.t(
@@ -622,11 +596,11 @@ class _Builder:
             texts.append(self.t(
                 f"共同事权：{sep.join(self.line(x) for x in cofunded)}由中央、省级和本地共同负担，先按方案设定的比例计算"
                 "中央、省级承担部分，余下部分按上述规则在市本级和各区县之间分担；表中“合计”含中央、省级资金，"
-                "表6另列荆门本地财政承担部分。",
+                f"表6另列{self.city.short('zh')}本地财政承担部分。",
                 f"Co-funded lines: {sep.join(self.line(x) for x in cofunded)} are shared with the central and "
                 "provincial governments; their shares come first (as the scenario sets them) and the rest is split "
                 "between the city and the areas by the rule above. Totals include central and provincial money; "
-                "Table 6 shows the part Jingmen's own budgets bear."))
+                f"Table 6 shows the part {self.city.short('en')}'s own budgets bear."))
         cash = self.t(
             "权责发生制与收付实现制：权责发生制按补贴权利发生的月份计入（如三孩出生后每月的育儿补贴），收付实现制按资金"
             "实际拨付的月份计入。家庭或单位的申请滞后、各区县经办机构的审核能力、审核不通过的申请和各项目的拨付周期"
@@ -718,7 +692,7 @@ class _Builder:
             override = self.value(f"data.{stem}")
             return Path(str(override)).name if override else self.t("默认表", "default table")
         found, value = lookup(self.scenario, key)
-        text = format_value(value, self.lang) if found else row.value
+        text = format_value(value, self.lang, self.area_names) if found else row.value
         origin = self.origin.get(key)
         if origin and not origin.endswith("defaults.toml"):
             text += f"（{Path(origin).name}）" if self.zh else f" ({Path(origin).name})"
@@ -739,23 +713,25 @@ class _Builder:
         blocks: list[Block] = [
             Heading(self.t("（四）数据及其性质", "1.4 Data and their status"), 2),
             Paragraph(self.t(
-                f"model/data/sources.csv 逐项列明模型的默认数据表和参数的取值、来源、性质和合理区间，共{len(rows)}项："
+                f"{self.sources_name} 逐项列明模型的默认数据表和参数的取值、来源、性质和合理区间，共{len(rows)}项："
                 f"读取{counts['read']}项（直接取自所列来源）、推算{counts['derived']}项（由读取的数据按说明的方法计算）、"
-                f"假设{counts['assumption']}项（未找到荆门的公开数据，按说明的理由设定，并给出区间）。"
+                f"假设{counts['assumption']}项（未找到{self.city.short('zh')}的公开数据，按说明的理由设定，并给出区间）。"
                 f"与本次测算有关的读取和推算数据{len(data)}项列于表2，假设{len(assumptions)}项列于表3"
                 + (f"；另有{left_out}项属于本次未启用的项目或未使用的功能，未列出" if left_out else "")
-                + f"；{len(settings)}项为运行设置（如随机种子和模拟次数，见封面）。荆门本地统计资料大多无法取得，"
+                + f"；{len(settings)}项为运行设置（如随机种子和模拟次数，见封面）。{self.city.short('zh')}本地统计资料大多无法取得，"
                 "许多默认值是估计值，应以本地数据核实。来源编号见“四、资料来源”。",
-                f"model/data/sources.csv gives, for every default table and parameter, its value, source, status "
+                f"{self.sources_name} gives, for every default table and parameter, its value, source, status "
                 f"and a plausible range: {len(rows)} rows, {counts['read']} read (taken from the source cited), "
                 f"{counts['derived']} derived (computed from read figures by the method given) and "
-                f"{counts['assumption']} assumptions (no published Jingmen figure was found; set for the reason "
+                f"{counts['assumption']} assumptions (no published figure of {self.city.short('en')} was found; set "
+                "for the reason "
                 f"given, with a range). The {len(data)} read and derived rows this run uses are in Table 2, its "
                 f"{len(assumptions)} assumptions in Table 3"
                 + (f"; {left_out} rows belong to lines that are off or features not used, and are not listed"
                    if left_out else "")
                 + f"; {len(settings)} rows are settings of the run (such as the seed and the replicates, on the "
-                "title page). Most of Jingmen's own statistics were out of reach, so many defaults are estimates "
+                f"title page). Most of {self.city.short('en')}'s own statistics were out of reach, so many defaults are "
+                "estimates "
                 "to be checked against local data. Source numbers refer to section 4, Sources.")),
         ]
         status = {"read": self.t("读取", "read"), "derived": self.t("推算", "derived")}
@@ -851,16 +827,16 @@ class _Builder:
                 for payer in payers]
         totals = [len(payers) - 1]
         if self.upper:
-            local = [sum(self.money("accrual", "all", payer, year) for payer in PAYERS if payer in run.payers)
+            local = [sum(self.money("accrual", "all", payer, year) for payer in self.city.payers if payer in run.payers)
                      for year in self.years]
-            rows.append([self.t("其中：荆门本地财政", "of which Jingmen's own budgets"), *(wan(v) for v in local),
+            rows.append([self.own_budgets, *(wan(v) for v in local),
                          wan(sum(local))])
         blocks.append(self.table(
             "payer_by_year", self.t("分承担主体年度支出（权责发生制）", "Annual cost by payer (accrual basis)"),
             self.year_header([self.t("承担主体", "Payer")]), rows, 1, (3.2, *([1.0] * (len(self.years) + 1))),
             unit + self.t("各承担主体为全部支出项目之和。", "Each payer's figure sums all outlay lines. ") + upper_note
-            + (self.t("“其中：荆门本地财政”为市本级和各区县之和。",
-                      "\"Of which Jingmen's own budgets\" is the city's and the areas' sum.") if self.upper else ""),
+            + (self.t(f"“{self.own_budgets}”为市本级和各区县之和。",
+                      f"\"{self.own_budgets.capitalize()}\" is the city's and the areas' sum.") if self.upper else ""),
             total_rows=totals))
         if self.has_cash:
             rows = [self.year_row([self.total_label() if payer == "all" else self.payer(payer)], "cash", "all", payer)

@@ -13,21 +13,16 @@ from matplotlib.colors import to_hex
 from matplotlib.figure import Figure
 from matplotlib.ticker import MaxNLocator, StrMethodFormatter
 
-from model.areas import HIGHER_LEVELS
+from model.city import HIGHER_LEVELS
 from model.lines import LINE_IDS
-from model.report.labels import ORDER_NAMES, TEXT, line_name, payer_name
+from model.report.labels import ORDER_NAMES, TEXT, line_name
 from model.run_folder import RunFolder
 from model.units import WAN
 
-BASE_YEAR_BIRTHS = 11_679  # 《荆门统计年鉴2024》, the calibration anchor (model/data/sources.csv)
 COLOURS = ["#1f5a96", "#e07b39", "#3a9a5b", "#c0392b", "#8e6bb8", "#7f8c8d", "#d4a017", "#2e86ab", "#8d5524",
            "#e377c2", "#17becf", "#bcbd22"]
-# Payers get their own palette (muted, by level: the city dark, districts blue-green, counties
-# warm, the province and the central government greys), so no colour means a line in one chart
-# and a payer in another; each line and each payer keeps its colour in every run.
-PAYER_COLOURS = {"city": "#0b3c5d", "dongbao": "#328cc1", "duodao": "#1d9a8a", "zhanghe": "#8fc1e3",
-                 "jingshan": "#d9a441", "zhongxiang": "#b5651d", "shayang": "#e3b778", "qujialing": "#a0522d",
-                 "province": "#9e9e9e", "central": "#cfcfcf"}
+# Payers get their own palette (City.payer_colour: the city dark, areas muted, the province and the
+# central government greys), so no colour means a line in one chart and a payer in another.
 
 
 def line_colour(line: str) -> str:
@@ -86,7 +81,7 @@ def payer_split(run: RunFolder, lang: str = "zh") -> Figure:
     """Who pays: per year (stacked by payer) and cumulative over the budget years."""
     text = TEXT[lang]
     figure, (by_year, cumulative) = plt.subplots(1, 2, figsize=(11, 5.2), gridspec_kw={"width_ratios": [2.2, 1]})
-    payers = run.payers
+    payers, city = run.payers, run.city
     with_upper = any(payer in HIGHER_LEVELS for payer in payers)
     figure.suptitle(text["payer_split_upper" if with_upper else "payer_split"], fontsize=14, x=0.01, ha="left")
     years = np.array(run.years)
@@ -94,7 +89,8 @@ def payer_split(run: RunFolder, lang: str = "zh") -> Figure:
     totals = []
     for payer in payers:
         values = run.accrual("all", payer).loc[years, "mean"].to_numpy() / WAN
-        by_year.bar(years, values, bottom=bottom, color=PAYER_COLOURS[payer], label=payer_name(payer, lang), width=0.7)
+        by_year.bar(years, values, bottom=bottom, color=city.payer_colour(payer),
+                   label=city.payer_name(payer, lang), width=0.7)
         bottom += values
         totals.append(values.sum())
     by_year.set_xticks(years)
@@ -105,8 +101,8 @@ def payer_split(run: RunFolder, lang: str = "zh") -> Figure:
     by_year.yaxis.set_major_formatter(StrMethodFormatter("{x:,.0f}"))
     by_year.legend(fontsize=8, frameon=False, ncol=4, loc="upper left", bbox_to_anchor=(0, -0.24))
     order = np.argsort(totals)
-    cumulative.barh([payer_name(payers[i], lang) for i in order], [totals[i] for i in order],
-                    color=[PAYER_COLOURS[payers[i]] for i in order])
+    cumulative.barh([city.payer_name(payers[i], lang) for i in order], [totals[i] for i in order],
+                    color=[city.payer_colour(payers[i]) for i in order])
     cumulative.set_title(text["payer_cumulative"].format(start=years[0], end=years[-1]), fontsize=11, loc="left")
     cumulative.set_xlabel(text["wan"])
     cumulative.spines[["top", "right"]].set_visible(False)
@@ -151,8 +147,10 @@ def births(run: RunFolder, lang: str = "zh") -> Figure:
         axes.plot(total.index, total["mean"], color="black", linewidth=2, label=text["total"])
         axes.fill_between(total.index, total["p05"], total["p95"], color="black", alpha=0.1)
     base_year = int(table.year.min())
-    axes.scatter([base_year], [BASE_YEAR_BIRTHS], marker="*", s=160, color="#c0392b", zorder=5,
-                 label=text["base_actual"].format(year=base_year, births=BASE_YEAR_BIRTHS))
+    actual = run.base_year_births  # the count the births were calibrated to
+    if actual is not None:
+        axes.scatter([base_year], [actual], marker="*", s=160, color="#c0392b", zorder=5,
+                     label=text["base_actual"].format(year=base_year, births=actual))
     axes.set_xlabel(text["year"])
     axes.set_ylabel(text["people"])
     axes.set_ylim(bottom=0)

@@ -14,13 +14,12 @@ from pathlib import Path
 import pandas as pd
 import xlsxwriter
 
-from model.areas import AREAS, HIGHER_LEVELS, PAYERS
+from model.city import HIGHER_LEVELS
 from model.kinds import Kind
-from model.report.labels import area_name, line_name, payer_name
+from model.report.labels import line_name, sharing_parts
 from model.run_folder import RunFolder
 from model.units import WAN
 
-SOURCES = Path(__file__).resolve().parents[1] / "data" / "sources.csv"
 Cell = str | float | None  # a label, a number, or a blank
 
 
@@ -98,10 +97,10 @@ def _money_rows(run: RunFolder, keys: list[tuple[str, str]], labels: list[list[s
 
 
 def _local_row(run: RunFolder) -> list[Cell]:
-    """其中荆门本地财政: the outlays of the city, districts and counties (means add up)."""
-    values = _money_values(run, [("all", payer) for payer in PAYERS])
+    """The part the city's own budgets bear: the city, districts and counties (means add up)."""
+    values = _money_values(run, [("all", payer) for payer in run.city.payers])
     yearly = [sum(row[i] for row in values) for i in range(len(run.years))]
-    return ["其中：荆门本地财政", *yearly, sum(yearly)]
+    return [run.city.own_budgets("zh").replace("其中", "其中："), *yearly, sum(yearly)]
 
 
 def write_appendix(run: RunFolder, path: Path, lang: str = "zh") -> None:
@@ -109,10 +108,11 @@ def write_appendix(run: RunFolder, path: Path, lang: str = "zh") -> None:
     years = [str(y) for y in run.years]
     period = f"{years[0]}–{years[-1]}"
     lines = [*run.outlay_lines, "all"]  # outlays only: revenue forgone and memo items are in 附表7
-    payers = run.payers
+    payers, city = run.payers, run.city
+    shares = run.manifest["scenario"]["cost_sharing"]["city_share"]
     upper = [p for p in payers if p in HIGHER_LEVELS]
-    upper_note = ("中央财政、湖北省级列示上级财政承担部分（国家育儿补贴等共同事权项目），合计含上级财政。"
-                  if upper else "")
+    upper_note = (f"{city.payer_name('central')}、{city.payer_name('province')}列示上级财政承担部分（国家育儿补贴等"
+                  "共同事权项目），合计含上级财政。" if upper else "")
 
     def line_label(line: str) -> str:
         return "合计" if line == "all" else line_name(line, "zh")
@@ -126,23 +126,24 @@ def write_appendix(run: RunFolder, path: Path, lang: str = "zh") -> None:
     for payer in [*payers, "all"]:
         for line in lines:
             keys.append((line, payer))
-            labels.append(["合计" if payer == "all" else payer_name(payer, "zh"),
+            labels.append(["合计" if payer == "all" else city.payer_name(payer, "zh"),
                            "小计" if line == "all" else line_name(line, "zh")])
     sheets.table("分承担主体", f"附表2 分承担主体支出（权责发生制） {run.name}",
-                 "单位：万元（均值）。本方案项目在东宝区、荆门高新区·掇刀区、漳河新区由市、区财政各承担50%"
-                 "（示范中心按排期所列承担主体）；共同事权项目先由中央、省级承担其份额，余下按同一规则。",
+                 f"单位：万元（均值）。本方案项目：{'；'.join(sharing_parts(city, shares, 'zh'))}（示范中心按排期所列承担主体）；"
+                 "共同事权项目先由中央、省级承担其份额，余下按同一规则。",
                  [("", ["承担主体"]), ("", ["项目"]), ("年度", years), ("", [f"{period}合计"])],
                  _money_rows(run, keys, labels), 2)
     if (run.budget.basis == "cash").any():
         cash_rows = _money_rows(run, [("all", payer) for payer in [*payers, "all"]],
-                                [["合计" if p == "all" else payer_name(p, "zh")] for p in [*payers, "all"]], "cash")
+                                [["合计" if p == "all" else city.payer_name(p, "zh")] for p in [*payers, "all"]], "cash")
         sheets.table("收付实现制", f"附表3 分承担主体现金支出（收付实现制） {run.name}",
                      "单位：万元（均值）；资金实际拨付年度。", [("", ["承担主体"]), ("年度", years),
                                                     ("", [f"{period}合计"])], cash_rows, 1)
     births = run.births.groupby(["area", "year"])["mean"].sum()
     birth_years = sorted(run.births.year.unique())
-    birth_rows = [[area_name(area, "zh"), *[births.loc[(area, y)] for y in birth_years]] for area in AREAS]
-    birth_rows.append(["合计", *[sum(births.loc[(area, y)] for area in AREAS) for y in birth_years]])
+    areas = city.areas
+    birth_rows = [[city.area_name(area, "zh"), *[births.loc[(area, y)] for y in birth_years]] for area in areas]
+    birth_rows.append(["合计", *[sum(births.loc[(area, y)] for area in areas) for y in birth_years]])
     sheets.table("分地区出生", f"附表4 分地区出生人数预测 {run.name}", "单位：人（均值）；含全部孩次。",
                  [("", ["地区"]), ("年度", [str(y) for y in birth_years])], birth_rows, 1, number_format="count")
     range_rows = []
@@ -154,8 +155,10 @@ def write_appendix(run: RunFolder, path: Path, lang: str = "zh") -> None:
     sheets.table("不确定性区间", f"附表5 年度支出的不确定性区间 {run.name}",
                  "单位：万元；蒙特卡洛各次模拟的分位数（合计行按每次模拟的合计取分位数）。",
                  [("", ["项目"]), ("", ["统计量"]), ("年度", years)], range_rows, 2)
-    with open(SOURCES, encoding="utf-8") as handle:
-        sources = list(csv.DictReader(handle))
+    sources = []
+    if city.sources_file.is_file():  # the run's city folder, when it is on this machine
+        with open(city.sources_file, encoding="utf-8") as handle:
+            sources = list(csv.DictReader(handle))
     source_rows = [[row["parameter"], row["value"], row["unit"], row["status"], row["source"], row["note"],
                     row["range"]] for row in sources]
     sheets.table("假设与来源", "附表6 参数取值、来源与性质", "status：read 读取自来源；derived 推算（方法见说明）；"
@@ -168,7 +171,7 @@ def write_appendix(run: RunFolder, path: Path, lang: str = "zh") -> None:
             for payer in [*payers, "all"]:
                 keys.append((line, payer))
                 labels.append([line_name(line, "zh"), kind_names[run.kinds[run.lines.index(line)]],
-                               "小计" if payer == "all" else payer_name(payer, "zh")])
+                               "小计" if payer == "all" else city.payer_name(payer, "zh")])
         sheets.table("减收与备忘", f"附表7 减收与备忘项目（不计入支出） {run.name}",
                      "单位：万元（均值）。减收：个税专项附加扣除使各级财政少收的收入；备忘：公积金贷款额度上浮"
                      "增加的可贷额度，不是财政支出。两者均不计入附表1–5的合计。",

@@ -2,13 +2,12 @@
 
 from __future__ import annotations
 
-from model.areas import AREA_NAMES_ZH, PAYER_NAMES_ZH
+from collections.abc import Mapping
+
+from model.city import City
 from model.lines import LINE_BY_ID
 
 LINE_EN = {line_id: line.name_en for line_id, line in LINE_BY_ID.items()}
-PAYER_EN = {"city": "City (市本级)", "dongbao": "Dongbao", "duodao": "Duodao / Hi-tech zone", "zhanghe": "Zhanghe",
-            "jingshan": "Jingshan", "zhongxiang": "Zhongxiang", "shayang": "Shayang", "qujialing": "Qujialing",
-            "province": "Hubei province", "central": "Central government"}
 
 TEXT: dict[str, dict[str, str]] = {
     "zh": {
@@ -43,9 +42,23 @@ def line_name(line_id: str, lang: str) -> str:
     return LINE_BY_ID[line_id].name_zh if lang == "zh" else LINE_EN[line_id]
 
 
-def payer_name(payer: str, lang: str) -> str:
-    return PAYER_NAMES_ZH[payer] if lang == "zh" else PAYER_EN[payer]
 
-
-def area_name(area: str, lang: str) -> str:
-    return AREA_NAMES_ZH[area] if lang == "zh" else PAYER_EN[area]
+def sharing_parts(city: City, shares: Mapping[str, float], lang: str) -> list[str]:
+    """The cost-sharing rule in words: the areas grouped by the city's share of their costs."""
+    zh = lang == "zh"
+    groups: dict[float, list[str]] = {}
+    for area in city.areas:
+        groups.setdefault(float(shares[area]), []).append(area)
+    parts = []
+    for share, areas in groups.items():
+        names = ("、" if zh else ", ").join(city.area_name(area, lang) for area in areas)
+        if share == 0:
+            parts.append(f"{names}由本县（市、区）财政全额承担" if zh else f"in {names} the county pays it all")
+        elif share == 1:
+            parts.append(f"{names}由市本级全额承担" if zh else f"in {names} the city pays it all")
+        elif share == 0.5:
+            parts.append(f"{names}由市本级和区财政各承担50%" if zh else f"in {names} the city and the district pay 50% each")
+        else:
+            parts.append(f"{names}由市本级承担{share:.0%}、本区县承担{1 - share:.0%}" if zh
+                         else f"in {names} the city pays {share:.0%} and the area {1 - share:.0%}")
+    return parts

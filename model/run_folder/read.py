@@ -3,6 +3,7 @@ damaged or foreign folder ends in one line naming the file."""
 
 from __future__ import annotations
 
+import re
 import zipfile
 from dataclasses import dataclass
 from datetime import datetime
@@ -12,6 +13,7 @@ from typing import Any
 import numpy as np
 import pandas as pd
 
+from model.city import CITY, HIGHER_LEVELS, ID, City, CityFile, load_city
 from model.errors import InputError
 from model.files import TABLE_LIMIT, read_bytes, require_regular
 from model.kinds import Kind
@@ -24,7 +26,6 @@ BUDGET_COLUMNS = ("year", "line", "payer", "basis", "mean", "p05", "p50", "p95")
 
 def read_replicates(path: str | Path, replicates: int | None = None) -> dict[str, np.ndarray]:
     """replicates.npz, checked: every array present, of consistent shape, finite, with known ids."""
-    from model.areas import HIGHER_LEVELS, PAYERS
     from model.lines import LINE_BY_ID
 
     path = require_regular(path, "replicates file")
@@ -43,9 +44,10 @@ def read_replicates(path: str | Path, replicates: int | None = None) -> dict[str
     unknown = [line for line in lines if line not in LINE_BY_ID]
     if unknown:
         raise damaged(path, f"names a line this version does not know ({unknown[0]!r})")
-    strange = [payer for payer in payers if payer not in (*PAYERS, *HIGHER_LEVELS)]
-    if strange:
-        raise damaged(path, f"names a payer this version does not know ({strange[0]!r})")
+    strange = [payer for payer in payers if not is_payer_id(payer)]
+    if strange or len(set(payers)) != len(payers) or CITY not in payers:
+        shown = f" ({strange[0][:40]!r})" if strange else ""
+        raise damaged(path, f"its payers are not those of a run (the city level, then areas by id){shown}")
     if kinds is not None and (len(kinds) != len(lines) or any(kind not in set(Kind) for kind in kinds)):
         raise damaged(path, "its line kinds do not match its lines")
     shape = (len(arrays["years"]), len(lines), len(payers))
@@ -116,13 +118,14 @@ def read_csv(path: str | Path, columns: tuple[str, ...] = ()) -> pd.DataFrame:
 
 def check_cube_table(frame: pd.DataFrame, path: Path) -> None:
     """budget.csv or payables.csv: known lines and payers, one row per key, none missing."""
-    from model.areas import HIGHER_LEVELS, PAYERS
     from model.lines import LINE_BY_ID
 
-    for column, known in (("line", {*LINE_BY_ID, "all"}), ("payer", {*PAYERS, *HIGHER_LEVELS, "all"})):
-        unknown = sorted(set(frame[column].astype(str)) - known)
-        if unknown:
-            raise damaged(path, f"names a {column} this version does not know ({unknown[0][:40]!r})")
+    unknown = sorted(set(frame["line"].astype(str)) - {*LINE_BY_ID, "all"})
+    if unknown:
+        raise damaged(path, f"names a line this version does not know ({unknown[0][:40]!r})")
+    strange = sorted(payer for payer in set(frame["payer"].astype(str)) if payer != "all" and not is_payer_id(payer))
+    if strange:
+        raise damaged(path, f"names a payer that is not a payer id ({strange[0][:40]!r})")
     if not pd.api.types.is_integer_dtype(frame["year"]):
         raise damaged(path, "column 'year' holds something other than whole years")
     if "basis" in frame.columns and not set(frame.basis.astype(str)) <= {"accrual", "cash"}:
@@ -189,6 +192,20 @@ class RunFolder:
     def payers(self) -> list[str]:
         return [str(payer) for payer in self.replicates["payers"]]
 
+    @property
+    def base_year_births(self) -> float | None:
+        """The base year's actual births, the target the simulated births were calibrated to (None
+        when the manifest does not record it)."""
+        targets = self.manifest.get("calibration", {}).get("target_births_by_transition")
+        if not isinstance(targets, dict) or not all(isinstance(v, int | float) for v in targets.values()):
+            return None
+        return float(sum(targets.values()))
+
+    @property
+    def city(self) -> City:
+        """The run's city as it was when the run was made (its city.toml, kept in the manifest)."""
+        return city_of_manifest(self.manifest, self.path / "manifest.json")
+
     def outlays(self, basis: str = "accrual") -> np.ndarray:
         """[rep, year, outlay line, payer] yuan."""
         return outlays(self.replicates[basis], self.kinds)
@@ -246,6 +263,14 @@ def load_run(path: str | Path, purpose: str = "this command") -> RunFolder:
     years = {int(year) for year in replicates["years"]}
     if set(budget.line) - {"all"} != lines or set(budget.year) != years:
         raise damaged(path / "budget.csv", "its lines or years are not those of replicates.npz")
+    payers = [str(payer) for payer in replicates["payers"]]
+    if set(budget.payer) - {"all"} != set(payers):
+        raise damaged(path / "budget.csv", "its payers are not those of replicates.npz")
+    city = city_of_manifest(manifest, path / MANIFEST)
+    foreign = [payer for payer in payers if payer not in (*city.payers, *HIGHER_LEVELS)]
+    if foreign:
+        raise damaged(path / "replicates.npz", f"names a payer {foreign[0]!r} that is not one of its city's "
+                      f"({city.name('en')}: {', '.join(city.payers)})")
     return RunFolder(
         path=path, budget=budget, births=read_csv(path / "births.csv", ("year", "area", "birth_order", "mean")),
         births_total=_optional(path / "births_total.csv", ("year", "mean", "p05", "p95")),
@@ -254,3 +279,29 @@ def load_run(path: str | Path, purpose: str = "this command") -> RunFolder:
         manifest=manifest, replicates=replicates,
         readings=_optional(path / "readings.csv", READINGS_COLUMNS),
     )
+
+
+def city_of_manifest(manifest: dict[str, Any], path: Path) -> City:
+    """The city a manifest records; a run written before cities were data is of the city its
+    scenario names (or the default city)."""
+    from pydantic import ValidationError
+
+    recorded = manifest.get("city")
+    if recorded is None:
+        folder = manifest["scenario"]["scenario"].get("city")
+        return load_city(folder if isinstance(folder, str) else None)
+    try:
+        return City(folder=Path(str(recorded["folder"])), spec=CityFile.model_validate(recorded["spec"]))
+    except (TypeError, KeyError, ValidationError):
+        raise damaged(path, "its 'city' is not a city as city.toml gives one") from None
+
+
+def is_payer_id(payer: str) -> bool:
+    """A payer id: the city level, a level above, or an area id as city.toml allows one."""
+    return re.fullmatch(ID, payer) is not None
+
+
+def run_city(path: str | Path) -> City:
+    """The city of the run folder at `path` (read from its manifest)."""
+    manifest_path = Path(path) / MANIFEST
+    return city_of_manifest(read_manifest(manifest_path), manifest_path)

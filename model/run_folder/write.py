@@ -15,7 +15,7 @@ from typing import Any
 import numpy as np
 import pandas as pd
 
-from model.areas import AREAS, HIGHER_LEVELS, PAYERS
+from model.city import HIGHER_LEVELS
 from model.errors import InputError
 from model.files import file_sha256
 from model.pipeline.run_result import RunResult
@@ -90,6 +90,8 @@ def manifest(result: RunResult, started: datetime, wall_seconds: float, argv: li
     inputs.update(input_checksums(loaded.scenario))
     document = {
         "scenario": loaded.scenario.model_dump(mode="json"),
+        "city": {"folder": str(prepared.scenario.city.folder),
+                 "spec": prepared.scenario.city.spec.model_dump(mode="json")},
         "scenario_file": str(loaded.files[0]),
         "value_origin": loaded.origin,
         "seed": loaded.scenario.scenario.seed,
@@ -125,8 +127,9 @@ def estimate_output_bytes(scenario: Scenario) -> int:
     s = scenario.scenario
     lines = sum(getattr(scenario.lines, name).enabled for name in type(scenario.lines).model_fields)
     years, simulated = s.end_year - s.start_year + 2, s.end_year - scenario.demography.base_year + 1
-    payers = len(PAYERS) + len(HIGHER_LEVELS)
-    per_replicate = (3 * years * lines * payers + simulated * len(AREAS) * 3 + 3 * years) * 8
+    areas = len(scenario.city.areas)
+    payers = 1 + areas + len(HIGHER_LEVELS)
+    per_replicate = (3 * years * lines * payers + simulated * areas * 3 + 3 * years) * 8
     return int(1.2 * s.replicates * per_replicate) + 4 * 2**20  # + the tables, parquet copies, manifest
 
 

@@ -5,6 +5,7 @@ from __future__ import annotations
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
+from model.city import default_city
 from model.errors import InputError
 from model.overrides import read_births_override
 from model.scenario import load_scenario
@@ -61,4 +62,4 @@ def csv_like(draw) -> str:
 def test_csv_loader_never_crashes(tmp_path_factory, content):
     path = tmp_path_factory.mktemp("fuzz") / "b.csv"
     path.write_bytes(content if isinstance(content, bytes) else content.encode("utf-8", "replace"))
-    _only_clear_errors(lambda: read_births_override(path, 2022, 2035))
+    _only_clear_errors(lambda: read_births_override(path, 2022, 2035, default_city().areas))

@@ -196,16 +196,16 @@ def test_sensitivity_when_every_point_failed_or_too_few_completed():
     spec = _section("latin_hypercube", a={"low": 0, "high": 1}, b={"low": 0, "high": 1})
     points = pd.DataFrame({"point": [0, 1, 2, 3], "a": [0.1, 0.4, 0.6, 0.9], "b": [0.8, 0.2, 0.5, 0.3],
                            "status": ["failed"] * 4, "total_mean": [np.nan] * 4,
-                           "jingmen_total_mean": [np.nan] * 4})
+                           "local_total_mean": [np.nan] * 4})
     table = sensitivity(spec, points)
     assert table["rank"].isna().all() and table.effect.isna().all()
     assert set(table.note) == {"all points failed"}
     points.loc[[0, 1], "status"] = "done"
-    points.loc[[0, 1], ["total_mean", "jingmen_total_mean"]] = 10.0, 20.0
+    points.loc[[0, 1], ["total_mean", "local_total_mean"]] = 10.0, 20.0
     table = sensitivity(spec, points)
     assert table["rank"].isna().all() and table.effect.isna().all()
     assert all(note.startswith("too few points: 2 completed") for note in table.note)
-    points.loc[2, ["status", "total_mean", "jingmen_total_mean"]] = "done", 15.0, 15.0
+    points.loc[2, ["status", "total_mean", "local_total_mean"]] = "done", 15.0, 15.0
     table = sensitivity(spec, points)
     assert table["rank"].notna().all() and (table.points_used == 3).all()
     assert set(table.note) == {"estimated from 3 of 4 points (1 failed)"}
@@ -214,7 +214,7 @@ def test_sensitivity_when_every_point_failed_or_too_few_completed():
 def test_a_single_grid_value_is_not_ranked():
     spec = _section("grid", a={"values": [1.0, 2.0]}, b={"values": [5.0]})
     points = pd.DataFrame({"point": [0, 1], "a": [1.0, 2.0], "b": [5.0, 5.0], "status": ["done", "done"],
-                           "total_mean": [1.0, 3.0], "jingmen_total_mean": [1.0, 3.0]})
+                           "total_mean": [1.0, 3.0], "local_total_mean": [1.0, 3.0]})
     table = sensitivity(spec, points).set_index("parameter")
     assert table.loc["a", "rank"] == 1 and table.loc["a", "note"] == ""
     assert pd.isna(table.loc["b", "rank"]) and table.loc["b", "note"] == "a single value in the design"

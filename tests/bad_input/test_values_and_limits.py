@@ -14,11 +14,11 @@ import numpy as np
 import pandas as pd
 import pytest
 
-from model.areas import AREAS
 from model.errors import InputError
 from model.input_tables import Column, TableSpec, read_table
 from model.scenario import load_scenario
 from tests.conftest import REPO, cli
+from tests.default_city import AREAS
 
 DATA = REPO / "model" / "data"
 

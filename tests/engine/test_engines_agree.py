@@ -11,9 +11,8 @@ from __future__ import annotations
 import numpy as np
 import pytest
 
-from model.areas import AREA_INDEX
 from model.engine import simulate_block
-from model.inputs import area_split
+from model.inputs import split_of
 from model.lines import LINES
 from model.lines.base import LineContext, ParameterContext
 from model.pipeline import prepare
@@ -21,6 +20,7 @@ from model.pipeline.block import block_inputs
 from model.realise import per_replicate, realise
 from model.rng import Streams
 from model.scenario import load_scenario
+from tests.default_city import AREA_INDEX
 from tests.person_engine import simulate_people
 
 REPLICATES = 200
@@ -36,9 +36,7 @@ def both(tmp_path_factory):
     calendar = prepared.calendar
     streams = Streams(7, 0)
     realised = realise(prepared.scenario, streams, REPLICATES)
-    area_share = prepared.base.unit_share_of_area[None] * area_split(
-        per_replicate(realised.areas.zhanghe_share_of_dongbao_unit, 1),
-        per_replicate(realised.areas.qujialing_share_of_jingshan_unit, 1))
+    area_share = prepared.base.unit_share_of_area[None] * split_of(realised, lambda share: per_replicate(share, 1))
     params = ParameterContext(realised, prepared.base, calendar, REPLICATES, area_share, prepared.source_file)
     inputs = block_inputs(prepared, realised, params, REPLICATES)
     women = inputs.women.copy()

@@ -8,12 +8,12 @@ import numpy as np
 import pandas as pd
 import pytest
 
-from model.areas import AREA_INDEX, AREAS, DISTRICTS
 from model.lines import LINE_BY_ID
 from model.pipeline.block import block_entitlements
 from model.pipeline.prepare import prepare
 from model.scenario import load_scenario
 from tests.conftest import BASELINE, REPO, cli, line_by_year_payer, run_file
+from tests.default_city import AREA_INDEX, AREAS, DISTRICTS
 from tests.lines.test_other_clauses_and_national_subsidy import _override_case
 
 TOP_UP = """
@@ -105,11 +105,9 @@ def test_families_with_children_born_before_the_base_year_buy_and_are_paid(write
         earlier_births_qualify = true
         """)
     result = run_file(path, replicates=3)
-    from model.inputs import area_split
+    from model.inputs import split_of
 
-    areas = result.prepared.scenario.areas
-    share = (result.prepared.base.unit_share_of_area[None]
-             * area_split(areas.zhanghe_share_of_dongbao_unit, areas.qujialing_share_of_jingshan_unit))[0]
+    share = (result.prepared.base.unit_share_of_area[None] * split_of(result.prepared.scenario))[0]
     second, third = 5276.53 / 11679.0, 670.73 / 11679.0
     families = {order: np.round(10_000 * share * s * 0.5) for order, s in (("second", second), ("third", third))}
     expected = families["second"].sum() * 20_000 + families["third"].sum() * 40_000

@@ -236,12 +236,11 @@ def test_demonstration_centres_follow_their_schedule_and_payer(write):
 
 def result_share(result, area: str) -> float:
     """The area's share of residents (pilots are split by residents)."""
-    from model.areas import AREA_INDEX
-    from model.inputs import area_split
+    from model.inputs import split_of
+    from tests.default_city import AREA_INDEX
 
     base = result.prepared.base
-    split = area_split(result.prepared.scenario.areas.zhanghe_share_of_dongbao_unit,
-                       result.prepared.scenario.areas.qujialing_share_of_jingshan_unit)
+    split = split_of(result.prepared.scenario)
     return float((base.unit_share_of_area[None] * split)[0, AREA_INDEX[area]])
 
 

@@ -7,8 +7,8 @@ import numpy as np
 import pandas as pd
 import pytest
 
-from model.areas import AREAS
 from tests.conftest import REPO, line_by_year_payer, run_file
+from tests.default_city import AREAS
 from tests.lines.test_other_clauses_and_national_subsidy import _override_case
 
 

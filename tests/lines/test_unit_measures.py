@@ -11,10 +11,10 @@ from __future__ import annotations
 import pandas as pd
 import pytest
 
-from model.areas import AREAS, PAYERS
 from model.lines import LINE_BY_ID, money_groups
 from model.lines.unit_measures import LINES as UNIT_LINES
 from tests.conftest import REPO, cli, line_by_year_payer, run_file
+from tests.default_city import AREAS, PAYERS
 from tests.lines.test_other_clauses_and_national_subsidy import _override_case
 
 MONTHLY = [1] * 12  # one birth a month: 12 in the year

@@ -17,12 +17,12 @@ import pytest
 from docx.oxml.ns import qn
 from docx.table import Table as WordTable
 
-from model.areas import PAYERS
 from model.lines import LINE_IDS
 from model.report import build
 from model.report.appendix_pdf import missing_characters
-from model.report.labels import line_name, payer_name
+from model.report.labels import line_name
 from tests.conftest import REPO, cli
+from tests.default_city import CITY, PAYERS
 
 SECTIONS_ZH = ("一、编制说明", "二、附表", "三、图", "四、资料来源")
 SECTIONS_EN = ("1. Notes on the estimates", "2. Tables", "3. Charts", "4. Sources")
@@ -110,7 +110,7 @@ def test_docx_tables_equal_the_csvs(baseline):
     assert by_line[-1][1:1 + len(years)] == [wan(p95.loc[y]) for y in years]  # the total's 95% quantile
 
     by_payer = cells(table_titled(tables, "分承担主体年度支出（权责发生制）"))
-    payers = {payer_name(payer, "zh"): ("all", payer) for payer in PAYERS} | {"合计": ("all", "all")}
+    payers = {CITY.payer_name(payer, "zh"): ("all", payer) for payer in PAYERS} | {"合计": ("all", "all")}
     assert check_year_table(by_payer, accrual, payers, years) == len(payers) * len(years)
 
     assert check_year_table(cells(table_titled(tables, "分承担主体年度现金支出（收付实现制）")), cash, payers,
@@ -224,7 +224,7 @@ def test_english_full_plan(full_plan_en):
     # revenue forgone and memo items: a table of their own, never in a total
     other = cells(table_titled(tables, "Revenue forgone and memo items (never in a total)"))
     names = {line_name(line, "en"): line for line in ("iit_deduction_revenue", "housing_fund_limit")}
-    payers = {payer_name(p, "en"): p for p in set(budget.payer) - {"all"}} | {"subtotal": "all"}
+    payers = {CITY.payer_name(p, "en"): p for p in set(budget.payer) - {"all"}} | {"subtotal": "all"}
     for row in other[1:]:
         line, payer = names[row[0]], payers[row[1]]
         values = [accrual.loc[(line, payer, y)] for y in years]

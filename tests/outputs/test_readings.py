@@ -6,12 +6,12 @@ import numpy as np
 import pandas as pd
 import pytest
 
-from model.areas import PAYERS
 from model.errors import InputError
 from model.pipeline import prepare, run
 from model.readings import REGISTER_FILE, plan_readings, read_register, readings_table, totals_of
 from model.scenario import load_scenario
 from tests.conftest import REPO, cli
+from tests.default_city import PAYERS
 
 FULL_PLAN = REPO / "scenarios" / "full_plan.toml"
 CONTRACT = ["reading", "choice", "is_default", "effect_mean", "effect_p05", "effect_p95"]

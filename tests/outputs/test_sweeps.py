@@ -125,4 +125,4 @@ def test_sweep_ranks_by_what_jingmen_pays(write, tmp_path):
     row = ranking.iloc[0]
     assert row.effect > 0 and abs(row.effect_all_payers) < 1e-6 * row.effect
     points = pd.read_csv(tmp_path / "sweep" / "points.csv")
-    assert (points.jingmen_total_mean < points.total_mean).all()
+    assert (points.local_total_mean < points.total_mean).all()

@@ -8,7 +8,6 @@ import numpy as np
 import pandas as pd
 import pytest
 
-from model.areas import AREAS, PAYERS
 from model.compare import TABLE_HEADER, is_compare_table
 from model.result_tables import (
     ALL,
@@ -20,6 +19,7 @@ from model.result_tables import (
     totals_by,
 )
 from tests.conftest import BASELINE, REPO, run_file
+from tests.default_city import AREAS, PAYERS
 
 
 @pytest.fixture(scope="module")

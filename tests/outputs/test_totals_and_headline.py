@@ -10,7 +10,6 @@ import numpy as np
 import pytest
 from rich.console import Console
 
-from model.areas import HIGHER_LEVELS, PAYERS
 from model.compare import compare_runs, period_totals
 from model.kinds import Kind
 from model.pipeline.accounts import outlay_mask, outlays, with_outlay_total
@@ -20,6 +19,7 @@ from model.run_folder.write import write_run
 from model.summary import print_summary
 from model.units import WAN
 from tests.conftest import REPO, run_file
+from tests.default_city import HIGHER_LEVELS, PAYERS
 
 
 @pytest.fixture(scope="module")
