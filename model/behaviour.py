@@ -13,7 +13,7 @@ from __future__ import annotations
 
 import numpy as np
 
-from model.lines import LINES
+from model.lines import lines_of, section_of
 from model.lines.base import ParameterContext
 from model.realise import per_replicate
 from model.uncertainty import drawn
@@ -26,9 +26,9 @@ PER_YUAN = 1 / YUAN_PER_WAN  # the response is given per 10,000 yuan (万元) of
 def benefit_per_birth(ctx: ParameterContext, line_ids: list[str]) -> np.ndarray:
     """[rep or 1, year, area or 1, order 1..3] expected yuan per birth from every enabled line."""
     total = np.zeros((1, ctx.calendar.n_years, 1, 3))
-    for line in LINES:
+    for line in lines_of(ctx.scenario.measures).values():
         if line.id in line_ids and line.benefit_per_birth is not None:
-            total = total + line.benefit_per_birth(ctx, getattr(ctx.scenario.lines, line.id))
+            total = total + line.benefit_per_birth(ctx, section_of(ctx.scenario, line.id))
     return total
 
 

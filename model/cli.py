@@ -270,9 +270,8 @@ def compare(
 
     from model.city import HIGHER_LEVELS
     from model.compare import compare_runs, is_compare_table, period_totals
-    from model.lines import LINE_BY_ID
     from model.run_folder import check_output_file, write_file
-    from model.run_folder.read import run_city
+    from model.run_folder.read import run_city, run_line_specs
     from model.summary import WAN
 
     try:
@@ -302,9 +301,10 @@ def compare(
     def wan(value: float) -> str:
         return f"{round(value / WAN, 1) + 0.0:,.1f}"  # + 0.0: no "-0.0"
 
+    specs = {**run_line_specs(run_b), **run_line_specs(run_a)}
     for row in totals.itertuples(index=False):
         cells = [row.mean_a, row.mean_b, row.difference] + ([row.difference_p05, row.difference_p95] if paired else [])
-        label = "合计（支出） all outlays" if row.line == "all" else f"{LINE_BY_ID[row.line].name_zh} {row.line}"
+        label = "合计（支出） all outlays" if row.line == "all" else f"{specs[row.line].name_zh} {row.line}"
         view.add_row(label, *(wan(value) for value in cells), style="bold" if row.line == "all" else None)
     if set(table.payer) & set(HIGHER_LEVELS):  # money from above in the total: show the city's own part
         city = run_city(run_a)
@@ -426,15 +426,15 @@ def mtfp(
     """Medium-term fiscal plan: cash for the budget year and the two after, by payer and line, 万元."""
     from rich.table import Table
 
-    from model.lines import LINE_BY_ID, MONEY_GROUPS
+    from model.lines import MONEY_GROUPS
     from model.mtfp import SUBTOTAL, mtfp_table
     from model.run_folder import add_files
-    from model.run_folder.read import run_city
+    from model.run_folder.read import run_city, run_line_specs
 
     name = f"mtfp_{budget_year}.csv"
     try:
         table = mtfp_table(run_dir, budget_year)
-        city = run_city(run_dir)
+        city, specs = run_city(run_dir), run_line_specs(run_dir)
         [path] = add_files(run_dir, {name: lambda target: table.round(2).to_csv(
             target, index=False, lineterminator="\n", float_format="%.2f")})
     except InputError as error:
@@ -460,7 +460,7 @@ def mtfp(
                 continue  # a payer with no share in the line (the CSV keeps the row)
             payer = "合计 all" if row.payer == "all" else city.payer_name(row.payer)
             line = ("小计 all (outlays)" if row.line == "all" else f"其中{MONEY_GROUPS[row.line][0]}"
-                    if row.kind == SUBTOTAL else LINE_BY_ID[row.line].name_zh)
+                    if row.kind == SUBTOTAL else specs[row.line].name_zh)
             cells = [f"{row[f'{y}_mean']:,.1f} ({row[f'{y}_p05']:,.0f}–{row[f'{y}_p95']:,.0f})" for y in years]
             view.add_row(payer, line, f"{row.payables_carried_in:,.1f}", *cells,
                          style="bold" if row.line == "all" else "italic" if row.kind == SUBTOTAL else None)

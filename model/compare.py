@@ -16,10 +16,10 @@ import pandas as pd
 
 from model.errors import InputError
 from model.kinds import Kind
-from model.lines import LINE_BY_ID
 from model.pipeline.accounts import outlay_mask, with_outlay_total
 from model.result_tables import ALL, QUANTILES
 from model.run_folder import read_manifest, read_replicates, recover
+from model.run_folder.read import line_specs_of
 
 
 def _load(run: Path) -> tuple[dict[str, Any], dict[str, np.ndarray]]:
@@ -32,7 +32,7 @@ def _load(run: Path) -> tuple[dict[str, Any], dict[str, np.ndarray]]:
         if not (run / name).exists():
             raise InputError(run / name, None, "not found: compare needs two folders written by `birthbudget run`")
     manifest = read_manifest(run / "manifest.json")
-    return manifest, read_replicates(run / "replicates.npz", manifest["replicates"])
+    return manifest, read_replicates(run / "replicates.npz", manifest["replicates"], line_specs_of(manifest))
 
 
 def _flatten(tree: Any, prefix: str = "") -> dict[str, Any]:
@@ -68,8 +68,10 @@ def _union(a: dict[str, np.ndarray], b: dict[str, np.ndarray], key: str) -> list
     return [str(x) for x in dict.fromkeys([*a[key], *b[key]])]
 
 
-def _kinds(lines: list[str]) -> list[str]:
-    return [LINE_BY_ID[line].kind for line in lines]
+def _kinds(lines: list[str], *manifests: dict[str, Any]) -> list[str]:
+    """The kind of each line, from the runs' own lines (their packages' measures among them)."""
+    specs = {key: line for manifest in manifests for key, line in line_specs_of(manifest).items()}
+    return [specs[line].kind for line in lines]
 
 
 def _check_basis(run: Path, arrays: dict[str, np.ndarray], basis: str) -> None:
@@ -110,7 +112,7 @@ def compare_runs(run_a: Path, run_b: Path, basis: str = "accrual") -> tuple[pd.D
     lines, payers = _union(arrays_a, arrays_b, "lines"), _union(arrays_a, arrays_b, "payers")
     cube_a, cube_b = _aligned(arrays_a, lines, payers, basis), _aligned(arrays_b, lines, payers, basis)
     paired = manifest_a["seed"] == manifest_b["seed"] and cube_a.shape[0] == cube_b.shape[0]
-    full_a, full_b = with_outlay_total(cube_a, _kinds(lines)), with_outlay_total(cube_b, _kinds(lines))
+    full_a, full_b = with_outlay_total(cube_a, _kinds(lines, manifest_a, manifest_b)), with_outlay_total(cube_b, _kinds(lines, manifest_a, manifest_b))
     index = pd.MultiIndex.from_product([arrays_a["years"].tolist(), [*lines, ALL], [*payers, ALL]],
                                        names=["year", "line", "payer"])
     table = pd.DataFrame({"mean_a": full_a.mean(axis=0).reshape(-1), "mean_b": full_b.mean(axis=0).reshape(-1)},
@@ -123,7 +125,7 @@ def compare_runs(run_a: Path, run_b: Path, basis: str = "accrual") -> tuple[pd.D
             table[f"difference_{name}"] = quantiles[i].reshape(-1)
     keys = differing_keys(manifest_a["scenario"], manifest_b["scenario"])
     table = table.reset_index()
-    table.insert(2, "kind", table.line.map({**dict(zip(lines, _kinds(lines), strict=True)), ALL: Kind.OUTLAY}))
+    table.insert(2, "kind", table.line.map({**dict(zip(lines, _kinds(lines, manifest_a, manifest_b), strict=True)), ALL: Kind.OUTLAY}))
     return table, keys, paired
 
 
@@ -133,14 +135,14 @@ def period_totals(run_a: Path, run_b: Path, basis: str = "accrual") -> pd.DataFr
     manifest_b, arrays_b = _load(run_b)
     check_comparable(run_a, arrays_a, run_b, arrays_b, basis)
     lines, payers = _union(arrays_a, arrays_b, "lines"), _union(arrays_a, arrays_b, "payers")
-    outlay = np.array(outlay_mask(_kinds(lines)))
+    outlay = np.array(outlay_mask(_kinds(lines, manifest_a, manifest_b)))
 
     def by_line(arrays: dict[str, np.ndarray]) -> np.ndarray:
         period = _aligned(arrays, lines, payers, basis).sum(axis=(1, 3))  # [rep, line]
         return np.concatenate([period, period[:, outlay].sum(axis=1, keepdims=True)], axis=1)  # + outlays
 
     a, b = by_line(arrays_a), by_line(arrays_b)
-    frame = pd.DataFrame({"line": [*lines, ALL], "kind": [*_kinds(lines), Kind.OUTLAY],
+    frame = pd.DataFrame({"line": [*lines, ALL], "kind": [*_kinds(lines, manifest_a, manifest_b), Kind.OUTLAY],
                           "mean_a": a.mean(axis=0), "mean_b": b.mean(axis=0)})
     frame["difference"] = frame.mean_b - frame.mean_a
     if manifest_a["seed"] == manifest_b["seed"] and a.shape[0] == b.shape[0]:

@@ -85,6 +85,7 @@ class BaseData:
     base_births: dict[int, float]  # calibration target by order 1, 2, 3(+)
     q_female: np.ndarray  # [age] annual probability of death, women
     q_child: np.ndarray  # [age 0..4] annual probability of death, children (both sexes)
+    q_young: np.ndarray  # [age 0..18] the same to age 18 (a package's benefits may run that long)
     migration: np.ndarray  # [area, age] net migrants per woman-year
     area_population_share: np.ndarray  # [area] share of city residents (central area split)
     unit_share_of_area: np.ndarray  # [area] resident share of the census unit each area belongs to
@@ -212,6 +213,7 @@ def load_base_data(scenario: Scenario) -> BaseData:
     life = life.set_index("age")
     q_female = life.q_female.reindex(range(AGES)).to_numpy()
     q_child = life.q_both.reindex(range(5)).to_numpy()
+    q_young = life.q_both.reindex(range(19)).to_numpy()  # the table has ages 0-49 at least (checked above)
 
     migration_frame = table("net_migration")
     migration = np.zeros((len(areas), AGES))
@@ -253,7 +255,7 @@ def load_base_data(scenario: Scenario) -> BaseData:
 
     return BaseData(
         women=women, women_by_age=by_age, unit_share_of_area=unit_shares, parity_share=parity_share, fertility_shape=shape, base_births=base_births,
-        q_female=q_female, q_child=q_child, migration=migration, area_population_share=population_share,
+        q_female=q_female, q_child=q_child, q_young=q_young, migration=migration, area_population_share=population_share,
         births_history=dict(zip(history.year.astype(int), history.births.astype(float), strict=True)),
         published_births=dict(zip(published.year.astype(int), published.births.astype(float), strict=True)),
         housing_destination=destination, q_both_all_ages=q_all, award_recipients=awards, files=files, city=city,

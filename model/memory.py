@@ -17,16 +17,17 @@ LINE_COUNT = len(LINES)  # every line priced (an upper bound when some are off)
 SAFETY = 3.0  # temporaries of numpy expressions
 
 
-def estimate_bytes(replicates: int, calendar: Calendar, workers: int, area_count: int) -> int:
+def estimate_bytes(replicates: int, calendar: Calendar, workers: int, area_count: int, measure_count: int) -> int:
     """Kept results for every replicate plus the working set of the blocks running at once."""
+    lines = LINE_COUNT + measure_count
     areas, payers, years = area_count, 1 + area_count + len(HIGHER_LEVELS) + 1, len(calendar.budget_years) + 1
-    kept = replicates * (3 * years * (LINE_COUNT + 1) * payers  # accrual, cash, payables with totals
+    kept = replicates * (3 * years * (lines + 1) * payers  # accrual, cash, payables with totals
                          + 2 * calendar.n_years * areas * 3 * 8)  # births by order and by mother's age
     months = calendar.n_months
     block = BLOCK_SIZE * (months * areas * 4 * 2 * 2  # births and induced births by month
                           + months * areas * 36 * 4  # allowance cohorts
                           + areas * AGES * 4 * 2 * 4  # women and draws
-                          + LINE_COUNT * months * areas * 4)  # entitlements, claims, cash
+                          + lines * months * areas * 4)  # entitlements, claims, cash
     return int((kept * 2 + block * max(workers, 1) * SAFETY) * BYTES)  # ×2: results are copied once
 
 
@@ -50,8 +51,9 @@ def available_bytes() -> int | None:
         return None
 
 
-def check_memory(replicates: int, calendar: Calendar, workers: int, source: str, area_count: int) -> None:
-    need, have = estimate_bytes(replicates, calendar, workers, area_count), available_bytes()
+def check_memory(replicates: int, calendar: Calendar, workers: int, source: str, area_count: int,
+                 measure_count: int) -> None:
+    need, have = estimate_bytes(replicates, calendar, workers, area_count, measure_count), available_bytes()
     if have is not None and need > 0.8 * have:
         raise InputError(source, "scenario.replicates",
                          f"{replicates:,} replicates need about {need / 2**30:.1f} GiB; this machine has "

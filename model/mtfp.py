@@ -18,9 +18,10 @@ import pandas as pd
 
 from model.errors import InputError
 from model.kinds import Kind
-from model.lines import money_groups
+from model.lines import line_tables, money_groups
 from model.result_tables import ALL
 from model.run_folder import MANIFEST, read_manifest, read_replicates, run_tables
+from model.run_folder.read import line_specs_of
 from model.units import WAN
 
 SUBTOTAL = "subtotal"
@@ -65,10 +66,10 @@ def _group_rows(run_dir: Path, payer: str, years: list[int], carried: pd.Series)
     """Subtotals of the plan's new measures and of the continuing programmes (kind `subtotal`,
     never added to `all`), when the run has both; their ranges from the replicates."""
     manifest = read_manifest(run_dir / MANIFEST)
-    groups = money_groups([str(line) for line in manifest["lines"]], manifest["scenario"]["lines"])
+    groups = money_groups([str(line) for line in manifest["lines"]], line_tables(manifest["scenario"]))
     if not all(groups.values()):
         return []
-    arrays = read_replicates(run_dir / "replicates.npz", manifest["replicates"])
+    arrays = read_replicates(run_dir / "replicates.npz", manifest["replicates"], line_specs_of(manifest))
     lines, payers = [str(x) for x in arrays["lines"]], [str(x) for x in arrays["payers"]]
     run_years = [int(y) for y in arrays["years"]]
     cash = arrays["cash"]  # [rep, year, line, payer]

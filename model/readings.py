@@ -29,7 +29,7 @@ from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_valida
 
 from model.errors import InputError
 from model.files import SCENARIO_LIMIT, read_bytes
-from model.lines import LINE_BY_ID, LINE_IDS, money_groups
+from model.lines import LINE_BY_ID, LINE_IDS, line_tables, money_groups
 from model.pipeline import RunResult
 from model.pipeline.accounts import outlays
 from model.result_tables import QUANTILES
@@ -225,7 +225,7 @@ class Totals:
 def totals_of(result: RunResult) -> Totals:
     own = [result.payer_ids.index(p) for p in result.prepared.scenario.city.payers]
     spending = outlays(result.accrual, result.line_kinds).sum(axis=1)  # [rep, line, payer]
-    new = money_groups(result.line_ids, result.loaded.scenario.model_dump(mode="json")["lines"])["new_measures"]
+    new = money_groups(result.line_ids, line_tables(result.loaded.scenario.model_dump(mode="json")))["new_measures"]
     new_lines = [result.line_ids.index(line) for line in new]
     return Totals(local=spending[:, :, own].sum(axis=(1, 2)), city=spending[:, :, result.payer_ids.index("city")].sum(axis=1),
                   new_money=spending[:, new_lines][:, :, own].sum(axis=(1, 2)))

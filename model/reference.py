@@ -90,10 +90,14 @@ def _rows(model: type[BaseModel], prefix: str, defaults: dict[str, Any], sources
             ids = sorted({k[len(key) + 1:].split(".")[0] for k in defaults if k.startswith(key + ".")})
             description = (info.description or "").replace("|", "/")
             out.append(f"| `{key}` | table of sections | {description} | `{', '.join(ids) or '—'}` | |")
-            nested += [(f"{key}.{item}", value_type) for item in ids]
+            nested += [(f"{key}.{item}", value_type) for item in ids or ["<id>"]]  # none by default: its keys
             continue
         bounds = next((m for m in info.metadata if isinstance(m, Bounded)), None)
         default = defaults.get(key, info.default if info.default is not None and not callable(info.default) else None)
+        if key not in defaults and info.is_required():
+            default = "required"
+        elif key not in defaults and info.default_factory is not None:
+            default = info.default_factory()  # type: ignore[call-arg]
         source = sources.get(key)
         cited = f"{source['source']} ({source['status']})" if source else ""
         description = (info.description or "").replace("|", "/")

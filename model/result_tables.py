@@ -14,7 +14,7 @@ import numpy as np
 import pandas as pd
 
 from model.kinds import Kind
-from model.lines import money_groups
+from model.lines import line_tables, money_groups
 from model.pipeline.accounts import with_outlay_total
 from model.pipeline.run_result import RunResult
 
@@ -118,7 +118,7 @@ def impact_table(result: RunResult) -> pd.DataFrame:
     year where a ratio exists in no replicate has no row for it.
     """
     impact = result.impact
-    new = money_groups(result.line_ids, result.loaded.scenario.model_dump(mode="json")["lines"])["new_measures"]
+    new = money_groups(result.line_ids, line_tables(result.loaded.scenario.model_dump(mode="json")))["new_measures"]
     plan = [line in new for line in result.line_ids]
     outlays = result.accrual[:, :, plan].sum(axis=(2, 3))  # [rep, year]
     columns = {

@@ -8,10 +8,12 @@ an error names the file where the bad value sits, not the child that inherited i
 
 from __future__ import annotations
 
+import calendar
 import difflib
 import math
 import re
 import tomllib
+import typing
 from collections.abc import Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -21,7 +23,7 @@ from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_valida
 from pydantic_core import ErrorDetails
 
 from model import bounded_numbers as num
-from model.city import CITY_FILE, DEFAULT_CITY_DIR, City, load_city
+from model.city import CITY_FILE, DEFAULT_CITY_DIR, ID, City, load_city
 from model.errors import InputError
 from model.files import SCENARIO_LIMIT, read_bytes
 from model.uncertainty import Distribution, ScenarioModel, check_within
@@ -525,6 +527,100 @@ class DisbursementSection(Strict):
     mothers_reemployment_training: LineTiming
     special_families_topup: LineTiming
     # iit_deduction_revenue and housing_fund_limit have no claims: their timing is in the line
+    measures: LineTiming = Field(description="timing of a measure in [measures] that gives none of its own")
+
+    def of(self, line_id: str, scenario: Scenario) -> LineTiming:
+        """The timing of a line, or of a measure of the package."""
+        if line_id in scenario.measures:
+            return scenario.measures[line_id].timing or self.measures
+        timing: LineTiming = getattr(self, line_id)
+        return timing
+
+
+MAX_CHILD_AGE = 18  # instalments are paid until a child's 18th birthday at the latest
+
+
+def _day(value: Any) -> str:
+    if not isinstance(value, str) or not re.fullmatch(r"\d{4}-(0[1-9]|1[0-2])-(0[1-9]|[12]\d|3[01])", value):
+        raise ValueError("expected a date as \"YYYY-MM-DD\" (e.g. \"2024-01-01\")")
+    year, month, day = map(int, value.split("-"))
+    if day > calendar.monthrange(year, month)[1]:
+        raise ValueError(f"{value} is not a day of the calendar")
+    return value
+
+
+class Instalment(Strict):
+    """One payment of a cash benefit's schedule: once at an age, or every month or year between two ages."""
+
+    orders: list[Literal[1, 2, 3]] = Field(min_length=1, description="birth orders paid (3 = third and later)")
+    every: Literal["once", "month", "year"] = Field(
+        description="once: at `from_age`; month / year: every month / on every birthday from `from_age` until "
+                    "`to_age` (exclusive)")
+    from_age: Annotated[float, Field(ge=0, le=MAX_CHILD_AGE)] = Field(
+        0.0, description="child's age in years at the (first) payment; 0 = the birth month (whole months: 0.5 = "
+                         "six months)")
+    to_age: Annotated[float, Field(ge=0, le=MAX_CHILD_AGE)] | None = Field(
+        None, description="age in years at which monthly or yearly payments stop (not paid at that age)")
+    amount: Yuan = Field(description="yuan per payment per child (at most 1e9 yuan)")
+
+    @model_validator(mode="after")
+    def _ages(self) -> Instalment:
+        for name in ("from_age", "to_age"):
+            value = getattr(self, name)
+            if value is not None and abs(value * 12 - round(value * 12)) > 1e-9:
+                raise ValueError(f"{name}: {value:g} is not a whole number of months (e.g. 0.5 = six months)")
+        if self.every == "once" and self.to_age is not None:
+            raise ValueError("to_age: a payment made once has no end age; remove to_age or pay every month or year")
+        if self.every != "once" and (self.to_age is None or self.to_age <= self.from_age):
+            raise ValueError(f"to_age: payments every {self.every} need an end age above from_age "
+                             f"({self.from_age:g})")
+        return self
+
+
+NationalRule = Literal["on_top", "top_up", "higher_of"]
+
+
+class CashBenefitMeasure(LineSection):
+    """A cash benefit per child by birth order (model/lines/cash_benefit.py): one-off and periodic
+    instalments by the child's age, for births from a given day; a package may hold any number."""
+
+    kind: Literal["cash_benefit"] = Field(description="the measure's kind (cash_benefit)")
+    name_zh: str = Field(min_length=1, max_length=40, description="the measure's name in reports (Chinese)")
+    name_en: str = Field(min_length=1, max_length=80, description="the measure's name in reports (English)")
+    clause: str = Field(min_length=1, max_length=200, description="the clause or article of the package")
+    source: str = Field(min_length=1, max_length=400, description="where its terms were read")
+    births_from: str = Field(description="first day of birth that qualifies, YYYY-MM-DD (on or after the base year)")
+    births_until: str | None = Field(None, description="first day of birth that no longer qualifies (none: open)")
+    hukou: Literal["any", "city"] = Field(
+        "city", description="city: at least one parent holds the city's hukou (the scenario's city_hukou_share); "
+                            "any: every birth")
+    in_city_hospital: bool = Field(
+        False, description="only births in the city's hospitals (eligibility.in_city_hospital_share)")
+    eligible_share: ShareByYear = Field(
+        1.0, description="share of the births above that meet the measure's other conditions (both parents' hukou, "
+                         "the mother's insurance, employment or age, …), by birth year; say why in the source")
+    schedule: list[Instalment] = Field(min_length=1, max_length=40, description="the payments")
+    national: dict[Literal["1", "2", "3"], NationalRule] = Field(
+        default_factory=dict, description="how payments under age 3 meet the national childcare subsidy, by birth "
+                                          "order: on_top (both paid; the default), top_up (the city tops up to its "
+                                          "amount) or higher_of (the family gets the higher); both of the last "
+                                          "leave the city the difference, never below zero")
+    timing: LineTiming | None = Field(None, description="cash timing of its claims (none: [disbursement.measures])")
+
+    _births_from = field_validator("births_from")(_day)
+    _births_until = field_validator("births_until")(lambda value: None if value is None else _day(value))
+
+    @model_validator(mode="after")
+    def _dates_in_order(self) -> CashBenefitMeasure:
+        if self.births_until is not None and self.births_until <= self.births_from:
+            raise ValueError(f"births_until: {self.births_until} is not after births_from ({self.births_from})")
+        for order, rule in self.national.items():
+            once = [i for i in self.schedule if int(order) in i.orders and i.every == "once"]
+            if rule != "on_top" and once and not any(int(order) in i.orders and i.every != "once"
+                                                     for i in self.schedule):
+                raise ValueError(f"national: {rule} for order {order}, which has one-off payments only; the national "
+                                 "subsidy is yearly, so a one-off grant is paid on top")
+        return self
 
 
 class OutputSection(Strict):
@@ -543,6 +639,8 @@ class Scenario(Strict):
     indexation: IndexationSection
     disbursement: DisbursementSection
     output: OutputSection = Field(default_factory=OutputSection)
+    measures: dict[str, CashBenefitMeasure] = Field(
+        default_factory=dict, description="the package's measures of a generic kind, each under its own id")
 
     @property
     def city(self) -> City:
@@ -570,6 +668,16 @@ class Scenario(Strict):
             if area not in city.counties:
                 raise ValueError(f"lines.housing_subsidy.county_amounts: {area!r} is not a county; county_amounts "
                                  f"takes {', '.join(city.counties)}")
+        return self
+
+    @model_validator(mode="after")
+    def _measures_named(self) -> Scenario:
+        """A measure's id is its line id in every output: plain, and not one of the model's lines."""
+        for measure_id, measure in self.measures.items():
+            if not re.fullmatch(ID, measure_id) or measure_id in LinesSection.model_fields or measure_id == "all":
+                raise ValueError(f"measures.{measure_id}: a measure's id must be lower-case ASCII letters, digits and "
+                                 "_ (starting with a letter), and not a line of [lines] or \"all\"")
+            _check_area_shares(measure.city_share, self.city.areas, f"measures.{measure_id}.city_share")
         return self
 
     @model_validator(mode="after")
@@ -602,7 +710,8 @@ def _is_leaf(path: tuple[str, ...]) -> bool:
 def _is_section_path(path: tuple[str, ...]) -> bool:
     """Where a child's table merges key by key: the top sections, their tables, and the award schemes
     (`lines.family_planning_awards.schemes.<id>`), so a child may change one scheme's amount."""
-    return len(path) < 3 or (len(path) <= 4 and path[0] == "lines" and path[2] == "schemes")
+    return len(path) < 3 or (len(path) <= 4 and path[0] == "lines" and path[2] == "schemes") or (
+        len(path) == 3 and path[0] == "measures" and path[2] == "timing")
 # Inline tables that are one value (a year path or a distribution), never a section.
 VALUE_TABLE_KEYS = {"values", "after", "before", "dist"}
 
@@ -716,11 +825,19 @@ def _chain(path: Path) -> list[tuple[Path, dict[str, Any]]]:
 
 def _schema_at(path: tuple[str | int, ...]) -> type[BaseModel] | None:
     model: Any = Scenario
+    keyed = False  # the next part is a key of a table of sections (a measure's id)
     for part in path:
+        if isinstance(part, int) or keyed:  # an item of a list, or of a table, of sections: the section
+            keyed = False
+            continue
         fields = getattr(model, "model_fields", None)
         if fields is None or part not in fields:
             return None
         annotation = fields[part].annotation
+        origin = typing.get_origin(annotation)
+        if origin in (list, dict):
+            keyed = origin is dict
+            annotation = typing.get_args(annotation)[-1]
         model = annotation if isinstance(annotation, type) and issubclass(annotation, BaseModel) else None
     return model
 

@@ -10,9 +10,9 @@ import numpy as np
 from rich.console import Console
 from rich.table import Table
 
-from model.city import HIGHER_LEVELS, City
+from model.city import HIGHER_LEVELS
 from model.kinds import Kind
-from model.lines import LINE_BY_ID, MONEY_GROUPS, money_groups
+from model.lines import MONEY_GROUPS, line_tables, money_groups
 from model.pipeline import RunResult
 from model.pipeline.accounts import outlays
 from model.result_tables import ALL, QUANTILES, totals_by
@@ -21,11 +21,12 @@ from model.units import WAN
 KIND_TITLES = {Kind.REVENUE_FORGONE: "revenue forgone 减收（不计入支出）", Kind.MEMO: "memo 备忘（不计入支出）"}
 
 
-def _name(key: str, kind: str, city: City, upper: bool = False) -> str:
+def _name(key: str, kind: str, result: RunResult, upper: bool = False) -> str:
     if key == ALL:
         return "合计（含中央、省级） total incl. central and province" if upper else "合计 total"
     if kind == "line":
-        return f"{LINE_BY_ID[key].name_zh} {key}"
+        return f"{result.line_by_id[key].name_zh} {key}"
+    city = result.prepared.scenario.city
     return f"{city.payer_name(key)} {key}"
 
 
@@ -68,8 +69,8 @@ def print_summary(result: RunResult, console: Console) -> None:
         table = _table(f"Outlays {years} {title}", kind)
         for row in totals_by(result, kind).itertuples(index=False):
             key = getattr(row, kind)
-            table.add_row(_name(key, kind, city, upper), *_cells(row._asdict()), style="bold" if key == ALL else None)
-        groups = money_groups(result.line_ids, result.loaded.scenario.model_dump(mode="json")["lines"])
+            table.add_row(_name(key, kind, result, upper), *_cells(row._asdict()), style="bold" if key == ALL else None)
+        groups = money_groups(result.line_ids, line_tables(result.loaded.scenario.model_dump(mode="json")))
         if kind == "line" and all(groups.values()):  # the plan's new money apart from continuing programmes
             for group, lines in groups.items():
                 zh, en = MONEY_GROUPS[group]
@@ -84,5 +85,5 @@ def print_summary(result: RunResult, console: Console) -> None:
             continue
         table = _table(f"{title} {years}", "line")
         for row in frame[frame.line != ALL].itertuples(index=False):
-            table.add_row(_name(row.line, "line", city), *_cells(row._asdict()))
+            table.add_row(_name(row.line, "line", result), *_cells(row._asdict()))
         console.print(table)

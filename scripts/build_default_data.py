@@ -517,6 +517,8 @@ def _timing_sources() -> list[tuple[str, str, str, str, str, str]]:
         "after_school_care": "paid to schools each term; settled quarterly",
         "mothers_reemployment_training": "paid to training providers after the course; settled quarterly",
         "special_families_topup": "paid on the confirmed roster, quarterly",
+        "measures": "a package's cash benefit (a measure in [measures] that gives no timing of its own): families "
+                    "apply within 0-3 months of the payment falling due, paid quarterly, like the allowance",
     }
     rows = []
     for line, reason in why.items():
@@ -527,7 +529,7 @@ def _timing_sources() -> list[tuple[str, str, str, str, str, str]]:
              "0 – 0.10"),
         ]
         if line not in ("nipt", "childcare_slot_subsidy", "national_childcare_subsidy", "demonstration_centres",
-                        "fee_waivers", "family_planning_awards", *UNIT_MEASURES):
+                        "fee_waivers", "family_planning_awards", "measures", *UNIT_MEASURES):
             rows.append((f"disbursement.{line}.review_capacity", "claims per month per area office",
                          "no published figures", "assumption",
                          "set well above the expected claims of the largest area (no backlog); slow_review.toml "

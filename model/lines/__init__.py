@@ -12,6 +12,7 @@ from typing import Any
 from model.kinds import Kind
 from model.lines import (
     art_subsidy,
+    cash_benefit,
     childcare_slot_subsidy,
     demonstration_centres,
     family_planning_awards,
@@ -47,13 +48,37 @@ LINE_IDS: tuple[str, ...] = tuple(line.id for line in LINES)
 LINE_BY_ID: dict[str, Line[Any]] = {line.id: line for line in LINES}
 
 
+def lines_of(measures: Mapping[str, Any]) -> dict[str, Line[Any]]:
+    """Every line a scenario can price, by id: the model's lines, then the package's measures of a
+    generic kind (`measures`: the scenario's [measures], as models or as a dump)."""
+    from model.scenario import CashBenefitMeasure
+
+    out = dict(LINE_BY_ID)
+    for measure_id, measure in measures.items():
+        section = measure if isinstance(measure, CashBenefitMeasure) else CashBenefitMeasure.model_validate(measure)
+        out[measure_id] = cash_benefit.line_of(measure_id, section)
+    return out
+
+
+def run_lines(scenario: Any) -> list[Line[Any]]:
+    """The lines a scenario prices (enabled), in order: the model's, then the package's measures."""
+    return [line for line in lines_of(scenario.measures).values() if section_of(scenario, line.id).enabled]
+
+
+def section_of(scenario: Any, line_id: str) -> Any:
+    """A line's table in a scenario: [lines.<id>], or [measures.<id>] for a package's measure."""
+    if line_id in scenario.measures:
+        return scenario.measures[line_id]
+    return getattr(scenario.lines, line_id)
+
+
 
 def is_new_money(line_id: str, lines: Mapping[str, Any]) -> bool:
     """Whether a line is new money of the plan; `lines`: the scenario's [lines] tables (a dump)."""
     own = lines.get(line_id, {})
     if isinstance(own, Mapping) and own.get("new_money") is not None:
         return bool(own["new_money"])
-    return LINE_BY_ID[line_id].new_money
+    return LINE_BY_ID[line_id].new_money if line_id in LINE_BY_ID else True  # a package's measure: new
 
 
 # The two parts of the outlays shown apart, so no total overstates what the plan itself costs.
@@ -63,11 +88,17 @@ MONEY_GROUPS: dict[str, tuple[str, str]] = {
 }
 
 
+def line_tables(scenario: Mapping[str, Any]) -> dict[str, Any]:
+    """A scenario dump's line tables by line id: [lines.<id>] and the package's [measures.<id>]."""
+    return {**scenario["lines"], **scenario.get("measures", {})}
+
+
 def money_groups(line_ids: Sequence[str], lines: Mapping[str, Any]) -> dict[str, list[str]]:
     """The outlay lines of a run in each group (revenue forgone and memo items are in neither)."""
-    outlays = [line for line in line_ids if LINE_BY_ID[line].kind == Kind.OUTLAY]
+    outlays = [line for line in line_ids if line not in LINE_BY_ID or LINE_BY_ID[line].kind == Kind.OUTLAY]
     return {"new_measures": [line for line in outlays if is_new_money(line, lines)],
             "continuing": [line for line in outlays if not is_new_money(line, lines)]}
 
 
-__all__ = ["LINES", "LINE_IDS", "LINE_BY_ID", "MONEY_GROUPS", "Line", "LineContext", "is_new_money", "money_groups"]
+__all__ = ["LINES", "LINE_IDS", "LINE_BY_ID", "MONEY_GROUPS", "Line", "LineContext", "is_new_money", "line_tables", "lines_of",
+           "money_groups", "run_lines", "section_of"]

@@ -22,7 +22,7 @@ import numpy as np
 from model.city import CENTRAL, CITY, HIGHER_LEVELS, PROVINCE
 from model.disbursement import allowance_cash, one_off_cash
 from model.kinds import Kind
-from model.lines import LINES
+from model.lines import section_of
 from model.lines.base import Entitlement, LineContext
 from model.pipeline.prepare import Prepared
 from model.realise import per_replicate
@@ -132,10 +132,8 @@ def block_accounts(prepared: Prepared, realised: Scenario, context: LineContext,
     by_line: list[np.ndarray | float] = []
     cash_by_line: list[np.ndarray | float] = []
     payables_by_line: list[np.ndarray | float] = []
-    for line in LINES:
-        if line.id not in prepared.line_ids:
-            continue
-        section = getattr(realised.lines, line.id)
+    for line in prepared.lines:
+        section = section_of(realised, line.id)
         entitlement = entitlements[line.id]
         parts = payer_parts(entitlement, payer_matrix(realised, section, prepared.payer_ids), prepared.payer_ids)
         by_line.append(sum(split_by_payer(calendar.by_year(part.yuan)[:, budget], payers) for part, payers in parts))
@@ -148,10 +146,10 @@ def block_accounts(prepared: Prepared, realised: Scenario, context: LineContext,
                 cash = calendar.by_year(line.cash(context, section, part.yuan))
             elif part is entitlement:
                 cash = calendar.by_year(cash_of(part, prepared.profiles[line.id],
-                                                getattr(prepared.scenario.disbursement, line.id)))
+                                                prepared.scenario.disbursement.of(line.id, prepared.scenario)))
             else:
                 cash = calendar.by_year(one_off_cash(part.yuan, prepared.profiles[line.id],
-                                                     getattr(prepared.scenario.disbursement, line.id)))
+                                                     prepared.scenario.disbursement.of(line.id, prepared.scenario)))
             line_cash = line_cash + split_by_payer(cash[:, budget], payers)
             # payables at each year end: entitled so far minus paid so far (from the first simulated
             # month), from the year before the first budget year (what the budget inherits)

@@ -14,7 +14,7 @@ import numpy as np
 from model.behaviour import response_multiplier
 from model.engine import Demography, EngineInputs, simulate_block
 from model.inputs import split_of
-from model.lines import LINES, LineContext
+from model.lines import LineContext, section_of
 from model.lines.base import Entitlement, ParameterContext
 from model.pipeline.accounts import block_accounts
 from model.pipeline.impact import block_impact
@@ -80,8 +80,7 @@ def block_entitlements(prepared: Prepared, block: int, replicates: int) -> Block
                                 replicates, prepared.override)
     context = LineContext(realised, prepared.base, calendar, replicates, area_share, prepared.source_file,
                           demography=demography, streams=streams)
-    entitlements = {line.id: line.accrual(context, getattr(realised.lines, line.id))
-                    for line in LINES if line.id in prepared.line_ids}
+    entitlements = {line.id: line.accrual(context, section_of(realised, line.id)) for line in prepared.lines}
     return BlockEntitlements(realised, demography, context, entitlements)
 
 

@@ -6,7 +6,6 @@ from __future__ import annotations
 import numpy as np
 
 from model.disbursement import approval_profile
-from model.lines import LINE_BY_ID
 from model.pipeline.block import BlockEntitlements, block_entitlements
 from model.pipeline.prepare import Prepared
 
@@ -23,10 +22,10 @@ def approval_profiles(prepared: Prepared, block_zero: BlockEntitlements | None =
     """
     if block_zero is None or len(block_zero.demography.births) < PILOT_REPLICATES:
         block_zero = block_entitlements(prepared, 0, PILOT_REPLICATES)
-    timing = prepared.scenario.disbursement
+    timing, queued = prepared.scenario.disbursement, {line.id for line in prepared.lines if line.cash is None}
     return {line_id: np.stack([approval_profile(entitlement.claims[:PILOT_REPLICATES, :, a].mean(axis=0),
-                                                getattr(timing, line_id))
+                                                timing.of(line_id, prepared.scenario))
                                for a in range(entitlement.claims.shape[-1])])
-            for line_id, entitlement in block_zero.entitlements.items() if LINE_BY_ID[line_id].cash is None}
+            for line_id, entitlement in block_zero.entitlements.items() if line_id in queued}
 
 

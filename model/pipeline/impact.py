@@ -11,7 +11,7 @@ from dataclasses import replace
 
 import numpy as np
 
-from model.lines import LINES
+from model.lines import section_of
 from model.lines.base import Entitlement, LineContext
 from model.pipeline.prepare import Prepared
 from model.rng import Streams
@@ -31,12 +31,12 @@ def block_impact(prepared: Prepared, realised: Scenario, context: LineContext,
                                   streams=Streams(prepared.scenario.scenario.seed, block, prefix="induced:"),
                                   induced_only=True)
         induced_spend = np.zeros_like(linked_spend)
-    for line in LINES:
-        if line.id not in prepared.line_ids or not line.birth_linked:
+    for line in prepared.lines:
+        if not line.birth_linked:
             continue
         linked_spend += calendar.by_year(entitlements[line.id].yuan)[:, budget].sum(axis=2)
         if induced_spend is not None:
-            induced = line.accrual(induced_context, getattr(realised.lines, line.id)).yuan
+            induced = line.accrual(induced_context, section_of(realised, line.id)).yuan
             induced_spend += calendar.by_year(induced)[:, budget].sum(axis=2)
     induced_births = (np.zeros((replicates, n_years)) if demography.induced is None
                       else calendar.by_year(demography.induced.sum(axis=(2, 3, 4)))[:, budget].astype(float))

@@ -7,6 +7,7 @@ number; an InputError raised here stops the run before any work.
 from __future__ import annotations
 
 from dataclasses import dataclass
+from typing import Any
 
 import numpy as np
 from pydantic import BaseModel
@@ -16,7 +17,7 @@ from model.calibration import Calibration, calibrate, initial_women
 from model.city import HIGHER_LEVELS, City
 from model.errors import InputError
 from model.inputs import BaseData, load_base_data
-from model.lines import LINES
+from model.lines import Line, run_lines, section_of
 from model.overrides import BirthsOverride, read_births_override
 from model.realise import central, is_section_table
 from model.run_calendar import Calendar
@@ -36,9 +37,13 @@ class Prepared:
     calibration: Calibration
     central_women: np.ndarray  # [area, age, parity, group] at central parameter values
     override: BirthsOverride | None
-    line_ids: list[str]
+    lines: list[Line[Any]]  # the enabled lines, in order (the package's measures last)
     payer_ids: tuple[str, ...]  # the city's own budgets, plus province and central when a line is co-funded
     profiles: dict[str, np.ndarray] | None = None  # line → [area, month arising, month approved]
+
+    @property
+    def line_ids(self) -> list[str]:
+        return [line.id for line in self.lines]
 
     def source_file(self, dotted: str) -> str:
         return origin_file(self.origin, dotted, "scenario")
@@ -70,11 +75,11 @@ def prepare(loaded: LoadedScenario) -> Prepared:
     if scenario.demography.births_override:
         override = read_births_override(scenario.demography.births_override, calendar.base_year, calendar.end_year,
                                         scenario.city.areas)
-    line_ids = [line.id for line in LINES if getattr(scenario.lines, line.id).enabled]
+    lines = run_lines(scenario)
     prepared = Prepared(
         scenario=scenario, origin=loaded.origin, base=base, calendar=calendar, calibration=calibration,
-        central_women=women, override=override, line_ids=line_ids,
-        payer_ids=payers_of([getattr(scenario.lines, line_id) for line_id in line_ids], scenario.city),
+        central_women=women, override=override, lines=lines,
+        payer_ids=payers_of([section_of(scenario, line.id) for line in lines], scenario.city),
     )
     _check_line_inputs(prepared)
     return prepared
@@ -144,9 +149,7 @@ def _check_line_inputs(prepared: Prepared) -> None:
             if calendar.base_year - k not in base.births_history:
                 raise InputError(base.files["births_history"], "year",
                                  f"needs births for {calendar.base_year - k} (earlier_births_qualify)")
-    for line in LINES:  # each line's own needs: births before the base year, its own checks
-        if line.id not in prepared.line_ids:
-            continue
+    for line in prepared.lines:  # each line's own needs: births before the base year, its own checks
         for k in range(1, line.births_history_years + 1):
             if calendar.base_year - k not in base.births_history:
                 raise InputError(base.files["births_history"], "year",

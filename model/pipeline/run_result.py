@@ -7,11 +7,11 @@ pipeline: the labels they need (line kinds, age groups, block size) come with it
 from __future__ import annotations
 
 from dataclasses import dataclass, field
+from typing import Any
 
 import numpy as np
 
 from model.engine import AGE_GROUP_LABELS
-from model.lines import LINE_BY_ID
 from model.pipeline.prepare import Prepared
 from model.rng import BLOCK_SIZE
 from model.run_calendar import Calendar
@@ -46,8 +46,13 @@ class RunResult:
         return self.prepared.scenario.city.areas
 
     @property
+    def line_by_id(self) -> dict[str, Any]:
+        """The run's lines by id (its package's measures among them)."""
+        return {line.id: line for line in self.prepared.lines}
+
+    @property
     def line_kinds(self) -> list[str]:
-        return [LINE_BY_ID[line_id].kind for line_id in self.line_ids]
+        return [line.kind for line in self.prepared.lines]
 
     @property
     def calendar(self) -> Calendar:

@@ -29,7 +29,7 @@ import numpy as np
 
 from model.disbursement import approval_profile
 from model.errors import InputError
-from model.lines import LINE_BY_ID, LINES
+from model.lines import run_lines, section_of
 from model.malloc_tuning import keep_freed_memory
 from model.memory import check_memory
 from model.pipeline.block import BlockEntitlements, BlockResult, block_entitlements, run_block
@@ -63,7 +63,8 @@ def run(loaded: LoadedScenario, workers: int = 1,
     prepared = prepare(loaded)
     # with a pool, this process runs blocks too
     check_memory(loaded.scenario.scenario.replicates, prepared.calendar, workers + 1 if workers > 1 else 1,
-                 loaded.file_of("scenario.replicates"), len(prepared.scenario.city.areas))
+                 loaded.file_of("scenario.replicates"), len(prepared.scenario.city.areas),
+                 len(prepared.scenario.measures))
     prepared_at = time.perf_counter()
     bounds = block_bounds(loaded.scenario.scenario.replicates)
     block_zero = None
@@ -186,8 +187,10 @@ def pilot_claims(prepared: Prepared, block_zero: BlockEntitlements) -> dict[str,
     block 0), exactly as claims_pilot.approval_profiles takes them."""
     if len(block_zero.demography.births) < PILOT_REPLICATES:
         block_zero = block_entitlements(prepared, 0, PILOT_REPLICATES)
-    return {line_id: np.stack([entitlement.claims[:PILOT_REPLICATES, :, a].mean(axis=0) for a in range(entitlement.claims.shape[-1])])
-            for line_id, entitlement in block_zero.entitlements.items() if LINE_BY_ID[line_id].cash is None}
+    queued = {line.id for line in prepared.lines if line.cash is None}
+    return {line_id: np.stack([entitlement.claims[:PILOT_REPLICATES, :, a].mean(axis=0)
+                               for a in range(entitlement.claims.shape[-1])])
+            for line_id, entitlement in block_zero.entitlements.items() if line_id in queued}
 
 
 def _packed(profile: np.ndarray) -> tuple[tuple[int, ...], np.ndarray, np.ndarray]:
@@ -237,7 +240,7 @@ def _worker_main(commands: Any, results: Any) -> None:
 
 
 def _worker_run(spec: _RunSpec, data: Prepared, profiles: dict[str, np.ndarray], commands: Any, results: Any) -> None:
-    prepared = replace(data, scenario=spec.scenario, origin=spec.origin, line_ids=spec.line_ids,
+    prepared = replace(data, scenario=spec.scenario, origin=spec.origin, lines=run_lines(spec.scenario),
                        payer_ids=spec.payer_ids, profiles=None)
     waiting = spec.scenario.disbursement.enabled  # cash needs the profiles, which need block 0's claims
     held: list[tuple[tuple[int, int, int], BlockEntitlements]] = []
@@ -316,10 +319,9 @@ class Session:
             self._prepared = (key, prepared)
             self.stats["prepared"] += 1
             return replace(prepared)  # the run sets its own profiles
-        line_ids = [line.id for line in LINES if getattr(scenario.lines, line.id).enabled]
-        prepared = replace(self._prepared[1], scenario=scenario, origin=loaded.origin, line_ids=line_ids,
-                           payer_ids=payers_of([getattr(scenario.lines, line_id) for line_id in line_ids],
-                                               scenario.city),
+        lines = run_lines(scenario)
+        prepared = replace(self._prepared[1], scenario=scenario, origin=loaded.origin, lines=lines,
+                           payer_ids=payers_of([section_of(scenario, line.id) for line in lines], scenario.city),
                            profiles=None)
         _check_line_inputs(prepared)
         self.stats["prepare_reused"] += 1
@@ -328,7 +330,7 @@ class Session:
     # -- the claims pilot's profiles, cached by their inputs
 
     def _profile(self, prepared: Prepared, line_id: str, claims: np.ndarray) -> tuple[str, np.ndarray]:
-        timing = getattr(prepared.scenario.disbursement, line_id)
+        timing = prepared.scenario.disbursement.of(line_id, prepared.scenario)
         digest = hashlib.sha256(timing.model_dump_json().encode("utf-8"))
         digest.update(f"{line_id}|{claims.dtype.str}|{claims.shape}|".encode())
         digest.update(np.ascontiguousarray(claims).tobytes())
@@ -400,7 +402,7 @@ class Session:
         prepared = self.prepare(loaded)
         replicates = loaded.scenario.scenario.replicates
         check_memory(replicates, prepared.calendar, self.workers * HELD_BLOCKS, loaded.file_of("scenario.replicates"),
-                     len(prepared.scenario.city.areas))
+                     len(prepared.scenario.city.areas), len(prepared.scenario.measures))
         prepared_at = time.perf_counter()
         jobs = [(block, first, stop) for block, (first, stop) in enumerate(block_bounds(replicates))]
         count = min(self.workers, len(jobs))

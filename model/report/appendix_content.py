@@ -22,7 +22,7 @@ from PIL import Image  # matplotlib's own dependency
 
 from model.city import HIGHER_LEVELS, City
 from model.kinds import Kind
-from model.lines import LINE_BY_ID, LINE_IDS, MONEY_GROUPS, money_groups
+from model.lines import MONEY_GROUPS, line_tables, money_groups
 from model.mtfp import mtfp_table
 from model.provenance import PACKAGE_KEY, input_key
 from model.report.labels import TEXT, line_name, sharing_parts
@@ -338,7 +338,7 @@ class _Builder:
         return zh if self.zh else en
 
     def line(self, line: str) -> str:
-        return line_name(line, self.lang)
+        return line_name(line, self.lang, self.run.line_specs)
 
     def payer(self, payer: str) -> str:
         return self.city.payer_name(payer, self.lang)
@@ -414,8 +414,8 @@ class _Builder:
         run = self.run
         blocks: list[Block] = [Heading(self.t("一、编制说明", "1. Notes on the estimates"), 1)]
         blocks.append(Heading(self.t("（一）测算范围", "1.1 What is priced"), 2))
-        on = [line for line in LINE_IDS if line in run.lines]
-        off = [line for line in LINE_IDS if line not in run.lines]
+        on = [line for line in run.line_specs if line in run.lines]
+        off = [line for line in run.line_specs if line not in run.lines]
         sep = "、" if self.zh else ", "
         text = self.t(
             f"本附件测算《{self.city.plan('zh')}》（以下简称《实施方案》）中直接形成财政资金需求的条款在{self.period}年的"
@@ -428,8 +428,8 @@ class _Builder:
                            f"{sep.join(self.line(x) for x in off)}.")
         blocks.append(Paragraph(text))
         rows = []
-        for line in LINE_IDS:
-            spec = LINE_BY_ID[line]
+        for line in run.line_specs:
+            spec = run.line_specs[line]
             rows.append([self.line(line), clause_text(spec.clause, self.lang), KIND_NAMES[self.lang][spec.kind],
                          self.t("计入", "priced") if line in run.lines else self.t("未启用", "off"),
                          self.priced_as(line)])
@@ -661,7 +661,7 @@ class _Builder:
     def relevant(self, row: SourceRow) -> bool:
         key = row.parameter
         parts = key.split(".")
-        if parts[0] in ("lines", "disbursement") and len(parts) > 1 and parts[1] in LINE_IDS:
+        if parts[0] in ("lines", "disbursement", "measures") and len(parts) > 1 and parts[1] in self.run.line_specs:
             return parts[1] in self.run.lines and (parts[0] == "lines" or self.has_cash)
         tables = {"family_planning_recipients.csv": "family_planning_awards",
                   "housing_destination.csv": "housing_subsidy"}
@@ -676,7 +676,7 @@ class _Builder:
         if key.startswith("table:"):
             return self.t("数据表", "data table"), key[6:]
         parts = key.split(".")
-        if parts[0] in ("lines", "disbursement") and len(parts) > 2 and parts[1] in LINE_IDS:
+        if parts[0] in ("lines", "disbursement", "measures") and len(parts) > 2 and parts[1] in self.run.line_specs:
             label = self.line(parts[1]) + (self.t("（拨付）", " (payment)") if parts[0] == "disbursement" else "")
             return label, ".".join(parts[2:])
         names = {"scenario": ("方案设置", "scenario"), "areas": ("地区划分", "areas"), "demography": ("人口", "demography"),
@@ -789,7 +789,7 @@ class _Builder:
             rows.append([label, wan(mean), wan(float(np.quantile(values, 0.05))), wan(float(np.quantile(values, 0.50))),
                          wan(float(np.quantile(values, 0.95)))])
         total_row = len(rows) - 1
-        groups = money_groups(run.lines, self.scenario["lines"])
+        groups = money_groups(run.lines, line_tables(self.scenario))
         if all(groups.values()):  # the plan's new money apart from the continuing programmes
             for group, members in groups.items():
                 values = period[:, [run.lines.index(line) for line in members]].sum(axis=1)

@@ -6,6 +6,8 @@ name and the run date go in a footer.
 
 from __future__ import annotations
 
+from collections.abc import Sequence
+
 import numpy as np
 from matplotlib import colormaps
 from matplotlib import pyplot as plt
@@ -25,10 +27,12 @@ COLOURS = ["#1f5a96", "#e07b39", "#3a9a5b", "#c0392b", "#8e6bb8", "#7f8c8d", "#d
 # central government greys), so no colour means a line in one chart and a payer in another.
 
 
-def line_colour(line: str) -> str:
+def line_colour(line: str, lines: Sequence[str] = ()) -> str:
     """The line's own colour in every chart: the palette above for the first lines, then the
     colours of matplotlib's tab20 for any further line (none is ever given twice)."""
-    index = LINE_IDS.index(line)
+    # a package's measures follow the model's lines, in the run's order
+    index = LINE_IDS.index(line) if line in LINE_IDS else len(LINE_IDS) + [x for x in lines if x not in LINE_IDS].index(
+        line)
     if index < len(COLOURS):
         return COLOURS[index]
     return to_hex(colormaps["tab20"]((index - len(COLOURS)) % 20))
@@ -63,7 +67,8 @@ def cost_by_line(run: RunFolder, lang: str = "zh") -> Figure:
     bottom = np.zeros(len(years))
     for line in run.outlay_lines:  # revenue forgone and memo items are not spending
         values = run.accrual(line).loc[years, "mean"].to_numpy() / WAN
-        axes.bar(years, values, bottom=bottom, color=line_colour(line), label=line_name(line, lang), width=0.7)
+        axes.bar(years, values, bottom=bottom, color=line_colour(line, run.lines),
+                 label=line_name(line, lang, run.line_specs), width=0.7)
         bottom += values
     total = run.accrual()
     low, high = total.loc[years, "p05"] / WAN, total.loc[years, "p95"] / WAN
@@ -206,7 +211,7 @@ def difference(run: RunFolder, other: RunFolder, lang: str = "zh") -> Figure:
     totals = period_totals(run.path, other.path)
     totals = totals[totals.line != "all"]
     figure, axes = _figure(text["compare"].format(a=run.name, b=other.name))
-    names = [line_name(line, lang) for line in totals.line]
+    names = [line_name(line, lang, {**other.line_specs, **run.line_specs}) for line in totals.line]
     values = totals.difference.to_numpy() / WAN
     colours = [COLOURS[0] if v >= 0 else COLOURS[3] for v in values]
     rows = np.arange(len(names))[::-1]  # first line on top

@@ -115,7 +115,7 @@ def write_appendix(run: RunFolder, path: Path, lang: str = "zh") -> None:
                   "共同事权项目），合计含上级财政。" if upper else "")
 
     def line_label(line: str) -> str:
-        return "合计" if line == "all" else line_name(line, "zh")
+        return "合计" if line == "all" else line_name(line, "zh", run.line_specs)
 
     sheets.table("汇总", f"附表1 各项目年度支出（权责发生制） {run.name}",
                  "单位：万元（均值）；合计行为各支出项目之和（不含减收与备忘项目）。" + upper_note,
@@ -127,7 +127,7 @@ def write_appendix(run: RunFolder, path: Path, lang: str = "zh") -> None:
         for line in lines:
             keys.append((line, payer))
             labels.append(["合计" if payer == "all" else city.payer_name(payer, "zh"),
-                           "小计" if line == "all" else line_name(line, "zh")])
+                           "小计" if line == "all" else line_name(line, "zh", run.line_specs)])
     sheets.table("分承担主体", f"附表2 分承担主体支出（权责发生制） {run.name}",
                  f"单位：万元（均值）。本方案项目：{'；'.join(sharing_parts(city, shares, 'zh'))}（示范中心按排期所列承担主体）；"
                  "共同事权项目先由中央、省级承担其份额，余下按同一规则。",
@@ -170,7 +170,7 @@ def write_appendix(run: RunFolder, path: Path, lang: str = "zh") -> None:
         for line in run.other_lines:
             for payer in [*payers, "all"]:
                 keys.append((line, payer))
-                labels.append([line_name(line, "zh"), kind_names[run.kinds[run.lines.index(line)]],
+                labels.append([line_name(line, "zh", run.line_specs), kind_names[run.kinds[run.lines.index(line)]],
                                "小计" if payer == "all" else city.payer_name(payer, "zh")])
         sheets.table("减收与备忘", f"附表7 减收与备忘项目（不计入支出） {run.name}",
                      "单位：万元（均值）。减收：个税专项附加扣除使各级财政少收的收入；备忘：公积金贷款额度上浮"

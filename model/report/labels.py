@@ -3,11 +3,11 @@
 from __future__ import annotations
 
 from collections.abc import Mapping
+from typing import Any
 
 from model.city import City
 from model.lines import LINE_BY_ID
-
-LINE_EN = {line_id: line.name_en for line_id, line in LINE_BY_ID.items()}
+from model.lines.base import Line
 
 TEXT: dict[str, dict[str, str]] = {
     "zh": {
@@ -38,8 +38,10 @@ TEXT: dict[str, dict[str, str]] = {
 ORDER_NAMES: dict[str, list[str]] = {"zh": ["一孩", "二孩", "三孩及以上"], "en": ["first", "second", "third and later"]}
 
 
-def line_name(line_id: str, lang: str) -> str:
-    return LINE_BY_ID[line_id].name_zh if lang == "zh" else LINE_EN[line_id]
+def line_name(line_id: str, lang: str, lines: Mapping[str, Line[Any]] | None = None) -> str:
+    """A line's name; `lines`: the run's lines (its package's measures among them; default: the model's)."""
+    line = (lines or LINE_BY_ID)[line_id]
+    return line.name_zh if lang == "zh" else line.name_en
 
 
 

@@ -5,8 +5,10 @@ from __future__ import annotations
 
 import re
 import zipfile
+from collections.abc import Collection
 from dataclasses import dataclass
 from datetime import datetime
+from functools import cached_property
 from pathlib import Path
 from typing import Any
 
@@ -24,10 +26,13 @@ from model.run_folder.replace import recover
 BUDGET_COLUMNS = ("year", "line", "payer", "basis", "mean", "p05", "p50", "p95")
 
 
-def read_replicates(path: str | Path, replicates: int | None = None) -> dict[str, np.ndarray]:
-    """replicates.npz, checked: every array present, of consistent shape, finite, with known ids."""
+def read_replicates(path: str | Path, replicates: int | None = None,
+                    known_lines: Collection[str] | None = None) -> dict[str, np.ndarray]:
+    """replicates.npz, checked: every array present, of consistent shape, finite, with known ids
+    (`known_lines`: the lines its run could price, line_specs_of its manifest; default the model's)."""
     from model.lines import LINE_BY_ID
 
+    known_lines = LINE_BY_ID if known_lines is None else known_lines
     path = require_regular(path, "replicates file")
     try:
         _check_sizes(path)
@@ -41,7 +46,7 @@ def read_replicates(path: str | Path, replicates: int | None = None) -> dict[str
             raise damaged(path, f"has no '{key}' array")
     accrual, lines, payers = arrays["accrual"], [str(x) for x in arrays["lines"]], [str(x) for x in arrays["payers"]]
     kinds = [str(x) for x in arrays["kinds"]] if "kinds" in arrays else None
-    unknown = [line for line in lines if line not in LINE_BY_ID]
+    unknown = [line for line in lines if line not in known_lines]
     if unknown:
         raise damaged(path, f"names a line this version does not know ({unknown[0]!r})")
     strange = [payer for payer in payers if not is_payer_id(payer)]
@@ -118,11 +123,9 @@ def read_csv(path: str | Path, columns: tuple[str, ...] = ()) -> pd.DataFrame:
 
 def check_cube_table(frame: pd.DataFrame, path: Path) -> None:
     """budget.csv or payables.csv: known lines and payers, one row per key, none missing."""
-    from model.lines import LINE_BY_ID
-
-    unknown = sorted(set(frame["line"].astype(str)) - {*LINE_BY_ID, "all"})
-    if unknown:
-        raise damaged(path, f"names a line this version does not know ({unknown[0][:40]!r})")
+    unknown = sorted(line for line in set(frame["line"].astype(str)) if line != "all" and not is_payer_id(line))
+    if unknown:  # the run's own lines are checked against its manifest when the whole folder is read
+        raise damaged(path, f"names a line that is not a line id ({unknown[0][:40]!r})")
     strange = sorted(payer for payer in set(frame["payer"].astype(str)) if payer != "all" and not is_payer_id(payer))
     if strange:
         raise damaged(path, f"names a payer that is not a payer id ({strange[0][:40]!r})")
@@ -173,11 +176,14 @@ class RunFolder:
     @property
     def kinds(self) -> list[str]:
         """Each line's kind (runs written before kinds existed hold outlays only)."""
-        from model.lines import LINE_BY_ID
-
         if "kinds" in self.replicates:
             return [str(kind) for kind in self.replicates["kinds"]]
-        return [LINE_BY_ID[line].kind for line in self.lines]
+        return [self.line_specs[line].kind for line in self.lines]
+
+    @cached_property
+    def line_specs(self) -> dict[str, Any]:
+        """Every line the run's scenario could price, by id (its package's measures among them)."""
+        return line_specs_of(self.manifest)
 
     @property
     def outlay_lines(self) -> list[str]:
@@ -257,7 +263,7 @@ def load_run(path: str | Path, purpose: str = "this command") -> RunFolder:
     path = Path(path)
     _require(path, ("budget.csv", "births.csv", MANIFEST, "replicates.npz"), purpose)
     manifest = read_manifest(path / MANIFEST)
-    replicates = read_replicates(path / "replicates.npz", manifest["replicates"])
+    replicates = read_replicates(path / "replicates.npz", manifest["replicates"], line_specs_of(manifest))
     budget, payables = run_tables(path, purpose)
     lines = {str(line) for line in replicates["lines"]}
     years = {int(year) for year in replicates["years"]}
@@ -305,3 +311,21 @@ def run_city(path: str | Path) -> City:
     """The city of the run folder at `path` (read from its manifest)."""
     manifest_path = Path(path) / MANIFEST
     return city_of_manifest(read_manifest(manifest_path), manifest_path)
+
+
+def line_specs_of(manifest: dict[str, Any]) -> dict[str, Any]:
+    """The lines a run's scenario could price (the model's and its package's measures), by id."""
+    from pydantic import ValidationError
+
+    from model.lines import lines_of
+
+    measures = manifest["scenario"].get("measures", {})
+    try:
+        return lines_of(measures if isinstance(measures, dict) else {})
+    except (ValidationError, TypeError, AttributeError):
+        raise damaged(Path("manifest.json"), "its scenario's measures are not measures this version reads") from None
+
+
+def run_line_specs(path: str | Path) -> dict[str, Any]:
+    """The lines of the run folder at `path` (its package's measures among them), by id."""
+    return line_specs_of(read_manifest(Path(path) / MANIFEST))

@@ -125,7 +125,8 @@ def manifest(result: RunResult, started: datetime, wall_seconds: float, argv: li
 def estimate_output_bytes(scenario: Scenario) -> int:
     """Disk space a run folder of `scenario` needs (replicates.npz dominates), with a margin."""
     s = scenario.scenario
-    lines = sum(getattr(scenario.lines, name).enabled for name in type(scenario.lines).model_fields)
+    lines = sum(getattr(scenario.lines, name).enabled for name in type(scenario.lines).model_fields) + sum(
+        measure.enabled for measure in scenario.measures.values())
     years, simulated = s.end_year - s.start_year + 2, s.end_year - scenario.demography.base_year + 1
     areas = len(scenario.city.areas)
     payers = 1 + areas + len(HIGHER_LEVELS)

@@ -1,0 +1,107 @@
+"""A package's measures of the cash-benefit kind ([measures.<id>]): any number, under their own ids
+and names, refused with a clear error when written wrong (the yuan: model/lines/cases/)."""
+
+from __future__ import annotations
+
+import pytest
+
+from model.errors import InputError
+from model.run_folder import load_run
+from model.scenario import load_scenario
+from tests.conftest import cli, line_by_year_payer, run_file
+
+GRANT = """
+[measures.{id}]
+kind = "cash_benefit"
+enabled = true
+take_up = {take_up}
+name_zh = "{name}"
+name_en = "grant {id}"
+clause = "第{clause}条"
+source = "a test"
+births_from = "{births_from}"
+schedule = [{{ orders = [{orders}], every = "once", from_age = 0, amount = {amount} }}]
+"""
+
+
+def grant(id: str, name: str = "一次性补贴", take_up: float = 0.9, orders: str = "1", amount: int = 1000,
+          births_from: str = "2025-01-01", clause: int = 3) -> str:
+    return GRANT.format(id=id, name=name, take_up=take_up, orders=orders, amount=amount, births_from=births_from,
+                        clause=clause)
+
+
+def test_one_kind_used_twice_gives_two_lines_with_their_own_ids_names_and_money(tmp_path, write) -> None:
+    path = write("two.toml", '[scenario]\nname = "two grants"\n' + grant("first_grant", "一孩补贴") +
+                 grant("second_grant", "二孩补贴", orders="2", amount=3000))
+    result = run_file(path, replicates=20)
+    assert result.line_ids[-2:] == ["first_grant", "second_grant"]
+    first, second = (sum(line_by_year_payer(result, line).values()) for line in ("first_grant", "second_grant"))
+    assert first > 0 and second > 0
+    out = tmp_path / "run"
+    run = cli("run", path, "--out", out, "--replicates", "20")
+    assert run.exit_code == 0, run.output
+    assert "一孩补贴 first_grant" in run.output and "二孩补贴 second_grant" in run.output
+    folder = load_run(out)
+    assert {"first_grant", "second_grant"} <= set(folder.budget.line)
+    assert folder.line_specs["second_grant"].name_en == "grant second_grant"
+    report = cli("report", out)
+    assert report.exit_code == 0, report.output
+    from docx import Document
+
+    text = "\n".join(cell.text for table in Document(str(out / "appendix.docx")).tables for row in table.rows
+                     for cell in row.cells)
+    assert "一孩补贴" in text and "二孩补贴" in text
+    mtfp = cli("mtfp", out, "--budget-year", "2026")
+    assert mtfp.exit_code == 0 and "二孩补贴" in mtfp.output
+
+
+def test_births_before_the_measure_day_are_not_paid(write) -> None:
+    """First births from 1 April 2026 only: nothing in 2025, and less in 2026 than in 2027 (nine
+    months against twelve); the same measure from 1 January pays in 2025 too."""
+    late = run_file(write("late.toml", '[scenario]\nname = "late"\n' + grant("g", take_up=1.0,
+                                                                        births_from="2026-04-01")), replicates=20)
+    early = run_file(write("early.toml", '[scenario]\nname = "early"\n' + grant("g", take_up=1.0)), replicates=20)
+    by_year_late = {year: sum(v for (y, _), v in line_by_year_payer(late, "g").items() if y == year)
+                    for year in (2025, 2026, 2027)}
+    by_year_early = {year: sum(v for (y, _), v in line_by_year_payer(early, "g").items() if y == year)
+                     for year in (2025, 2026, 2027)}
+    assert by_year_late[2025] == 0 and by_year_early[2025] > 0
+    assert 0.6 < by_year_late[2026] / by_year_late[2027] < 0.9
+    assert by_year_late[2027] == by_year_early[2027]
+
+
+@pytest.mark.parametrize(("text", "field", "message"), [
+    (grant("nipt"), "measures.nipt", "not a line of [lines]"),
+    (grant("Bad-Id"), None, "measures.Bad-Id: a measure's id must be lower-case ASCII"),
+    (grant("g", births_from="2025-02-30"), "measures.g.births_from", "not a day of the calendar"),
+    (grant("g", births_from="2025/01/01"), "measures.g.births_from", "YYYY-MM-DD"),
+    (grant("g", take_up=1.5), "measures.g.take_up", "1"),
+    (grant("g").replace('every = "once", from_age = 0', 'every = "month", from_age = 0'),
+     "measures.g.schedule.0.to_age", "need an end age"),
+    (grant("g").replace('every = "once", from_age = 0', 'every = "once", from_age = 0.3'),
+     "measures.g.schedule.0.from_age", "whole number of months"),
+    (grant("g").replace('every = "once", from_age = 0', 'every = "year", from_age = 0, to_age = 19'),
+     "measures.g.schedule.0.to_age", "18"),
+    (grant("g") + 'national = { "1" = "top_up" }\n', "measures.g.national", "one-off payments only"),
+    (grant("g").replace('kind = "cash_benefit"', 'kind = "voucher"'), "measures.g.kind", "cash_benefit"),
+])
+def test_a_measure_written_wrong_is_refused_naming_the_key(write, text, field, message) -> None:
+    path = write("bad.toml", '[scenario]\nname = "bad"\n' + text)
+    with pytest.raises(InputError) as error:
+        load_scenario(path)
+    assert error.value.field == field and message in error.value.message, error.value.describe()
+    assert error.value.file == str(path)
+
+
+@pytest.mark.parametrize(("text", "field", "message"), [
+    (grant("g", births_from="2021-06-01"), "measures.g.births_from", "before the base year"),
+    (grant("g").replace('every = "once", from_age = 0',
+                        'every = "month", from_age = 0, to_age = 3') + 'national = { "1" = "higher_of" }\n',
+     "measures.g.national", "national_childcare_subsidy"),
+])
+def test_a_measure_the_run_cannot_price_is_refused_before_any_work(tmp_path, write, text, field, message) -> None:
+    path = write("bad.toml", '[scenario]\nname = "bad"\n' + text)
+    out = tmp_path / "out"
+    result = cli("run", path, "--out", out)
+    assert result.exit_code == 2 and field in result.output and message in result.output, result.output
+    assert not out.exists()
