@@ -19,7 +19,16 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Annotated, Any, ClassVar, Literal, TypeAlias
 
-from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator, model_validator
+from pydantic import (
+    BaseModel,
+    ConfigDict,
+    Discriminator,
+    Field,
+    Tag,
+    ValidationError,
+    field_validator,
+    model_validator,
+)
 from pydantic_core import ErrorDetails
 
 from model import bounded_numbers as num
@@ -392,6 +401,8 @@ class HousingLine(LineSection):
         min_length=1, max_length=10, description="share of purchases 0, 1, 2, … years after the birth (fixed numbers)")
     earlier_births_qualify: bool = Field(
         description="families whose 2nd/3rd child was born before the policy qualify for purchases after it")
+    home_areas: list[str] | None = Field(
+        None, description="areas where a home qualifies for the amounts above (area ids; none: the city's districts)")
     county_amounts: dict[str, dict[Literal["second", "third"], Yuan]] = Field(
         default_factory=dict, description="a county's own subsidy for homes bought there, paid by the county")
 
@@ -623,6 +634,31 @@ class CashBenefitMeasure(LineSection):
         return self
 
 
+class UnitCostMeasure(UnitMeasureLine):
+    """A measure priced as cases × a cost per case (model/lines/unit_measures.py), the cases a share
+    of births, of children of an age, or of a yearly count that is not a birth (vouchers at
+    marriage registration, centres, recipients); a package may hold any number."""
+
+    kind: Literal["unit_cost"] = Field(description="the measure's kind (unit_cost)")
+    name_zh: str = Field(min_length=1, max_length=40, description="the measure's name in reports (Chinese)")
+    name_en: str = Field(min_length=1, max_length=80, description="the measure's name in reports (English)")
+    clause: str = Field(min_length=1, max_length=200, description="the clause or article of the package")
+    source: str = Field(min_length=1, max_length=400, description="where its terms were read")
+    local_share: Share = Field(1.0, description="share borne by local budgets; the central government bears the rest")
+    province_share_of_local: Share = Field(0.0, description="share of the local part borne by the province")
+    new_money: bool = Field(True, description="true: a new measure of the package; false: a continuing programme")
+    timing: LineTiming | None = Field(None, description="cash timing of its claims (none: [disbursement.measures])")
+
+
+def _kind_of(value: Any) -> str | None:
+    return value.get("kind") if isinstance(value, dict) else getattr(value, "kind", None)
+
+
+# A measure's `kind` picks its schema (a callable discriminator: every field has a before-validator).
+Measure = Annotated[Annotated[CashBenefitMeasure, Tag("cash_benefit")] | Annotated[UnitCostMeasure, Tag("unit_cost")],
+                    Discriminator(_kind_of)]
+
+
 class OutputSection(Strict):
     births_by_mother_age: bool = Field(False, description="also write births_by_mother_age.csv")
 
@@ -639,7 +675,7 @@ class Scenario(Strict):
     indexation: IndexationSection
     disbursement: DisbursementSection
     output: OutputSection = Field(default_factory=OutputSection)
-    measures: dict[str, CashBenefitMeasure] = Field(
+    measures: dict[str, Measure] = Field(
         default_factory=dict, description="the package's measures of a generic kind, each under its own id")
 
     @property
@@ -664,10 +700,17 @@ class Scenario(Strict):
             if centre.area not in city.areas:
                 raise ValueError(f"lines.demonstration_centres.centres.{i}.area: unknown area {centre.area!r}; "
                                  f"areas are {', '.join(city.areas)}")
-        for area in self.lines.housing_subsidy.county_amounts:
-            if area not in city.counties:
-                raise ValueError(f"lines.housing_subsidy.county_amounts: {area!r} is not a county; county_amounts "
-                                 f"takes {', '.join(city.counties)}")
+        housing = self.lines.housing_subsidy
+        for area in housing.home_areas or []:
+            if area not in city.areas:
+                raise ValueError(f"lines.housing_subsidy.home_areas: unknown area {area!r}; areas are "
+                                 f"{', '.join(city.areas)}")
+        home = city.districts if housing.home_areas is None else tuple(housing.home_areas)
+        others = [area for area in city.areas if area not in home]
+        for area in housing.county_amounts:
+            if area not in others:
+                raise ValueError(f"lines.housing_subsidy.county_amounts: {area!r} is not an area outside the home "
+                                 f"areas; county_amounts takes {', '.join(others) or 'no area'}")
         return self
 
     @model_validator(mode="after")
@@ -823,8 +866,28 @@ def _chain(path: Path) -> list[tuple[Path, dict[str, Any]]]:
     return chain
 
 
-def _schema_at(path: tuple[str | int, ...]) -> type[BaseModel] | None:
-    model: Any = Scenario
+MEASURE_KINDS: dict[str, type[BaseModel]] = {"cash_benefit": CashBenefitMeasure, "unit_cost": UnitCostMeasure}
+
+
+def _untagged(error: ErrorDetails) -> ErrorDetails:
+    """pydantic names a measure's kind in the error's place (measures.<id>.<kind>.key): drop it."""
+    loc = tuple(error["loc"])
+    if len(loc) > 2 and loc[0] == "measures" and loc[2] in MEASURE_KINDS:
+        return {**error, "loc": loc[:2] + loc[3:]}
+    return error
+
+
+def _schema_at(path: tuple[str | int, ...], tree: Mapping[str, Any] | None = None) -> type[BaseModel] | None:
+    if len(path) >= 2 and path[0] == "measures":  # a measure's schema is its kind's
+        measures = (tree or {}).get("measures")
+        measure = measures.get(path[1]) if isinstance(measures, dict) else None
+        kind = measure.get("kind") if isinstance(measure, dict) else None
+        if kind not in MEASURE_KINDS:
+            return None
+        model: Any = MEASURE_KINDS[kind]
+        path = path[2:]
+    else:
+        model = Scenario
     keyed = False  # the next part is a key of a table of sections (a measure's id)
     for part in path:
         if isinstance(part, int) or keyed:  # an item of a list, or of a table, of sections: the section
@@ -908,15 +971,22 @@ def _wrong_form(errors: list[ErrorDetails], tree: dict[str, Any]) -> tuple[tuple
 def _explain(errors: list[ErrorDetails], tree: dict[str, Any], origin: dict[str, str], default_file: str) -> InputError:
     """The error to show for pydantic's `errors` about the merged values `tree`, naming the file
     that set the value (`origin`, else `default_file`)."""
+    errors = [_untagged(error) for error in errors]
     picked = _pick_error(errors, tree)
     if picked is None:
         location, message = _wrong_form(errors, tree)
         dotted = ".".join(str(part) for part in location)
         return InputError(origin_file(origin, dotted, default_file), dotted, message)
     error, location = picked
+    if error["type"] in ("union_tag_invalid", "union_tag_not_found"):  # a measure's kind
+        dotted = ".".join(str(part) for part in (*location, "kind"))
+        given = _raw_value(tree, (*location, "kind"))
+        what = f"unknown kind {given!r}" if given is not None else "required key is missing"
+        return InputError(origin_file(origin, dotted, default_file), dotted,
+                          f"{what}; kinds are {', '.join(MEASURE_KINDS)}")
     message = error["msg"].removeprefix("Value error, ")
     named = re.match(r"^([\w.]+): (.*)$", message, flags=re.S)
-    parent = _schema_at(location)
+    parent = _schema_at(location, tree)
     if named and "." in named.group(1) and not location:  # a cross-field check names its key
         location, message = tuple(named.group(1).split(".")), named.group(2)
     elif named and parent is not None and named.group(1) in parent.model_fields:
@@ -924,7 +994,7 @@ def _explain(errors: list[ErrorDetails], tree: dict[str, Any], origin: dict[str,
     dotted = ".".join(str(part) for part in location)
     file = origin_file(origin, dotted, default_file)
     if error["type"] == "extra_forbidden":
-        parent = _schema_at(location[:-1])
+        parent = _schema_at(location[:-1], tree)
         raw = _raw_value(tree, location[:-1])
         if parent is None and isinstance(raw, dict):  # inside a number | distribution | path union
             parent = Distribution if "dist" in raw else YearPath

@@ -9,6 +9,8 @@ from __future__ import annotations
 from collections.abc import Mapping, Sequence
 from typing import Any
 
+from pydantic import BaseModel
+
 from model.kinds import Kind
 from model.lines import (
     art_subsidy,
@@ -51,12 +53,17 @@ LINE_BY_ID: dict[str, Line[Any]] = {line.id: line for line in LINES}
 def lines_of(measures: Mapping[str, Any]) -> dict[str, Line[Any]]:
     """Every line a scenario can price, by id: the model's lines, then the package's measures of a
     generic kind (`measures`: the scenario's [measures], as models or as a dump)."""
-    from model.scenario import CashBenefitMeasure
+    from pydantic import TypeAdapter
+
+    from model.scenario import CashBenefitMeasure, Measure, UnitCostMeasure
 
     out = dict(LINE_BY_ID)
     for measure_id, measure in measures.items():
-        section = measure if isinstance(measure, CashBenefitMeasure) else CashBenefitMeasure.model_validate(measure)
-        out[measure_id] = cash_benefit.line_of(measure_id, section)
+        section = measure if isinstance(measure, BaseModel) else TypeAdapter(Measure).validate_python(measure)
+        if isinstance(section, CashBenefitMeasure):
+            out[measure_id] = cash_benefit.line_of(measure_id, section)
+        elif isinstance(section, UnitCostMeasure):
+            out[measure_id] = unit_measures.measure_line(measure_id, section)
     return out
 
 

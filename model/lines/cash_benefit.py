@@ -130,6 +130,7 @@ def benefit_per_birth(ctx: ParameterContext, measure: CashBenefitMeasure, measur
 
 def check(scenario: Scenario, calendar_: object, measure_id: str) -> tuple[str, str] | None:
     measure = scenario.measures[measure_id]
+    assert isinstance(measure, CashBenefitMeasure)  # the line of a cash_benefit measure
     base = scenario.demography.base_year
     if int(measure.births_from[:4]) < base:
         return (f"{key(measure_id)}.births_from", f"{measure.births_from} is before the base year {base}: births "

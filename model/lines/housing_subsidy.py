@@ -2,7 +2,8 @@
 
 Second- and third-child families (at least one city-hukou parent), wherever in the city they
 live, receive the amounts of `amount_second_child` / `amount_third_child` once when they buy a
-first or improved ordinary home in one of the city's districts (city.toml: level = "district");
+first or improved ordinary home in one of the `home_areas` (default: the city's districts, level =
+"district" in city.toml);
 the cost arises where the home is, shared by the area rule. (The default city's plan, clause
 14: "在…等三区购买首套或改善型普通住房的生育二孩及三孩家庭发放购房补贴…按所购住房区域由市、区
 财政各承担50%。各县(市)可结合实际制定本地购房补贴政策。") A home
@@ -33,13 +34,15 @@ KEY = "lines.housing_subsidy"
 
 def amount_by_home_area(line: HousingLine, city: City) -> np.ndarray:
     """[rep or 1, order class (second, third+), home area] one-off yuan for a qualifying purchase:
-    the plan's amounts for a home in a district, a county's own amounts (if any) in a county."""
+    the plan's amounts for a home in a home area (default: a district), an area's own amounts (if
+    any) elsewhere."""
     second = per_replicate(line.amount_second_child, 1)
     third = per_replicate(line.amount_third_child, 1)
     replicates = max(np.size(second), np.size(third))
     amounts = np.zeros((replicates, 2, len(city.areas)))
+    home = city.districts if line.home_areas is None else line.home_areas
     for a, area in enumerate(city.areas):
-        if area in city.districts:
+        if area in home:
             amounts[:, 0, a], amounts[:, 1, a] = second, third
         elif area in line.county_amounts:
             own = line.county_amounts[area]

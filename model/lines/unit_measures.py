@@ -21,7 +21,7 @@ import numpy as np
 from model.kinds import Kind
 from model.lines.base import Entitlement, Line, LineContext, birth_months
 from model.lines.childcare_slot_subsidy import children_aged
-from model.scenario import UnitMeasureLine
+from model.scenario import UnitCostMeasure, UnitMeasureLine
 
 SECOND_AND_LATER = [1, 2, 3]  # engine transitions: 2nd, 3rd, 4th+
 
@@ -44,9 +44,10 @@ def cases(ctx: LineContext, line: UnitMeasureLine, key: str) -> np.ndarray:
     return ctx.from_policy_start(units * share)
 
 
-def accrual(ctx: LineContext, line: UnitMeasureLine, line_id: str) -> Entitlement:
-    """Cases × the cost per case (indexed when the line is); one claim per case."""
-    key = f"lines.{line_id}"
+def accrual(ctx: LineContext, line: UnitMeasureLine, line_id: str, section: str = "lines") -> Entitlement:
+    """Cases × the cost per case (indexed when the line is); one claim per case. `section`: where
+    the line's table is ([lines.<id>], or [measures.<id>] for a package's measure)."""
+    key = f"{section}.{line_id}"
     arising = cases(ctx, line, key)
     cost = ctx.monthly(line.unit_cost, f"{key}.unit_cost") * ctx.index_monthly(line_id)
     return Entitlement(yuan=arising * cost, claims=arising)
@@ -75,3 +76,10 @@ LINES: tuple[Line[UnitMeasureLine], ...] = (
     _line("special_families_topup", "计划生育特殊家庭扶助（本地）", "Local help for special family-planning families",
           "19"),
 )
+
+
+def measure_line(measure_id: str, measure: UnitCostMeasure) -> Line[UnitMeasureLine]:
+    """The line a package's unit-cost measure becomes, under its own id and names."""
+    return Line(measure_id, measure.name_zh, measure.name_en, measure.clause, Kind.OUTLAY,
+                partial(accrual, line_id=measure_id, section="measures"), births_history_years=6,
+                new_money=measure.new_money)

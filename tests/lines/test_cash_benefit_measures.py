@@ -83,7 +83,10 @@ def test_births_before_the_measure_day_are_not_paid(write) -> None:
     (grant("g").replace('every = "once", from_age = 0', 'every = "year", from_age = 0, to_age = 19'),
      "measures.g.schedule.0.to_age", "18"),
     (grant("g") + 'national = { "1" = "top_up" }\n', "measures.g.national", "one-off payments only"),
-    (grant("g").replace('kind = "cash_benefit"', 'kind = "voucher"'), "measures.g.kind", "cash_benefit"),
+    (grant("g").replace('kind = "cash_benefit"', 'kind = "voucher"'), "measures.g.kind",
+     "unknown kind 'voucher'; kinds are cash_benefit, unit_cost"),
+    (grant("g").replace('kind = "cash_benefit"\n', ''), "measures.g.kind", "required key is missing"),
+    (grant("g").replace('kind = "cash_benefit"', 'kind = "unit_cost"'), "measures.g.births_from", "unknown key"),
 ])
 def test_a_measure_written_wrong_is_refused_naming_the_key(write, text, field, message) -> None:
     path = write("bad.toml", '[scenario]\nname = "bad"\n' + text)

@@ -26,7 +26,7 @@ def _cases() -> list[Any]:
 
 def test_every_kind_of_the_package_has_its_cases() -> None:
     kinds = {path.stem for path in CASES}
-    assert kinds >= {"cash_benefit"}
+    assert kinds >= {"cash_benefit", "unit_cost"}
     assert all(len(tomllib.loads(path.read_text(encoding="utf-8"))["case"]) >= 3 for path in CASES)
 
 
