@@ -1,6 +1,7 @@
 """Scenario sweeps: many points of a base scenario, each with its replicates.
 
-A sweep file names a base scenario and the parameters to vary by key path:
+A sweep file names a base scenario (or several: `bases`, e.g. the scenarios of many cities and
+packages, each run with the same design) and the parameters to vary by key path:
 
     [sweep]
     name = "allowance take-up"
@@ -92,15 +93,24 @@ class SweepSection(BaseModel):
     model_config = ConfigDict(extra="forbid", allow_inf_nan=False)
 
     name: str
-    base: str = Field(description="base scenario file, relative to the sweep file")
+    base: str | None = Field(None, description="base scenario file, relative to the sweep file")
+    bases: list[str] | None = Field(
+        None, min_length=1, max_length=1000, description="several base scenarios (cities, packages), relative to "
+                                                         "the sweep file: the design runs on each")
     design: Literal["grid", "latin_hypercube", "one_at_a_time"]
     replicates: int | None = Field(None, ge=1, le=1_000_000, description="replicates per point")
     points: int | None = Field(None, ge=1, le=100_000, description="points of a latin hypercube")
     seed: int | None = Field(None, ge=0, description="seed of the latin hypercube design (default: the base seed)")
-    parameter: list[SweepParameter] = Field(min_length=1)
+    parameter: list[SweepParameter] = Field(default_factory=list)
 
     @model_validator(mode="after")
     def _design_needs(self) -> SweepSection:
+        if (self.base is None) == (self.bases is None):
+            raise ValueError("give either `base` (one scenario) or `bases` (a list of scenarios), not both")
+        if self.base is not None and not self.parameter:
+            raise ValueError("a sweep of one base scenario needs at least one [[sweep.parameter]]")
+        if self.bases is not None and len(set(self.bases)) != len(self.bases):
+            raise ValueError("`bases` names a scenario twice")
         for parameter in self.parameter:
             if self.design == "grid" and parameter.values is None:
                 raise ValueError(f"parameter {parameter.key}: a grid needs `values`")
@@ -124,9 +134,12 @@ class Point:
     values: dict[str, float]  # the varied parameters
     scenario: dict[str, Any]  # the resolved scenario (JSON-compatible)
     key: str  # hash of what determines the result
+    base: str = ""  # the name of its base scenario
+    city: str = ""  # the id of its city
 
 
-def read_sweep(path: str | Path) -> tuple[SweepSection, LoadedScenario]:
+def read_sweep(path: str | Path) -> tuple[SweepSection, LoadedScenario | list[LoadedScenario]]:
+    """The sweep and its base scenario (or, with `bases`, the list of them), each validated."""
     from model.input_tables import decode
 
     path = Path(path)
@@ -143,8 +156,9 @@ def read_sweep(path: str | Path) -> tuple[SweepSection, LoadedScenario]:
         first = error.errors()[0]
         where = "sweep." + ".".join(str(p) for p in first["loc"])
         raise InputError(path, where, first["msg"].removeprefix("Value error, ")) from None
-    base = load_scenario((path.parent / sweep.base).resolve())
-    return sweep, base
+    if sweep.bases is not None:
+        return sweep, [load_scenario((path.parent / base).resolve()) for base in sweep.bases]
+    return sweep, load_scenario((path.parent / (sweep.base or "")).resolve())
 
 
 def _set(tree: dict[str, Any], dotted: str, value: float) -> None:
@@ -182,13 +196,22 @@ def point_key(scenario: dict[str, Any], replicates: int, checksums: dict[str, st
     return hashlib.sha256(document.encode("utf-8")).hexdigest()[:20]
 
 
-def build_points(sweep_path: Path, sweep: SweepSection, base: LoadedScenario,
+def build_points(sweep_path: Path, sweep: SweepSection, bases: LoadedScenario | list[LoadedScenario],
                  replicates: int | None) -> list[Point]:
-    """Resolve and validate every point before any work (errors name the sweep file)."""
+    """Resolve and validate every point before any work (errors name the sweep file): the design
+    on each base scenario in turn, numbered on."""
+    points: list[Point] = []
+    for base in bases if isinstance(bases, list) else [bases]:
+        points += _points_of(sweep_path, sweep, base, replicates, first=len(points))
+    return points
+
+
+def _points_of(sweep_path: Path, sweep: SweepSection, base: LoadedScenario, replicates: int | None,
+               first: int) -> list[Point]:
     seed = sweep.seed if sweep.seed is not None else base.scenario.scenario.seed
     reps = replicates or sweep.replicates or base.scenario.scenario.replicates
     points = []
-    for index, values in enumerate(design_values(sweep, seed)):
+    for index, values in enumerate(design_values(sweep, seed), start=first):
         tree = copy.deepcopy(base.tree)
         tree["scenario"]["replicates"] = reps
         tree["scenario"]["name"] = f"{sweep.name} #{index}"
@@ -205,7 +228,8 @@ def build_points(sweep_path: Path, sweep: SweepSection, base: LoadedScenario,
             raise InputError(sweep_path, f"point {index} ({values})", f"{explained.field}: {explained.message}") from None
         document = scenario.model_dump(mode="json")
         points.append(Point(index, values, document,
-                            point_key(document, reps, input_checksums(scenario), code_fingerprint())))
+                            point_key(document, reps, input_checksums(scenario), code_fingerprint()),
+                            base=base.name, city=scenario.city.id))
     return points
 
 
@@ -492,7 +516,8 @@ def collect(points: list[Point], out: Path, status: dict[int, tuple[str, str | N
     frames, rows = [], []
     for point in points:
         state, error = status[point.index]
-        row: dict[str, Any] = {"point": point.index, **point.values, "scenario_hash": point.key,
+        row: dict[str, Any] = {"point": point.index, "base": point.base, "city": point.city, **point.values,
+                               "scenario_hash": point.key,
                                "status": "done" if state == "cached" else state, "error": error or ""}
         cached = out / CACHE / f"{point.key}.parquet"
         table = None
@@ -537,6 +562,14 @@ def sensitivity(sweep: SweepSection, points: pd.DataFrame, measure: str = "local
     the ranked ones, and `note` says why; an effect estimated from fewer points than planned
     says in `note` how many it rests on (`points_used`).
     """
+    if not sweep.parameter:
+        return pd.DataFrame(columns=["parameter", "method", "effect", "rank", "note"])
+    if "base" in points and points["base"].nunique() > 1:  # each base on its own: cities do not mix
+        parts = []
+        for base, rows in points.groupby("base", sort=False):
+            renumbered = rows.assign(point=rows["point"] - rows["point"].min())
+            parts.append(sensitivity(sweep, renumbered.drop(columns="base"), measure).assign(base=base))
+        return pd.concat(parts, ignore_index=True)
     table = _effects(sweep, points, measure)
     everyone = _effects(sweep, points, "total_mean")
     notes = table.pop("note")

@@ -126,3 +126,53 @@ def test_sweep_ranks_by_what_jingmen_pays(write, tmp_path):
     assert row.effect > 0 and abs(row.effect_all_payers) < 1e-6 * row.effect
     points = pd.read_csv(tmp_path / "sweep" / "points.csv")
     assert (points.local_total_mean < points.total_mean).all()
+
+
+def test_a_sweep_over_cities_runs_the_design_on_each_locally_and_on_dask(tmp_path, write):
+    """`bases`: many cities (and packages) in one sweep, each with the same design; the points say
+    which base and city they are, and each base is ranked on its own."""
+    from tests.inputs.test_city_folder import renamed_city
+
+    folder = renamed_city(tmp_path / "testville")
+    other = write("testville.toml", f'[scenario]\nname = "testville"\ncity = "{folder.as_posix()}"\n')
+    home = write("home.toml", '[scenario]\nname = "home"\n')
+    path = write("cities.toml", f"""
+        [sweep]
+        name = "two cities"
+        bases = ["{home.name}", "{other.name}"]
+        design = "grid"
+        replicates = 3
+        [[sweep.parameter]]
+        key = "lines.nipt.price"
+        values = [600, 1200]
+        """)
+    out = tmp_path / "sweep"
+    result = cli("sweep", path, "--out", out, "--workers", "2")
+    assert result.exit_code == 0, result.output
+    points = pd.read_csv(out / "points.csv")
+    assert list(points.base) == ["home", "home", "testville", "testville"]
+    assert list(points.city) == ["jingmen", "jingmen", "testville", "testville"]
+    # the same data under other names: the same money, point for point
+    assert points.total_mean.iloc[:2].tolist() == pytest.approx(points.total_mean.iloc[2:].tolist(), rel=1e-12)
+    tidy = pd.read_parquet(out / "sweep.parquet")
+    assert "east" in set(tidy[tidy.point == 2].payer) and "dongbao" in set(tidy[tidy.point == 0].payer)
+    ranking = pd.read_csv(out / "sensitivity.csv")
+    assert sorted(ranking.base) == ["home", "testville"] and (ranking.effect > 0).all()
+    distributed = pytest.importorskip("distributed")
+    spec, bases = read_sweep(path)
+    built = build_points(path, spec, bases, None)
+    with distributed.LocalCluster(n_workers=2, threads_per_worker=1, processes=True, dashboard_address=None) as cluster:
+        status = execute(built, tmp_path / "dask", workers=1, scheduler=cluster.scheduler_address)
+    remote, _ = collect(built, tmp_path / "dask", status)
+    local, _ = collect(built, out, {p.index: ("done", None) for p in built})
+    pd.testing.assert_frame_equal(local, remote)
+
+
+def test_a_sweep_names_one_base_or_many(tmp_path, write):
+    for body, message in (('base = "a.toml"\nbases = ["a.toml"]', "either `base`"),
+                          ('bases = ["a.toml", "a.toml"]', "names a scenario twice"),
+                          ('base = "a.toml"', "at least one [[sweep.parameter]]")):
+        path = write("bad.toml", f'[sweep]\nname = "bad"\n{body}\ndesign = "grid"\n')
+        result = cli("sweep", path, "--out", tmp_path / "out")
+        assert result.exit_code == 2 and message in result.output, result.output
+        assert not (tmp_path / "out").exists()
