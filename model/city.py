@@ -64,6 +64,9 @@ class PlanSection(_Strict):
     source_en: str = Field(min_length=1, max_length=400)
     cited_as: list[str] = Field(default_factory=list, max_length=20,
                                 description="how sources.csv cites the plan (a file name or the start of its title)")
+    not_priced_zh: str = Field("", max_length=4000, description="the plan's money clauses the model does not price, "
+                                                               "and why (a paragraph of the appendix)")
+    not_priced_en: str = Field("", max_length=8000)
 
 
 class Document(_Strict):

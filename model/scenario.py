@@ -249,6 +249,9 @@ class LineSection(Strict):
     take_up: ShareByYear = Field(description="share of eligible cases that claim; a year path gives a ramp")
     city_share: dict[str, Annotated[float, Field(ge=0, le=1)]] | None = Field(
         None, description="per-area city share for this line; default [cost_sharing] (fixed numbers)")
+    clause: str | None = Field(
+        None, max_length=200, description="the clause or article of the city's package this line prices (reports "
+                                          "cite it; none: the default city's plan clause)")
 
 
 class NiptLine(LineSection):
@@ -303,6 +306,15 @@ class FundedFromAbove(Strict):
                     "the central government bears the rest")
     province_share_of_local: Share = Field(
         description="share of the local part borne by the province; the rest follows the area's city/area rule")
+
+    def shared_above(self) -> bool:
+        """Whether the levels above may bear a share: always for the model's co-funded lines (their
+        payer columns are part of the contract), for a package's measure unless it gives them none."""
+        if getattr(self, "kind", None) is None:
+            return True
+        local, province = self.local_share, self.province_share_of_local  # drawn values are arrays: never "none"
+        return not (isinstance(local, int | float) and local == 1.0 and isinstance(province, int | float)
+                    and province == 0.0)
 
 
 class NationalSubsidyLine(LineSection, FundedFromAbove):

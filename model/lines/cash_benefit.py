@@ -124,7 +124,10 @@ def benefit_per_birth(ctx: ParameterContext, measure: CashBenefitMeasure, measur
         total = sum(float(instalment.amount) * alive[age] for instalment in measure.schedule
                     if order in instalment.orders for age in payment_ages(instalment))
         out[..., order - 1] = total
-    window = ctx.calendar.by_year(from_day_share(ctx, measure.births_from)[None, :, None]) / 12
+    in_window = from_day_share(ctx, measure.births_from)
+    if measure.births_until is not None:
+        in_window = in_window - from_day_share(ctx, measure.births_until)
+    window = ctx.calendar.by_year(in_window[None, :, None]) / 12
     return out * window[..., None] * ctx.yearly(measure.take_up, f"{key(measure_id)}.take_up")[..., None]
 
 

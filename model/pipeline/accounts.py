@@ -66,7 +66,7 @@ def payer_matrix(scenario: Scenario, line: LineSection, payers: tuple[str, ...] 
     for a, area in enumerate(areas):
         matrix[a, payers.index(CITY)] = city_share[area]
         matrix[a, payers.index(area)] += 1 - city_share[area]
-    if not isinstance(line, FundedFromAbove):
+    if not isinstance(line, FundedFromAbove) or not line.shared_above():
         return matrix
     local = per_replicate(line.local_share, 3)  # float or [rep, 1, 1]
     province = local * per_replicate(line.province_share_of_local, 3)

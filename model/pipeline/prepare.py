@@ -174,6 +174,6 @@ def _extreme(value: float | Distribution, high: bool) -> float:
 
 def payers_of(sections: list[BaseModel], city: City) -> tuple[str, ...]:
     """The run's payers: the city's own budgets, plus the higher levels when a priced line is co-funded."""
-    if any(isinstance(section, FundedFromAbove) for section in sections):
+    if any(isinstance(section, FundedFromAbove) and section.shared_above() for section in sections):
         return (*city.payers, *HIGHER_LEVELS)
     return city.payers

@@ -20,7 +20,7 @@ from typing import Any, Literal
 import numpy as np
 from PIL import Image  # matplotlib's own dependency
 
-from model.city import HIGHER_LEVELS, City
+from model.city import DEFAULT_CITY_DIR, HIGHER_LEVELS, City
 from model.kinds import Kind
 from model.lines import MONEY_GROUPS, line_tables, money_groups
 from model.mtfp import mtfp_table
@@ -301,9 +301,12 @@ CLAUSE_EN_NATIONAL = "national (2025)"
 
 
 def clause_text(clause: str, lang: str) -> str:
+    """A clause as the appendix cites it: clause numbers as 第…条, a package's own citation as written."""
     if clause.startswith("national"):
         return "国家政策（2025年）" if lang == "zh" else CLAUSE_EN_NATIONAL
     numbers = [c.strip() for c in clause.split(",")]
+    if not all(number.isdigit() for number in numbers):
+        return clause
     return f"第{'、'.join(numbers)}条" if lang == "zh" else f"cl. {', '.join(numbers)}"
 
 
@@ -415,7 +418,9 @@ class _Builder:
         blocks: list[Block] = [Heading(self.t("一、编制说明", "1. Notes on the estimates"), 1)]
         blocks.append(Heading(self.t("（一）测算范围", "1.1 What is priced"), 2))
         on = [line for line in run.line_specs if line in run.lines]
-        off = [line for line in run.line_specs if line not in run.lines]
+        # the model's lines that are off are the default city's plan clauses: listed for that city only
+        default_city = self.city.folder.resolve() == DEFAULT_CITY_DIR.resolve()
+        off = [line for line in run.line_specs if line not in run.lines and default_city]
         sep = "、" if self.zh else ", "
         text = self.t(
             f"本附件测算《{self.city.plan('zh')}》（以下简称《实施方案》）中直接形成财政资金需求的条款在{self.period}年的"
@@ -428,9 +433,11 @@ class _Builder:
                            f"{sep.join(self.line(x) for x in off)}.")
         blocks.append(Paragraph(text))
         rows = []
-        for line in run.line_specs:
+        for line in (line for line in run.line_specs if line in on or line in off):
             spec = run.line_specs[line]
-            rows.append([self.line(line), clause_text(spec.clause, self.lang), KIND_NAMES[self.lang][spec.kind],
+            own_clause = None if line in (self.scenario.get("measures") or {}) else self.value(f"lines.{line}.clause")
+            rows.append([self.line(line), clause_text(own_clause or spec.clause, self.lang),
+                         KIND_NAMES[self.lang][spec.kind],
                          self.t("计入", "priced") if line in run.lines else self.t("未启用", "off"),
                          self.priced_as(line)])
         blocks.append(self.table("lines", self.t("测算项目、《实施方案》条款与测算口径", "Lines, the plan's clauses and how each is priced"),
@@ -444,33 +451,14 @@ class _Builder:
                 "Revenue forgone (the income-tax deduction for children under 3) is tax the budgets do not "
                 "collect, and the memo item (the higher provident-fund loan limit) costs the budgets nothing; both "
                 "have a table of their own (Table 10) and never enter a total of spending.")))
-        county = self.value("lines.housing_subsidy.county_amounts") or {}
-        county_text = self.t(
-            "各县（市）自定的购房补贴（本次已按方案设定计入）" if county else "各县（市）可自定的购房补贴（本次未设定）",
-            "the counties' own home-purchase subsidies (priced in this run as the scenario sets them)" if county
-            else "the home-purchase subsidies the counties may set for themselves (none set in this run)")
-        blocks.append(Paragraph(self.t(
-            "《实施方案》中以下涉及资金的内容未作测算：第4条人口监测网络和信息平台建设；第5条妇幼健康服务能力建设；"
-            "第6条免费婚前医学检查、孕前优生健康检查、增补叶酸和新生儿疾病筛查等（已有基本公共服务，在原有预算中安排）；"
-            "第7条其他公办托育服务项目建设（示范性托育服务中心除外）；第10条生育保险待遇（由医保基金支付，不在一般公共预算）；"
-            "第11条社区托育设施配套、托育机构水电气执行居民价格（价格政策，不形成支出）以及“有条件的地方”发放的托育补贴、"
-            "消费券；第12条幼儿园公用经费补助、课后服务和寒暑假托管；第13条托育、家政等社区家庭服务业税费优惠和经济困难"
-            f"家庭入学费用减免；第14条公租房配租照顾和{county_text}；第17条就业帮扶和再就业培训；"
-            "第19条计划生育特殊家庭的关怀服务（奖励扶助和特别扶助金除外）。这些支出或已在部门原有预算中安排，"
-            "或金额取决于尚未出台的实施细则。",
-            "The plan's other money clauses are not priced: clause 4, population monitoring and its data "
-            "platform; clause 5, capacity building in maternal and child health; clause 6, free premarital and "
-            "pre-pregnancy checks, folic acid and newborn screening (existing basic public services, in the "
-            "existing budgets); clause 7, other public childcare projects (the demonstration centres apart); "
-            "clause 10, maternity insurance benefits (paid by the insurance fund, not the general budget); "
-            "clause 11, childcare facilities in new communities, household utility prices for childcare "
-            "institutions (a price rule, no spending) and the childcare vouchers places \"with the means\" may "
-            "issue; clause 12, kindergarten running-cost subsidies, after-school care and holiday care; clause 13, "
-            "tax relief for childcare and domestic services and school fee waivers for families in hardship; "
-            f"clause 14, priority in public rental housing and {county_text}; clause 17, employment support "
-            "and retraining; clause 19, care services for family-planning special families (the award payments "
-            "apart). These are either in departments' existing budgets or depend on implementing rules not yet "
-            "issued.")))
+        not_priced = self.city.spec.plan.not_priced_zh if self.zh else self.city.spec.plan.not_priced_en
+        if not_priced:  # the plan's money clauses the model does not price, as the city's data says
+            county = self.value("lines.housing_subsidy.county_amounts") or {}
+            blocks.append(Paragraph(" ".join(not_priced.split()) if not self.zh else "".join(not_priced.split())))
+            if county:
+                blocks.append(Paragraph(self.t("各县（市）自定的购房补贴本次已按方案设定计入。",
+                                               "The counties' own home-purchase subsidies are priced in this run as "
+                                               "the scenario sets them.")))
         blocks.append(Heading(self.t("（二）测算方法", "1.2 Method"), 2))
         blocks += [Paragraph(text, "bullet") for text in self.method()]
         blocks.append(Heading(self.t("（三）如何理解5–95%区间", "1.3 How to read a 5–95% range"), 2))
@@ -479,7 +467,12 @@ class _Builder:
 
     def priced_as(self, line: str) -> str:
         a = self.amount
+        if line in (self.scenario.get("measures") or {}):
+            return self.measure(line)
         p = "lines." + line + "."
+        sep = "、" if self.zh else ", "
+        home = self.value(p + "home_areas")
+        homes = sep.join(self.city.area_name(area, self.lang) for area in (home or self.city.districts))
         zh: dict[str, str] = {
             "nipt": "本市户籍、在市内医疗机构建档的孕妇 × 享受率 × 检测单价，计于出生前"
                     f"{a(p + 'months_before_birth')}个月",
@@ -490,7 +483,7 @@ class _Builder:
             "third_child_allowance": "三孩及以上出生（本市户籍、市内医疗机构分娩）× 享受率 × "
                                      f"每月{a(p + 'monthly_amount')}元，发放{a(p + 'months')}个月（死亡即停）"
                                      + ("，为国家育儿补贴之上的补足部分" if self.value(p + "net_of_national_subsidy") else ""),
-            "housing_subsidy": f"在三区购房的二孩、三孩家庭 × {a(p + 'amount_second_child')}元 / "
+            "housing_subsidy": f"在{homes}购房的二孩、三孩家庭 × {a(p + 'amount_second_child')}元 / "
                                f"{a(p + 'amount_third_child')}元，按住房所在区域分担",
             "maternity_insurance_subsidy": f"企业参保女职工的生育 × 企业在{a(p + 'leave_days')}天产假期间"
                                            f"缴纳社会保险费 × 补贴比例{a(p + 'subsidy_rate')}",
@@ -513,7 +506,7 @@ class _Builder:
                                      f"{a(p + 'monthly_amount')} yuan a month for {a(p + 'months')} months, until death"
                                      + (", as a top-up over the national subsidy"
                                         if self.value(p + "net_of_national_subsidy") else ""),
-            "housing_subsidy": f"2nd/3rd-child families buying in the three districts × {a(p + 'amount_second_child')}"
+            "housing_subsidy": f"2nd/3rd-child families buying in {homes} × {a(p + 'amount_second_child')}"
                                f" / {a(p + 'amount_third_child')} yuan, paid where the home is",
             "maternity_insurance_subsidy": "births to enterprise-insured mothers × the employer's contributions over "
                                            f"{a(p + 'leave_days')} days × subsidy rate {a(p + 'subsidy_rate')}",
@@ -533,8 +526,29 @@ class _Builder:
             return self.unit_measure(line)
         return (zh if self.zh else en).get(line, "")
 
-    def unit_measure(self, line: str) -> str:
-        p = "lines." + line + "."
+    def measure(self, line: str) -> str:
+        """What a package's measure prices: a cash benefit's schedule, or cases × cost."""
+        p = f"measures.{line}."
+        if self.value(p + "kind") == "unit_cost":
+            return self.unit_measure(line, "measures")
+        orders = {1: self.t("一孩", "first"), 2: self.t("二孩", "second"), 3: self.t("三孩及以上", "third+")}
+        parts = []
+        for item in self.value(p + "schedule") or []:
+            who = self.t("、", ", ").join(orders[order] for order in item["orders"])
+            amount = _number(float(item["amount"]))
+            ages = (f"{_number(float(item['from_age']))}–{_number(float(item['to_age']))}"
+                    if item.get("to_age") is not None else _number(float(item["from_age"])))
+            every = {"once": self.t(f"{ages}岁时一次性{amount}元", f"{amount} yuan once at age {ages}"),
+                     "month": self.t(f"{ages}岁每月{amount}元", f"{amount} yuan a month at ages {ages}"),
+                     "year": self.t(f"{ages}岁每年{amount}元", f"{amount} yuan a year at ages {ages}")}[item["every"]]
+            parts.append(f"{who}{every}" if self.zh else f"{who}: {every}")
+        window = self.value(p + "births_from") + (f"–{self.value(p + 'births_until')}"
+                                                  if self.value(p + "births_until") else "")
+        return self.t(f"{window}出生的子女 × 享受率 ×（" + "；".join(parts) + "），死亡即停",
+                      f"children born {window} × take-up × (" + "; ".join(parts) + "), while alive")
+
+    def unit_measure(self, line: str, section: str = "lines") -> str:
+        p = f"{section}.{line}."
         basis = str(self.value(p + "basis"))
         zh_basis = {"births": "出生人数", "second_and_later_births": "二孩及以上出生人数",
                     "children_under_3": "3岁以下儿童数", "children_3_to_5": "3至5岁儿童数", "yearly_count": "年度人数"}
@@ -584,10 +598,11 @@ class _Builder:
                 "Take-up: the beneficiaries of each line are the eligible people times the take-up (the share who "
                 "claim), times the amount (Table 1, \"priced as\"). Take-up and every other parameter without "
                 "published figures is an assumption with a range (Table 3), drawn afresh in every replicate."),
-            self.t("承担：", "Who pays: ") + self.sharing() + self.t(
-                "购房补贴按所购住房所在区域确定承担主体；示范性托育服务中心按排期所列承担主体。",
-                " The home-purchase subsidy is paid where the home is; demonstration centres by the payer their "
-                "schedule names."),
+            self.t("承担：", "Who pays: ") + self.sharing()
+            + (self.t("购房补贴按所购住房所在区域确定承担主体。", " The home-purchase subsidy is paid where the home is.")
+               if "housing_subsidy" in run.lines else "")
+            + (self.t("示范性托育服务中心按排期所列承担主体。", " Demonstration centres by the payer their schedule names.")
+               if "demonstration_centres" in run.lines else ""),
         ]
         cofunded = [line for line in run.lines if line in ("national_childcare_subsidy", "iit_deduction_revenue",
                                                             "family_planning_awards")]
@@ -973,6 +988,7 @@ class _Builder:
         return title + text["incl_upper"] if name in ("cost_by_line", "fan") and self.upper else title
 
     def chart_note(self, name: str) -> str:
+        base_year = self.value("demography.base_year")
         notes = {
             "cost_by_line": ("柱为各支出项目年度均值之和（权责发生制），须线为年度合计的5–95%区间；减收与备忘项目不在图中。",
                              "Bars stack the lines' yearly means (accrual basis); whiskers are the 5–95% range of "
@@ -983,9 +999,9 @@ class _Builder:
             "fan": ("中位线及50%、90%区间按每次模拟的年度合计计算，区间外仍有10%的模拟结果。",
                     "The median and the 50% and 90% bands are taken over each replicate's yearly total; 10% of "
                     "replicates lie outside the outer band."),
-            "births": ("各孩次出生人数为模拟均值，黑线为合计及其5–95%区间，星号为2022年实际出生人数。",
+            "births": (f"各孩次出生人数为模拟均值，黑线为合计及其5–95%区间，星号为{base_year}年实际出生人数。",
                        "Births of each order are means over the replicates; the black line is the total with its "
-                       "5–95% range, the star the actual 2022 count."),
+                       f"5–95% range, the star the actual {base_year} count."),
             "induced": ("柱为政策引致出生人数（均值及5–95%区间），折线为每个引致出生的财政成本（中位数）。",
                         "Bars are the births the subsidies induce (mean and 5–95% range); the line is the cost per "
                         "induced birth (median)."),
@@ -1010,9 +1026,9 @@ class _Builder:
     def source_blocks(self) -> tuple[Block, ...]:
         blocks: list[Block] = [Heading(self.t("四、资料来源", "4. Sources"), 1)]
         blocks.append(Paragraph(self.t(
-            "以下为 model/data/sources.csv 引用的全部资料，按首次引用的顺序编号；表2、表3的“来源”栏引用这些编号。"
+            f"以下为 {self.sources_name} 引用的全部资料，按首次引用的顺序编号；表2、表3的“来源”栏引用这些编号。"
             "文献副本存放于 docs/sources/，2020年人口普查表存放于 model/data/raw/。",
-            "Every document model/data/sources.csv cites, numbered in order of first citation; the Source "
+            f"Every document {self.sources_name} cites, numbered in order of first citation; the Source "
             "columns of Tables 2 and 3 refer to these numbers. Copies are kept in docs/sources/, the 2020 census "
             "tables in model/data/raw/."), "note"))
         blocks += [Paragraph(f"[{n}] {text}", "source") for n, text in enumerate(self.documents, start=1)]

@@ -108,3 +108,27 @@ def test_a_measure_the_run_cannot_price_is_refused_before_any_work(tmp_path, wri
     result = cli("run", path, "--out", out)
     assert result.exit_code == 2 and field in result.output and message in result.output, result.output
     assert not out.exists()
+
+
+def test_a_measure_the_levels_above_do_not_fund_adds_no_payer_columns_and_an_uncertain_share_does(write) -> None:
+    body = """
+        [measures.voucher]
+        kind = "unit_cost"
+        enabled = true
+        take_up = 1.0
+        name_zh = "购房券"
+        name_en = "voucher"
+        clause = "第五条"
+        source = "a test"
+        basis = "yearly_count"
+        yearly_count = 100
+        cases_per_unit = 1.0
+        unit_cost = 1000
+        """
+    local = run_file(write("local.toml", '[scenario]\nname = "local"\n' + body), replicates=5)
+    assert "province" not in local.payer_ids and "central" not in local.payer_ids
+    shared = run_file(write("shared.toml", '[scenario]\nname = "shared"\n' + body
+                            + 'local_share = { dist = "uniform", low = 0.5, high = 0.9 }\n'), replicates=5)
+    assert {"province", "central"} <= set(shared.payer_ids)
+    central = sum(v for (_, payer), v in line_by_year_payer(shared, "voucher").items() if payer == "central")
+    assert central > 0

@@ -9,7 +9,7 @@ import pytest
 from model.errors import InputError
 from model.scenario import DEFAULTS_FILE, load_scenario
 
-NIPT_KEYS = ("city_share, enabled, months_before_birth, mother_city_hukou_share, new_money, pregnancies_per_birth, price, "
+NIPT_KEYS = ("city_share, clause, enabled, months_before_birth, mother_city_hukou_share, new_money, pregnancies_per_birth, price, "
              "registered_in_city_hospital_share, take_up")
 CASES = {
     "misspelt key": ('[lines.nipt]\nprise = 900', "lines.nipt.prise", "unknown key; did you mean 'price'?"),
