@@ -15,7 +15,9 @@ NOTEBOOKS = Path(__file__).resolve().parents[1] / "notebooks"
 PARAMETERS = """# Parameters: the test suite sets BIRTHBUDGET_NOTEBOOK_REPLICATES to run with few replicates
 import os
 
-REPLICATES = int(os.environ.get("BIRTHBUDGET_NOTEBOOK_REPLICATES", 200))"""
+REPLICATES = int(os.environ.get("BIRTHBUDGET_NOTEBOOK_REPLICATES", 200))
+# the scenario notebooks 01 and 03 run, under scenarios/ (another city: "cities/hohhot.toml")
+SCENARIO = os.environ.get("BIRTHBUDGET_NOTEBOOK_SCENARIO", "baseline.toml")"""
 SETUP = """from pathlib import Path
 import tempfile
 
@@ -36,15 +38,16 @@ def parameters_cell():
 
 
 QUICKSTART = [
-    new_markdown_cell("# 01 快速上手 Quickstart\n\nRun the baseline scenario, read the budget table, draw the main "
-                      "chart. Everything the command line does is one call away from Python."),
+    new_markdown_cell("# 01 快速上手 Quickstart\n\nRun a scenario (the baseline, or another city's: set `SCENARIO` "
+                      "below), read the budget table, draw the main chart. Everything the command line does is one "
+                      "call away from Python."),
     parameters_cell(),
     new_code_cell(SETUP),
-    new_markdown_cell("## Run the baseline\n\n`load_scenario` reads and checks the scenario (and everything it "
-                      "inherits); `run` simulates the replicates."),
-    new_code_cell("""loaded = model.load_scenario(SCENARIOS / "baseline.toml", replicates=REPLICATES)
+    new_markdown_cell("## Run the scenario\n\n`load_scenario` reads and checks the scenario (and everything it "
+                      "inherits, down to its city's defaults); `run` simulates the replicates."),
+    new_code_cell("""loaded = model.load_scenario(SCENARIOS / SCENARIO, replicates=REPLICATES)
 result = model.run(loaded)
-print(loaded.scenario.scenario.description)"""),
+print(loaded.scenario.city.name("zh"), "—", loaded.scenario.scenario.description)"""),
     new_markdown_cell("## The budget table\n\nOne row per year, line and payer, on the accrual and cash bases; "
                       "`all` rows are totals taken per replicate. In 万元:"),
     new_code_cell("""budget = model.budget_table(result)
@@ -57,7 +60,7 @@ totals.round(1)"""),
     new_code_cell("""payers = budget[(budget.basis == "accrual") & (budget.line == "all")]
 payers.groupby("payer")["mean"].sum().div(WAN).sort_values(ascending=False).round(1)"""),
     new_markdown_cell("## The main chart\n\nWrite the run folder, then draw the appendix chart (Chinese labels)."),
-    new_code_cell("""run_dir = model.write_run(result, WORK / "baseline")
+    new_code_cell("""run_dir = model.write_run(result, WORK / loaded.name)
 from model.run_folder import load_run
 from model.report.fonts import use_cjk_font
 from model.report import charts
@@ -113,8 +116,9 @@ APPENDIX = [
                       "medium-term fiscal plan: charts, `appendix.xlsx`, `appendix.pdf`, and the three-year table."),
     parameters_cell(),
     new_code_cell(SETUP),
-    new_code_cell("""result = model.run(model.load_scenario(SCENARIOS / "baseline.toml", replicates=REPLICATES))
-run_dir = model.write_run(result, WORK / "baseline")
+    new_code_cell("""loaded = model.load_scenario(SCENARIOS / SCENARIO, replicates=REPLICATES)
+result = model.run(loaded)
+run_dir = model.write_run(result, WORK / loaded.name)
 from model.report.build import build_report
 
 written = build_report(run_dir, lang="zh", formats=("png", "pdf"))
