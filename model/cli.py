@@ -326,7 +326,8 @@ def compare(
 def readings(
     scenario: Annotated[Path, typer.Argument(help="scenario TOML file")],
     out_dir: Annotated[Path, typer.Option("--out", help="folder for the scenario's run and readings.csv")],
-    register: Annotated[Path | None, typer.Option(help="register of readings (default: the package's, "
+    register: Annotated[Path | None, typer.Option(help="register of readings (default: the city's, readings.toml "
+                                                       "in its folder; the default city's is "
                                                        "model/data/readings.toml)")] = None,
     replicates: Annotated[int | None, typer.Option(help="override [scenario] replicates", min=1)] = None,
     seed: Annotated[int | None, typer.Option(help="override [scenario] seed", min=0, max=MAX_SEED)] = None,
@@ -340,7 +341,6 @@ def readings(
     from model.pipeline import prepare
     from model.pipeline import run as run_scenario
     from model.readings import (
-        REGISTER_FILE,
         plan_readings,
         read_register,
         readings_table,
@@ -352,10 +352,10 @@ def readings(
 
     keep_freed_memory()
     started, clock = datetime.now().astimezone(), time.perf_counter()
-    register_path = register or REGISTER_FILE
     try:
         check_output_folder(out_dir, force)
         loaded = load_scenario(scenario, replicates=replicates, seed=seed)
+        register_path = register or loaded.scenario.city.folder / "readings.toml"  # the city's package's readings
         prepare(loaded)
         plan = plan_readings(loaded, read_register(register_path), register_path, check=prepare)
         check_output_folder(out_dir, force, need_bytes=estimate_output_bytes(loaded.scenario))

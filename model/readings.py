@@ -16,6 +16,7 @@ new money of the plan (a reading that calls a measure a continuing programme mov
 from __future__ import annotations
 
 import copy
+import re
 import tomllib
 from collections.abc import Callable
 from dataclasses import dataclass, field
@@ -27,6 +28,7 @@ import numpy as np
 import pandas as pd
 from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator, model_validator
 
+from model.city import ID
 from model.errors import InputError
 from model.files import SCENARIO_LIMIT, read_bytes
 from model.lines import LINE_BY_ID, LINE_IDS, line_tables, money_groups
@@ -67,9 +69,10 @@ class Reading(_Strict):
     @field_validator("lines")
     @classmethod
     def _known_lines(cls, value: list[str]) -> list[str]:
-        unknown = [line for line in value if line != "all" and line not in LINE_IDS]
+        # a model line, or a package's measure (its id, as [measures.<id>] names it)
+        unknown = [line for line in value if line != "all" and line not in LINE_IDS and not re.fullmatch(ID, line)]
         if unknown:
-            raise ValueError(f"unknown line {unknown[0]!r}; lines are all, {', '.join(LINE_IDS)}")
+            raise ValueError(f"unknown line {unknown[0]!r}; lines are all, {', '.join(LINE_IDS)} or a measure's id")
         return value
 
     @model_validator(mode="after")
@@ -141,7 +144,7 @@ def _effective(document: dict[str, Any], dotted: str) -> Any:
 def _set_key(tree: dict[str, Any], dotted: str, value: Any) -> None:
     """Set a scenario key in the merged raw tree; the key must exist in the schema."""
     parts = dotted.split(".")
-    parent = _schema_at(tuple(parts[:-1]))
+    parent = _schema_at(tuple(parts[:-1]), tree)
     if parent is None or parts[-1] not in parent.model_fields:
         raise KeyError(dotted)
     node = tree

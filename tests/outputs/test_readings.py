@@ -227,3 +227,23 @@ def test_a_plain_run_s_appendix_says_how_to_price_the_readings(tmp_path):
     text = build_document(load_run(out), "zh", {}).text()
     assert "运行 birthbudget readings 情景文件 --out 目录" in text
     assert "测算口径及其对支出合计的影响" not in text
+
+
+def test_a_city_s_own_register_is_the_default(tmp_path, write):
+    """A scenario of another city runs that city's readings (readings.toml in its folder); a city
+    without one is told so in one line, before any work."""
+    out = tmp_path / "hohhot"
+    result = cli("readings", REPO / "scenarios" / "cities" / "hohhot.toml", "--out", out, "--replicates", "5")
+    assert result.exit_code == 0, result.output
+    table = pd.read_csv(out / "readings.csv")
+    assert set(table.reading) == {"residence_test", "payer"}
+    half = table[(table.reading == "payer") & (table.choice == "half_each")].iloc[0]
+    assert half.effect_mean == pytest.approx(0.0, abs=1e-6) and half.city_effect_mean < 0  # who pays, not how much
+    from tests.inputs.test_city_folder import renamed_city
+
+    folder = renamed_city(tmp_path / "testville")
+    (folder / "readings.toml").unlink()
+    scenario = write("t.toml", f'[scenario]\nname = "t"\ncity = "{folder.as_posix()}"\n')
+    refused = cli("readings", scenario, "--out", tmp_path / "no", "--replicates", "5")
+    assert refused.exit_code == 2 and "readings.toml: readings register not found" in refused.output
+    assert not (tmp_path / "no").exists()
