@@ -31,7 +31,7 @@ from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_valida
 from model.city import ID
 from model.errors import InputError
 from model.files import SCENARIO_LIMIT, read_bytes
-from model.lines import LINE_BY_ID, LINE_IDS, line_tables, money_groups
+from model.lines import LINE_BY_ID, LINE_IDS, line_tables, lines_of, money_groups
 from model.pipeline import RunResult
 from model.pipeline.accounts import outlays
 from model.result_tables import QUANTILES
@@ -178,7 +178,12 @@ def plan_readings(loaded: LoadedScenario, register: Register, register_path: str
     document = loaded.scenario.model_dump(mode="json")
     variants: list[Variant] = []
     not_applicable: dict[str, str] = {}
+    known = lines_of(loaded.scenario.measures)
     for reading_id, reading in register.reading.items():
+        strange = [line for line in reading.lines if line != "all" and line not in known]
+        if strange:
+            raise InputError(register_path, f"reading.{reading_id}.lines",
+                             f"unknown line {strange[0]!r}: not a line of the model nor a measure of this scenario")
         unmet = []
         for key in reading.needs:
             found, value = lookup(document, key)

@@ -180,7 +180,7 @@ def test_a_choice_the_line_checks_refuse_is_named(write):
 @pytest.mark.parametrize(("old", "new", "field", "words"), [
     ('default = "flat_158"', 'default = "flat"', "reading.maternity_leave_days",
      "'flat' is not one of the choices"),
-    ('lines = ["nipt"]', 'lines = ["nipt_test"]', "reading.nipt_payer.lines", "unknown line 'nipt_test'"),
+    ('lines = ["nipt"]', 'lines = ["Nipt-test"]', "reading.nipt_payer.lines", "unknown line 'Nipt-test'"),
     ("[reading.policy_start.choice.2024_01]", "[reading.policy_start.choice.as_set]", "reading.policy_start",
      "reserved"),
 ])
@@ -191,6 +191,15 @@ def test_a_malformed_register_is_refused_naming_the_field(write, old, new, field
     with pytest.raises(InputError) as caught:
         read_register(register)
     assert caught.value.field == field and words in caught.value.message
+
+
+def test_a_register_naming_a_line_the_scenario_does_not_have_is_refused(write):
+    text = REGISTER_FILE.read_text(encoding="utf-8").replace('lines = ["nipt"]', 'lines = ["nipt_test"]')
+    register = write("register.toml", text)
+    with pytest.raises(InputError) as caught:
+        plan_readings(load_scenario(REPO / "scenarios" / "baseline.toml", replicates=2), read_register(register),
+                      register)
+    assert caught.value.field == "reading.nipt_payer.lines" and "unknown line 'nipt_test'" in caught.value.message
 
 
 def test_the_appendix_lists_the_readings_largest_effect_first_with_readings_csv_figures(readings_run):
