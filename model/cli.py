@@ -307,11 +307,13 @@ def compare(
         label = "合计（支出） all outlays" if row.line == "all" else f"{specs[row.line].name_zh} {row.line}"
         view.add_row(label, *(wan(value) for value in cells), style="bold" if row.line == "all" else None)
     if set(table.payer) & set(HIGHER_LEVELS):  # money from above in the total: show the city's own part
-        city = run_city(run_a)
-        own = table[(table.line == "all") & table.payer.isin(city.payers)]
-        a, b = own.mean_a.sum(), own.mean_b.sum()
-        view.add_row(f"{city.own_budgets('zh')} {city.own_budgets('en')}", wan(a), wan(b), wan(b - a),
-                     *([""] * 2 if paired else []), style="italic")
+        city_a, city_b = run_city(run_a), run_city(run_b)
+        totals_all = table[table.line == "all"]
+        a = totals_all[totals_all.payer.isin(city_a.payers)].mean_a.sum()  # each run's own city's budgets
+        b = totals_all[totals_all.payer.isin(city_b.payers)].mean_b.sum()
+        label = (f"{city_a.own_budgets('zh')} {city_a.own_budgets('en')}" if city_a.id == city_b.id
+                 else "其中本地财政 of which each city's own budgets")
+        view.add_row(label, wan(a), wan(b), wan(b - a), *([""] * 2 if paired else []), style="italic")
     out.print(view)
     if out_file is not None:
         try:

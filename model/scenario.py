@@ -638,6 +638,9 @@ class CashBenefitMeasure(LineSection):
         if self.births_until is not None and self.births_until <= self.births_from:
             raise ValueError(f"births_until: {self.births_until} is not after births_from ({self.births_from})")
         for order, rule in self.national.items():
+            if not any(int(order) in i.orders for i in self.schedule):
+                raise ValueError(f"national: order {order} is not paid by the schedule (orders paid: "
+                                 f"{', '.join(str(o) for o in sorted({o for i in self.schedule for o in i.orders}))})")
             once = [i for i in self.schedule if int(order) in i.orders and i.every == "once"]
             if rule != "on_top" and once and not any(int(order) in i.orders and i.every != "once"
                                                      for i in self.schedule):
@@ -1048,6 +1051,7 @@ def load_scenario(path: str | Path, replicates: int | None = None, seed: int | N
     origin: dict[str, str] = {}
     defaults_file = _defaults_of(chain)
     defaults = _read_toml(defaults_file)
+    _resolve_paths(defaults, defaults_file.parent)  # a city's own tables, named in its defaults
     _merge(tree, defaults, origin, str(defaults_file))
     for file, layer in reversed(chain):
         _merge(tree, layer, origin, str(file))

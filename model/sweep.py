@@ -134,7 +134,7 @@ class Point:
     values: dict[str, float]  # the varied parameters
     scenario: dict[str, Any]  # the resolved scenario (JSON-compatible)
     key: str  # hash of what determines the result
-    base: str = ""  # the name of its base scenario
+    base: str = ""  # its base scenario, as the sweep file names it
     city: str = ""  # the id of its city
 
 
@@ -201,13 +201,15 @@ def build_points(sweep_path: Path, sweep: SweepSection, bases: LoadedScenario | 
     """Resolve and validate every point before any work (errors name the sweep file): the design
     on each base scenario in turn, numbered on."""
     points: list[Point] = []
-    for base in bases if isinstance(bases, list) else [bases]:
-        points += _points_of(sweep_path, sweep, base, replicates, first=len(points))
+    for base, label in zip(bases if isinstance(bases, list) else [bases], sweep.bases or [sweep.base or ""],
+                           strict=True):
+        points += _points_of(sweep_path, sweep, base, replicates, first=len(points), label=label)
     return points
 
 
 def _points_of(sweep_path: Path, sweep: SweepSection, base: LoadedScenario, replicates: int | None,
-               first: int) -> list[Point]:
+               first: int, label: str) -> list[Point]:
+    """The design's points on one base; `label`: the base as the sweep file names it (unique)."""
     seed = sweep.seed if sweep.seed is not None else base.scenario.scenario.seed
     reps = replicates or sweep.replicates or base.scenario.scenario.replicates
     points = []
@@ -229,7 +231,7 @@ def _points_of(sweep_path: Path, sweep: SweepSection, base: LoadedScenario, repl
         document = scenario.model_dump(mode="json")
         points.append(Point(index, values, document,
                             point_key(document, reps, input_checksums(scenario), code_fingerprint()),
-                            base=base.name, city=scenario.city.id))
+                            base=label, city=scenario.city.id))
     return points
 
 

@@ -29,8 +29,6 @@ from model.lines.base import (
 )
 from model.scenario import CashBenefitMeasure, Instalment, Scenario
 
-NATIONAL_MONTHS = 36  # the national childcare subsidy is paid for a child's first 36 months
-
 
 def key(measure_id: str) -> str:
     return f"measures.{measure_id}"
@@ -73,34 +71,50 @@ def national_in_force(ctx: ParameterContext) -> np.ndarray:
     return monthly_amount(ctx, scenario.lines.national_childcare_subsidy)[:, :, 0]
 
 
+def ahead(values: np.ndarray, months: int) -> np.ndarray:
+    """[rep or 1, month] → the value `months` later (past the calendar's end, its last value)."""
+    padded = np.concatenate([values, np.repeat(values[:, -1:], months, axis=1)], axis=1)
+    return padded[:, months:months + values.shape[1]]
+
+
 def paid_per_child(ctx: ParameterContext, measure: CashBenefitMeasure, instalment: Instalment, order: int,
                    age: int) -> np.ndarray:
-    """[rep or 1, month] yuan the city pays a claimant of `order` at age `age` months, by payment month."""
+    """[rep or 1, month] yuan the city pays a claimant of `order` at age `age` months, by payment month.
+    Netted against the national subsidy (top_up, higher_of): less what the national subsidy pays the
+    child for the months of age this payment covers (a month, or the year to the next birthday),
+    never below zero."""
     amount = np.full((1, ctx.calendar.n_months), float(instalment.amount))
     rule = next((rule for k, rule in measure.national.items() if k == str(order)), "on_top")
-    if rule == "on_top" or age >= NATIONAL_MONTHS or instalment.every == "once":
+    national_months = ctx.scenario.lines.national_childcare_subsidy.months
+    if rule == "on_top" or age >= national_months or instalment.every == "once":
         return amount
-    covered = 1 if instalment.every == "month" else min(12, NATIONAL_MONTHS - age)
-    national = national_in_force(ctx) * covered  # the national yuan for the same months of age
+    monthly = national_in_force(ctx)
+    covered = 1 if instalment.every == "month" else min(12, national_months - age)
+    national = sum(ahead(monthly, k) for k in range(covered))  # the national yuan for the same months of age
     return np.maximum(amount - national, 0.0)
+
+
+def eligibility(ctx: ParameterContext, measure: CashBenefitMeasure, measure_id: str) -> np.ndarray:
+    """[rep or 1, month, 1] share of births of each month that qualify and claim: the birth-day
+    window, the measure's other conditions, the city's hospitals if asked, and take-up."""
+    window = from_day_share(ctx, measure.births_from)
+    if measure.births_until is not None:
+        window = window - from_day_share(ctx, measure.births_until)
+    hospital = ctx.value(ctx.scenario.eligibility.in_city_hospital_share) if measure.in_city_hospital else 1.0
+    eligible = ctx.monthly(measure.eligible_share, f"{key(measure_id)}.eligible_share") * hospital
+    return window[None, :, None] * eligible * ctx.monthly(measure.take_up, f"{key(measure_id)}.take_up")
 
 
 def accrual(ctx: LineContext, measure: CashBenefitMeasure, measure_id: str) -> Entitlement:
     months = ctx.calendar.n_months
-    window = from_day_share(ctx, measure.births_from)
-    if measure.births_until is not None:
-        window = window - from_day_share(ctx, measure.births_until)
     groups = [1] if measure.hukou == "city" else slice(None)
-    hospital = ctx.value(ctx.scenario.eligibility.in_city_hospital_share) if measure.in_city_hospital else 1.0
-    eligible = ctx.monthly(measure.eligible_share, f"{key(measure_id)}.eligible_share") * hospital
-    take_up = ctx.monthly(measure.take_up, f"{key(measure_id)}.take_up")
+    chance = eligibility(ctx, measure, measure_id)
     alive = survival(ctx.base.q_young, months)
     orders = sorted({order for instalment in measure.schedule for order in instalment.orders})
     yuan = np.zeros((ctx.replicates, months, ctx.area_share.shape[-1]))
     claims = np.zeros_like(yuan)
     for order in orders:
         births = birth_months(ctx, transitions_of([order]), groups)
-        chance = window[None, :, None] * eligible * take_up  # the birth day's window, eligibility and take-up
         claimants = draw.binomial(ctx.streams(f"measure:{measure_id}:claims:{order}"), births,
                                   np.broadcast_to(chance, births.shape))
         claims += claimants
@@ -116,25 +130,31 @@ def accrual(ctx: LineContext, measure: CashBenefitMeasure, measure_id: str) -> E
 
 
 def benefit_per_birth(ctx: ParameterContext, measure: CashBenefitMeasure, measure_id: str) -> np.ndarray:
-    """[rep or 1, year, 1, order] expected yuan a birth of each order in each year brings its family
-    (the schedule's payments, discounted by survival only), for the fertility response."""
+    """[rep or 1, year, 1, order] expected yuan a birth of each order in each year brings its family:
+    what the city pays (net of the national subsidy where the measure is), discounted by survival,
+    for the births that qualify and claim, averaged over the birth months of the year."""
+    months = ctx.calendar.n_months
     alive = survival(ctx.base.q_young, 12 * 18 + 1)
-    out = np.zeros((1, ctx.calendar.n_years, 1, 3))
+    chance = eligibility(ctx, measure, measure_id)[:, :, 0]  # [rep or 1, birth month]
+    out = np.zeros((chance.shape[0], ctx.calendar.n_years, 1, 3))
     for order in (1, 2, 3):
-        total = sum(float(instalment.amount) * alive[age] for instalment in measure.schedule
-                    if order in instalment.orders for age in payment_ages(instalment))
-        out[..., order - 1] = total
-    in_window = from_day_share(ctx, measure.births_from)
-    if measure.births_until is not None:
-        in_window = in_window - from_day_share(ctx, measure.births_until)
-    window = ctx.calendar.by_year(in_window[None, :, None]) / 12
-    return out * window[..., None] * ctx.yearly(measure.take_up, f"{key(measure_id)}.take_up")[..., None]
+        by_birth_month = np.zeros((1, months))
+        for instalment in (i for i in measure.schedule if order in i.orders):
+            for age in payment_ages(instalment):
+                paid = paid_per_child(ctx, measure, instalment, order, int(age))  # by payment month
+                by_birth_month = by_birth_month + ahead(paid, int(age)) * alive[age]
+        value = by_birth_month * chance  # [rep or 1, birth month]
+        out[:, :, 0, order - 1] = ctx.calendar.by_year(value[:, :, None])[:, :, 0] / 12
+    return out
 
 
 def check(scenario: Scenario, calendar_: object, measure_id: str) -> tuple[str, str] | None:
     measure = scenario.measures[measure_id]
     assert isinstance(measure, CashBenefitMeasure)  # the line of a cash_benefit measure
     base = scenario.demography.base_year
+    if int(measure.births_from[:4]) > scenario.scenario.end_year:
+        return (f"{key(measure_id)}.births_from", f"{measure.births_from} is after the last year of the run "
+                f"({scenario.scenario.end_year}): the measure would cost nothing; set enabled = false or check the date")
     if int(measure.births_from[:4]) < base:
         return (f"{key(measure_id)}.births_from", f"{measure.births_from} is before the base year {base}: births "
                 "are simulated from the base year on, so earlier children cannot be paid; start on or after "

@@ -567,7 +567,9 @@ class _Builder:
     def sharing(self) -> str:
         parts = sharing_parts(self.city, self.value("cost_sharing.city_share"), self.lang)
         sep = "、" if self.zh else ", "
-        own = [line for line in self.run.outlay_lines if self.value(f"lines.{line}.city_share") is not None]
+        measures = self.scenario.get("measures") or {}
+        own = [line for line in self.run.outlay_lines
+               if self.value(f"{'measures' if line in measures else 'lines'}.{line}.city_share") is not None]
         text = self.t("；".join(parts) + "。", "; ".join(parts) + ".")
         if own:
             text += self.t(f"{sep.join(self.line(x) for x in own)}另按方案设定的分担比例。",
@@ -677,7 +679,7 @@ class _Builder:
         key = row.parameter
         parts = key.split(".")
         if parts[0] in ("lines", "disbursement", "measures") and len(parts) > 1 and parts[1] in self.run.line_specs:
-            return parts[1] in self.run.lines and (parts[0] == "lines" or self.has_cash)
+            return parts[1] in self.run.lines and (parts[0] in ("lines", "measures") or self.has_cash)
         tables = {"family_planning_recipients.csv": "family_planning_awards",
                   "housing_destination.csv": "housing_subsidy"}
         if key.startswith("table:") and key[6:] in tables:
@@ -1025,6 +1027,11 @@ class _Builder:
 
     def source_blocks(self) -> tuple[Block, ...]:
         blocks: list[Block] = [Heading(self.t("四、资料来源", "4. Sources"), 1)]
+        if not self.sources:
+            blocks.append(Paragraph(self.t(
+                f"未找到本市的数据来源表（{self.sources_name}）：运行时的城市文件夹不在本机，表2、表3为空。",
+                f"The city's sources table ({self.sources_name}) was not found: the run's city folder is not on this "
+                "machine, so Tables 2 and 3 are empty."), "note"))
         blocks.append(Paragraph(self.t(
             f"以下为 {self.sources_name} 引用的全部资料，按首次引用的顺序编号；表2、表3的“来源”栏引用这些编号。"
             "文献副本存放于 docs/sources/，2020年人口普查表存放于 model/data/raw/。",

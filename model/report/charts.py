@@ -86,10 +86,12 @@ def payer_split(run: RunFolder, lang: str = "zh") -> Figure:
     """Who pays: per year (stacked by payer) and cumulative over the budget years."""
     text = TEXT[lang]
     figure, (by_year, cumulative) = plt.subplots(1, 2, figsize=(11, 5.2), gridspec_kw={"width_ratios": [2.2, 1]})
-    payers, city = run.payers, run.city
+    city, years = run.city, np.array(run.years)
+    # a payer that pays nothing in any year is not drawn (e.g. the levels above when no line they fund is priced)
+    paying = [payer for payer in run.payers if run.accrual("all", payer).loc[years, "mean"].abs().sum() > 0]
+    payers = paying or run.payers
     with_upper = any(payer in HIGHER_LEVELS for payer in payers)
     figure.suptitle(text["payer_split_upper" if with_upper else "payer_split"], fontsize=14, x=0.01, ha="left")
-    years = np.array(run.years)
     bottom = np.zeros(len(years))
     totals = []
     for payer in payers:

@@ -297,9 +297,14 @@ def city_of_manifest(manifest: dict[str, Any], path: Path) -> City:
         folder = manifest["scenario"]["scenario"].get("city")
         return load_city(folder if isinstance(folder, str) else None)
     try:
-        return City(folder=Path(str(recorded["folder"])), spec=CityFile.model_validate(recorded["spec"]))
+        city = City(folder=Path(str(recorded["folder"])), spec=CityFile.model_validate(recorded["spec"]))
     except (TypeError, KeyError, ValidationError):
         raise damaged(path, "its 'city' is not a city as city.toml gives one") from None
+    if not city.folder.is_dir():  # the run was made in another install or checkout
+        default = load_city(None)
+        if city.spec == default.spec:
+            return default  # the default city, here
+    return city
 
 
 def is_payer_id(payer: str) -> bool:

@@ -23,10 +23,12 @@ def test_the_guides_worked_example_runs(tmp_path) -> None:
     shutil.copytree(DEFAULT_CITY_DIR, city, ignore=shutil.ignore_patterns("raw", "__pycache__"))
     text = (city / "city.toml").read_text(encoding="utf-8")
     text = text.replace('id = "jingmen"', 'id = "mycity"').replace('name_zh = "荆门市"', 'name_zh = "某某市"')
+    text = text.replace("荆门市优化生育政策促进人口长期均衡发展实施方案", "某某市关于优化生育政策的若干措施")
     (city / "city.toml").write_text(text, encoding="utf-8")
     [package] = [block for block in _blocks("toml") if "[measures.first_child_grant]" in block]
-    with open(city / "defaults.toml", "a", encoding="utf-8") as handle:
-        handle.write("\n" + package)
+    defaults = (city / "defaults.toml").read_text(encoding="utf-8").replace('policy_start = "2023-01"',
+                                                                             'policy_start = "2025-03"')
+    (city / "defaults.toml").write_text(defaults + "\n" + package, encoding="utf-8")
     [scenario] = [block for block in _blocks("bash") if "scenarios/mycity.toml" in block and "cat >" in block]
     body = re.search(r"<<'EOF'\n(.*?)EOF", scenario, flags=re.S).group(1)
     (tmp_path / "scenarios").mkdir()

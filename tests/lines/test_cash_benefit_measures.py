@@ -83,6 +83,7 @@ def test_births_before_the_measure_day_are_not_paid(write) -> None:
     (grant("g").replace('every = "once", from_age = 0', 'every = "year", from_age = 0, to_age = 19'),
      "measures.g.schedule.0.to_age", "18"),
     (grant("g") + 'national = { "1" = "top_up" }\n', "measures.g.national", "one-off payments only"),
+    (grant("g") + 'national = { "2" = "on_top" }\n', "measures.g.national", "order 2 is not paid by the schedule"),
     (grant("g").replace('kind = "cash_benefit"', 'kind = "voucher"'), "measures.g.kind",
      "unknown kind 'voucher'; kinds are cash_benefit, unit_cost"),
     (grant("g").replace('kind = "cash_benefit"\n', ''), "measures.g.kind", "required key is missing"),
@@ -98,6 +99,7 @@ def test_a_measure_written_wrong_is_refused_naming_the_key(write, text, field, m
 
 @pytest.mark.parametrize(("text", "field", "message"), [
     (grant("g", births_from="2021-06-01"), "measures.g.births_from", "before the base year"),
+    (grant("g", births_from="2040-01-01"), "measures.g.births_from", "after the last year of the run"),
     (grant("g").replace('every = "once", from_age = 0',
                         'every = "month", from_age = 0, to_age = 3') + 'national = { "1" = "higher_of" }\n',
      "measures.g.national", "national_childcare_subsidy"),
@@ -132,3 +134,42 @@ def test_a_measure_the_levels_above_do_not_fund_adds_no_payer_columns_and_an_unc
     assert {"province", "central"} <= set(shared.payer_ids)
     central = sum(v for (_, payer), v in line_by_year_payer(shared, "voucher").items() if payer == "central")
     assert central > 0
+
+
+def test_the_fertility_response_reads_what_the_city_pays_to_whom(write) -> None:
+    """Births respond to what a family gains: nothing from a measure below the national subsidy it is
+    netted against, and half as much when half the births qualify."""
+    national = "[lines.national_childcare_subsidy]\nenabled = true\n"
+    low = grant("low", take_up=1.0, orders="2, 3").replace(
+        'every = "once", from_age = 0, amount = 1000', 'every = "month", from_age = 0, to_age = 3, amount = 200'
+    ) + 'national = { "2" = "higher_of", "3" = "higher_of" }\n'
+    plain = run_file(write("plain.toml", '[scenario]\nname = "plain"\n' + national), replicates=10)
+    netted = run_file(write("netted.toml", '[scenario]\nname = "netted"\n' + national + low), replicates=10)
+    assert sum(line_by_year_payer(netted, "low").values()) == 0
+    assert netted.births.sum() == plain.births.sum()  # nothing gained, no birth induced
+    big = grant("big", take_up=1.0, orders="3", amount=100000)
+    whole = run_file(write("whole.toml", '[scenario]\nname = "whole"\n' + big), replicates=10)
+    half = run_file(write("half.toml", '[scenario]\nname = "half"\n' + big + "eligible_share = 0.5\n"),
+                    replicates=10)
+    base = run_file(write("base.toml", '[scenario]\nname = "base"\n'), replicates=10)
+    induced_whole, induced_half = (run.births.sum() - base.births.sum() for run in (whole, half))
+    assert induced_whole > 0 and 0.3 < induced_half / induced_whole < 0.7
+
+
+@pytest.mark.parametrize(("setting", "expected"), [
+    ('hukou = "any"', 1.0),  # every birth
+    ('hukou = "city"', 0.6),  # city-hukou families: the eligibility share below
+    ('hukou = "any"\nin_city_hospital = true', 0.8),  # births in the city's hospitals
+    ('hukou = "any"\neligible_share = 0.25', 0.25),
+])
+def test_who_qualifies_scales_the_claimants(write, setting, expected) -> None:
+    """20,000 first births in 2026 in 东宝区, 1 yuan each, take-up 1: the yuan are the claimants."""
+    from tests.conftest import override_rows
+
+    write("births.csv", override_rows({(2026, "dongbao", 1): [20000 // 12] * 12}, range(2022, 2036)))
+    body = grant("g", take_up=1.0, amount=1).replace('every = "once"', 'every = "once"') + setting + "\n"
+    path = write("s.toml", '[scenario]\nname = "who"\n[demography]\nbirths_override = "births.csv"\n'
+                 "[eligibility]\ncity_hukou_share = 0.6\nin_city_hospital_share = 0.8\n" + body)
+    result = run_file(path, replicates=20)
+    paid = sum(value for (year, _), value in line_by_year_payer(result, "g").items() if year == 2026)
+    assert paid == pytest.approx(expected * 12 * (20000 // 12), rel=0.02)

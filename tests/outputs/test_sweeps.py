@@ -150,14 +150,14 @@ def test_a_sweep_over_cities_runs_the_design_on_each_locally_and_on_dask(tmp_pat
     result = cli("sweep", path, "--out", out, "--workers", "2")
     assert result.exit_code == 0, result.output
     points = pd.read_csv(out / "points.csv")
-    assert list(points.base) == ["home", "home", "testville", "testville"]
+    assert list(points.base) == ["home.toml", "home.toml", "testville.toml", "testville.toml"]
     assert list(points.city) == ["jingmen", "jingmen", "testville", "testville"]
     # the same data under other names: the same money, point for point
     assert points.total_mean.iloc[:2].tolist() == pytest.approx(points.total_mean.iloc[2:].tolist(), rel=1e-12)
     tidy = pd.read_parquet(out / "sweep.parquet")
     assert "east" in set(tidy[tidy.point == 2].payer) and "dongbao" in set(tidy[tidy.point == 0].payer)
     ranking = pd.read_csv(out / "sensitivity.csv")
-    assert sorted(ranking.base) == ["home", "testville"] and (ranking.effect > 0).all()
+    assert sorted(ranking.base) == ["home.toml", "testville.toml"] and (ranking.effect > 0).all()
     distributed = pytest.importorskip("distributed")
     spec, bases = read_sweep(path)
     built = build_points(path, spec, bases, None)
