@@ -111,3 +111,21 @@ def test_subtotals_read_only_the_runs_own_replicates(tmp_path):
         mtfp_table(tmp_path / "four", 2026)
     assert caught.value.file.endswith("replicates.npz")
     assert "holds 6 replicates where the manifest says 4" in caught.value.message
+
+
+def test_the_subtotals_of_a_run_with_a_package_s_measures(tmp_path):
+    """A run whose lines include a package's measures (new money) beside a continuing programme:
+    the medium-term plan reads the run's own lines, measures included, for its two subtotals."""
+    from tests.conftest import REPO, cli
+
+    out = tmp_path / "hohhot"
+    assert cli("run", REPO / "scenarios" / "cities" / "hohhot.toml", "--out", out, "--replicates", "5").exit_code == 0
+    result = cli("mtfp", out, "--budget-year", "2027")
+    assert result.exit_code == 0, result.output
+    table = pd.read_csv(out / "mtfp_2027.csv")
+    subtotals = table[table.kind == "subtotal"]
+    assert set(subtotals.line) == {"new_measures", "continuing"}
+    new = subtotals[(subtotals.line == "new_measures") & (subtotals.payer == "city")]
+    measures = table[table.line.isin(["first_child_grant", "childcare_instalments", "childcare_care_allowance"])
+                     & (table.payer == "city")]
+    assert new["2027_mean"].iloc[0] == pytest.approx(measures["2027_mean"].sum(), abs=0.05)  # 万元, 2 decimals
