@@ -78,20 +78,26 @@ def ahead(values: np.ndarray, months: int) -> np.ndarray:
 
 
 def paid_per_child(ctx: ParameterContext, measure: CashBenefitMeasure, instalment: Instalment, order: int,
-                   age: int) -> np.ndarray:
+                   age: int, national_monthly: np.ndarray) -> np.ndarray:
     """[rep or 1, month] yuan the city pays a claimant of `order` at age `age` months, by payment month.
     Netted against the national subsidy (top_up, higher_of): less what the national subsidy pays the
     child for the months of age this payment covers (a month, or the year to the next birthday),
-    never below zero."""
+    never below zero. `national_monthly`: national_in_force(ctx), computed once by the caller."""
     amount = np.full((1, ctx.calendar.n_months), float(instalment.amount))
     rule = next((rule for k, rule in measure.national.items() if k == str(order)), "on_top")
     national_months = ctx.scenario.lines.national_childcare_subsidy.months
     if rule == "on_top" or age >= national_months or instalment.every == "once":
         return amount
-    monthly = national_in_force(ctx)
     covered = 1 if instalment.every == "month" else min(12, national_months - age)
-    national = sum(ahead(monthly, k) for k in range(covered))  # the national yuan for the same months of age
+    national = sum(ahead(national_monthly, k) for k in range(covered))  # the national yuan for the same months of age
     return np.maximum(amount - national, 0.0)
+
+
+def _national(ctx: ParameterContext, measure: CashBenefitMeasure) -> np.ndarray:
+    """The national subsidy by month, once per call (only a measure netted against it reads it)."""
+    if all(rule == "on_top" for rule in measure.national.values()):
+        return np.zeros((1, ctx.calendar.n_months))
+    return national_in_force(ctx)
 
 
 def eligibility(ctx: ParameterContext, measure: CashBenefitMeasure, measure_id: str) -> np.ndarray:
@@ -110,6 +116,7 @@ def accrual(ctx: LineContext, measure: CashBenefitMeasure, measure_id: str) -> E
     groups = [1] if measure.hukou == "city" else slice(None)
     chance = eligibility(ctx, measure, measure_id)
     alive = survival(ctx.base.q_young, months)
+    national = _national(ctx, measure)
     orders = sorted({order for instalment in measure.schedule for order in instalment.orders})
     yuan = np.zeros((ctx.replicates, months, ctx.area_share.shape[-1]))
     claims = np.zeros_like(yuan)
@@ -122,7 +129,7 @@ def accrual(ctx: LineContext, measure: CashBenefitMeasure, measure_id: str) -> E
             for age in payment_ages(instalment):
                 if age >= months:
                     break
-                paid = paid_per_child(ctx, measure, instalment, order, int(age))  # by payment month
+                paid = paid_per_child(ctx, measure, instalment, order, int(age), national)  # by payment month
                 shifted = np.zeros_like(yuan)
                 shifted[:, age:] = claimants[:, : months - age] * alive[age]
                 yuan += shifted * paid[:, :, None]
@@ -136,12 +143,13 @@ def benefit_per_birth(ctx: ParameterContext, measure: CashBenefitMeasure, measur
     months = ctx.calendar.n_months
     alive = survival(ctx.base.q_young, 12 * 18 + 1)
     chance = eligibility(ctx, measure, measure_id)[:, :, 0]  # [rep or 1, birth month]
+    national = _national(ctx, measure)
     out = np.zeros((chance.shape[0], ctx.calendar.n_years, 1, 3))
     for order in (1, 2, 3):
         by_birth_month = np.zeros((1, months))
         for instalment in (i for i in measure.schedule if order in i.orders):
             for age in payment_ages(instalment):
-                paid = paid_per_child(ctx, measure, instalment, order, int(age))  # by payment month
+                paid = paid_per_child(ctx, measure, instalment, order, int(age), national)  # by payment month
                 by_birth_month = by_birth_month + ahead(paid, int(age)) * alive[age]
         value = by_birth_month * chance  # [rep or 1, birth month]
         out[:, :, 0, order - 1] = ctx.calendar.by_year(value[:, :, None])[:, :, 0] / 12

@@ -39,6 +39,11 @@ def renamed_city(folder: Path) -> Path:
     return folder
 
 
+def city_scenario(write, file: str, name: str, folder: Path, body: str = "") -> Path:
+    """A scenario file of the city in `folder` (`body`: more of the scenario)."""
+    return write(file, f'[scenario]\nname = "{name}"\ncity = "{folder.as_posix()}"\n{body}')
+
+
 def test_the_default_city_is_read_from_its_city_toml() -> None:
     city = default_city()
     assert (city.folder / "city.toml").is_file()
@@ -51,11 +56,7 @@ def test_the_default_city_is_read_from_its_city_toml() -> None:
 
 def test_a_renamed_city_gives_the_same_money_under_its_own_ids_and_names(tmp_path, write) -> None:
     folder = renamed_city(tmp_path / "testville")
-    scenario = write("testville.toml", f"""
-        [scenario]
-        name = "testville"
-        city = "{folder.as_posix()}"
-        """)
+    scenario = city_scenario(write, "testville.toml", "testville", folder)
     defaults = write("defaults.toml", """
         [scenario]
         name = "the default city's defaults"
@@ -76,11 +77,7 @@ def test_a_renamed_city_gives_the_same_money_under_its_own_ids_and_names(tmp_pat
 
 def test_a_renamed_citys_report_speaks_of_that_city(tmp_path, write) -> None:
     folder = renamed_city(tmp_path / "testville")
-    scenario = write("testville.toml", f"""
-        [scenario]
-        name = "testville"
-        city = "{folder.as_posix()}"
-        """)
+    scenario = city_scenario(write, "testville.toml", "testville", folder)
     out = tmp_path / "run"
     assert cli("run", scenario, "--out", out, "--replicates", "10").exit_code == 0
     result = cli("report", out)
@@ -117,11 +114,7 @@ def test_a_bad_city_toml_is_refused_naming_the_file_and_field(tmp_path, write, c
         load_city(folder)
     assert error.value.file == str(city.resolve()) and error.value.field == field
     assert message in error.value.message
-    scenario = write("s.toml", f"""
-        [scenario]
-        name = "bad city"
-        city = "{folder.as_posix()}"
-        """)
+    scenario = city_scenario(write, "s.toml", "bad city", folder)
     out = tmp_path / "out"
     result = cli("run", scenario, "--out", out)
     assert result.exit_code == 2 and "city.toml" in result.output and not out.exists()
@@ -134,11 +127,7 @@ def test_a_city_folder_that_is_not_one_is_refused(tmp_path, write, what) -> None
         folder.write_text("not a folder")
     elif what == "no_city_toml":
         folder.mkdir()
-    scenario = write("s.toml", f"""
-        [scenario]
-        name = "no city"
-        city = "{folder.as_posix()}"
-        """)
+    scenario = city_scenario(write, "s.toml", "no city", folder)
     out = tmp_path / "out"
     result = cli("run", scenario, "--out", out)
     assert result.exit_code == 2, result.output
@@ -149,14 +138,7 @@ def test_a_city_folder_that_is_not_one_is_refused(tmp_path, write, what) -> None
 
 def test_a_scenario_naming_an_area_the_city_does_not_have_is_refused(tmp_path, write) -> None:
     folder = renamed_city(tmp_path / "testville")
-    scenario = write("s.toml", f"""
-        [scenario]
-        name = "old ids"
-        city = "{folder.as_posix()}"
-
-        [lines.nipt.city_share]
-        dongbao = 0.5
-        """)
+    scenario = city_scenario(write, "s.toml", "old ids", folder, "[lines.nipt.city_share]\ndongbao = 0.5\n")
     result = cli("run", scenario, "--out", tmp_path / "out")
     assert result.exit_code == 2
     assert "lines.nipt.city_share: unknown area 'dongbao'" in result.output and "east" in result.output

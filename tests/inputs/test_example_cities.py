@@ -3,8 +3,6 @@ reports under its own names, prices its package's measures and matches its publi
 
 from __future__ import annotations
 
-import csv
-import importlib.util
 import subprocess
 import sys
 import tomllib
@@ -15,13 +13,13 @@ from model.city import load_city
 from model.pipeline import run
 from model.scenario import load_scenario
 from tests.conftest import REPO, cli, line_by_year_payer, run_file
+from tests.example_city_checks import build_script, check_every_number_has_a_source
 
 HOHHOT = REPO / "scenarios" / "cities" / "hohhot.toml"
 HOHHOT_CITY = REPO / "cities" / "hohhot"
 HOHHOT_AREAS = ("xincheng", "huimin", "yuquan", "saihan", "tumotezuo", "tuoketuo", "helingeer", "qingshuihe",
                 "wuchuan")
 HOHHOT_MEASURES = ("first_child_grant", "childcare_instalments", "childcare_care_allowance", "premarital_checks")
-STATUSES = {"read", "derived", "assumption"}
 
 
 @pytest.fixture(scope="module")
@@ -113,38 +111,10 @@ def test_hohhot_runs_and_reports_from_the_command_line_under_its_own_names(tmp_p
         assert name not in text, name
 
 
-def _sources() -> dict[str, dict[str, str]]:
-    with open(HOHHOT_CITY / "sources.csv", encoding="utf-8") as handle:
-        return {row["parameter"]: row for row in csv.DictReader(handle)}
-
-
-def _hohhot_script():
-    spec = importlib.util.spec_from_file_location("build_example_city_hohhot",
-                                                  REPO / "scripts" / "build_example_city_hohhot.py")
-    module = importlib.util.module_from_spec(spec)
-    spec.loader.exec_module(module)
-    return module
-
-
 def test_every_number_of_hohhots_defaults_has_a_source_and_status() -> None:
     with open(HOHHOT_CITY / "defaults.toml", "rb") as handle:
-        values = _hohhot_script().flat(tomllib.load(handle))
-    numeric = [key for key, value in values.items() if not isinstance(value, (str, bool))
-               and not (isinstance(value, list) and all(isinstance(item, str) for item in value))]
-    sources = _sources()
-    missing = [key for key in numeric if key not in sources]
-    assert not missing, f"defaults without a row in cities/hohhot/sources.csv: {missing}"
-    for key, row in sources.items():
-        assert row["status"] in STATUSES, f"{key}: status {row['status']!r}"
-        assert row["source"].strip(), f"{key}: no source"
-        if row["status"] != "read":
-            assert row["note"].strip(), f"{key}: a derived or assumed value must say how or why"
-        assert "荆门" not in row["source"] + row["note"], key  # the report lists these rows
-    # the package's terms are read; the payer rule and the national-subsidy interaction are assumptions
-    assert sources["measures.first_child_grant.schedule"]["status"] == "read"
-    assert sources["measures.childcare_instalments.schedule"]["status"] == "read"
-    assert sources["cost_sharing.city_share"]["status"] == "assumption"
-    assert "higher_of" in sources["measures.childcare_instalments.national"]["note"]
+        values = build_script("build_example_city_hohhot").flat(tomllib.load(handle))
+    check_every_number_has_a_source(values, HOHHOT_CITY)
 
 
 def test_hohhots_tables_are_what_its_script_makes(tmp_path) -> None:

@@ -5,7 +5,6 @@ home-purchase subsidy at its own amounts, and a voucher at marriage registration
 
 from __future__ import annotations
 
-import csv
 import subprocess
 import sys
 import tomllib
@@ -16,12 +15,12 @@ from model.city import load_city
 from model.pipeline import run
 from model.scenario import load_scenario
 from tests.conftest import REPO, cli, line_by_year_payer, run_file
+from tests.example_city_checks import build_script, check_every_number_has_a_source
 
 TIANMEN = REPO / "scenarios" / "cities" / "tianmen.toml"
 CITY = REPO / "cities" / "tianmen"
 MEASURES = ("birth_grant", "childcare_allowance", "maternity_grant", "marriage_voucher")
 BIRTH_MEASURES = ("birth_grant", "childcare_allowance", "maternity_grant")
-STATUSES = {"read", "derived", "assumption"}
 VOUCHER = 60000
 MARRIAGES_2024, MARRIAGE_GROWTH = 4700, -0.02  # the count's central path (cities/tianmen/defaults.toml)
 REDEEMING = 0.20  # the central share of couples who use the voucher (triangular 0.05-0.20-0.35)
@@ -131,44 +130,10 @@ def test_tianmen_runs_and_reports_from_the_command_line_under_its_own_names(tmp_
         assert name not in text, name
 
 
-def _sources() -> dict[str, dict[str, str]]:
-    with open(CITY / "sources.csv", encoding="utf-8") as handle:
-        return {row["parameter"]: row for row in csv.DictReader(handle)}
-
-
-def _script():
-    import importlib.util
-
-    spec = importlib.util.spec_from_file_location("build_example_city_tianmen",
-                                                  REPO / "scripts" / "build_example_city_tianmen.py")
-    module = importlib.util.module_from_spec(spec)
-    spec.loader.exec_module(module)
-    return module
-
-
 def test_every_number_of_tianmens_defaults_has_a_source_and_status() -> None:
     with open(CITY / "defaults.toml", "rb") as handle:
-        values = _script().flatten(tomllib.load(handle))
-    numeric = [key for key, value in values.items() if not isinstance(value, (str, bool))
-               and not (isinstance(value, list) and all(isinstance(item, str) for item in value))]
-    sources = _sources()
-    missing = [key for key in numeric if key not in sources]
-    assert not missing, f"defaults without a row in cities/tianmen/sources.csv: {missing}"
-    for key, row in sources.items():
-        assert row["status"] in STATUSES, f"{key}: status {row['status']!r}"
-        assert row["source"].strip(), f"{key}: no source"
-        if row["status"] != "read":
-            assert row["note"].strip(), f"{key}: a derived or assumed value must say how or why"
-        if row["status"] == "assumption":
-            assert row["range"].strip(), f"{key}: an assumption needs a range"
-        assert "荆门" not in row["source"] + row["note"], key  # the report lists these rows
-    for measure in BIRTH_MEASURES:
-        assert sources[f"measures.{measure}.schedule"]["status"] == "read"
-        assert sources[f"measures.{measure}.births_until"]["value"] == "2027-05-01"
-    assert sources["measures.marriage_voucher.unit_cost"]["status"] == "read"
-    assert "developers" in sources["measures.marriage_voucher.unit_cost"]["note"]
-    assert sources["measures.marriage_voucher.yearly_count"]["status"] == "assumption"
-    assert "not researched for Tianmen" in sources["behaviour.fertility_response"]["note"]
+        values = build_script("build_example_city_tianmen").flatten(tomllib.load(handle))
+    check_every_number_has_a_source(values, CITY)
 
 
 def test_tianmens_tables_are_what_its_script_makes(tmp_path) -> None:

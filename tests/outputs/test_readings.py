@@ -248,11 +248,11 @@ def test_a_city_s_own_register_is_the_default(tmp_path, write):
     assert set(table.reading) == {"residence_test", "payer"}
     half = table[(table.reading == "payer") & (table.choice == "half_each")].iloc[0]
     assert half.effect_mean == pytest.approx(0.0, abs=1e-6) and half.city_effect_mean < 0  # who pays, not how much
-    from tests.inputs.test_city_folder import renamed_city
+    from tests.inputs.test_city_folder import city_scenario, renamed_city
 
     folder = renamed_city(tmp_path / "testville")
     (folder / "readings.toml").unlink()
-    scenario = write("t.toml", f'[scenario]\nname = "t"\ncity = "{folder.as_posix()}"\n')
+    scenario = city_scenario(write, "t.toml", "t", folder)
     refused = cli("readings", scenario, "--out", tmp_path / "no", "--replicates", "5")
     assert refused.exit_code == 2 and "readings.toml: readings register not found" in refused.output
     assert not (tmp_path / "no").exists()

@@ -131,10 +131,10 @@ def test_sweep_ranks_by_what_jingmen_pays(write, tmp_path):
 def test_a_sweep_over_cities_runs_the_design_on_each_locally_and_on_dask(tmp_path, write):
     """`bases`: many cities (and packages) in one sweep, each with the same design; the points say
     which base and city they are, and each base is ranked on its own."""
-    from tests.inputs.test_city_folder import renamed_city
+    from tests.inputs.test_city_folder import city_scenario, renamed_city
 
     folder = renamed_city(tmp_path / "testville")
-    other = write("testville.toml", f'[scenario]\nname = "testville"\ncity = "{folder.as_posix()}"\n')
+    other = city_scenario(write, "testville.toml", "testville", folder)
     home = write("home.toml", '[scenario]\nname = "home"\n')
     path = write("cities.toml", f"""
         [sweep]
