@@ -495,18 +495,7 @@ class BehaviourSection(Strict):
 class IndexationSection(Strict):
     cpi: GrowthByYear = Field(description="annual price inflation applied to indexed amounts (share per year)")
     from_year: Year = Field(description="amounts are as written in this year and indexed after it")
-    lines: list[str] = Field(default_factory=list, description="lines whose amounts are indexed (none by default)")
-
-    @field_validator("lines")
-    @classmethod
-    def _known_lines(cls, value: list[str]) -> list[str]:
-        known = list(LinesSection.model_fields)
-        for line in value:
-            if line not in known:
-                guess = difflib.get_close_matches(line, known, n=1)
-                hint = f"; did you mean {guess[0]!r}?" if guess else ""
-                raise ValueError(f"unknown line {line!r}{hint} Lines: {', '.join(known)}")
-        return value
+    lines: list[str] = Field(default_factory=list, description="lines, and measures of [measures], whose amounts are indexed (none by default)")
 
 
 class LineTiming(Strict):
@@ -736,6 +725,17 @@ class Scenario(Strict):
                 raise ValueError(f"measures.{measure_id}: a measure's id must be lower-case ASCII letters, digits and "
                                  "_ (starting with a letter), and not a line of [lines] or \"all\"")
             _check_area_shares(measure.city_share, self.city.areas, f"measures.{measure_id}.city_share")
+        return self
+
+    @model_validator(mode="after")
+    def _indexed_lines_known(self) -> Scenario:
+        """Indexed lines are the model's lines or the package's measures (a measure is priced like one)."""
+        known = [*LinesSection.model_fields, *self.measures]
+        for line in self.indexation.lines:
+            if line not in known:
+                guess = difflib.get_close_matches(line, known, n=1)
+                hint = f"; did you mean {guess[0]!r}?" if guess else f"; lines and measures: {', '.join(known)}"
+                raise ValueError(f"indexation.lines: unknown line {line!r}{hint}")
         return self
 
     @model_validator(mode="after")

@@ -77,13 +77,13 @@ def ahead(values: np.ndarray, months: int) -> np.ndarray:
     return padded[:, months:months + values.shape[1]]
 
 
-def paid_per_child(ctx: ParameterContext, measure: CashBenefitMeasure, instalment: Instalment, order: int,
-                   age: int, national_monthly: np.ndarray) -> np.ndarray:
-    """[rep or 1, month] yuan the city pays a claimant of `order` at age `age` months, by payment month.
-    Netted against the national subsidy (top_up, higher_of): less what the national subsidy pays the
+def paid_per_child(ctx: ParameterContext, measure: CashBenefitMeasure, measure_id: str, instalment: Instalment,
+                   order: int, age: int, national_monthly: np.ndarray) -> np.ndarray:
+    """[rep or 1, month] yuan the city pays a claimant of `order` at age `age` months, by payment month
+    (indexed by the payment month's prices when [indexation] lists the measure). Netted against the national subsidy (top_up, higher_of): less what the national subsidy pays the
     child for the months of age this payment covers (a month, or the year to the next birthday),
     never below zero. `national_monthly`: national_in_force(ctx), computed once by the caller."""
-    amount = np.full((1, ctx.calendar.n_months), float(instalment.amount))
+    amount = float(instalment.amount) * ctx.index_monthly(measure_id)[:, :, 0]
     rule = next((rule for k, rule in measure.national.items() if k == str(order)), "on_top")
     national_months = ctx.scenario.lines.national_childcare_subsidy.months
     if rule == "on_top" or age >= national_months or instalment.every == "once":
@@ -129,7 +129,7 @@ def accrual(ctx: LineContext, measure: CashBenefitMeasure, measure_id: str) -> E
             for age in payment_ages(instalment):
                 if age >= months:
                     break
-                paid = paid_per_child(ctx, measure, instalment, order, int(age), national)  # by payment month
+                paid = paid_per_child(ctx, measure, measure_id, instalment, order, int(age), national)  # by payment month
                 shifted = np.zeros_like(yuan)
                 shifted[:, age:] = claimants[:, : months - age] * alive[age]
                 yuan += shifted * paid[:, :, None]
@@ -149,7 +149,7 @@ def benefit_per_birth(ctx: ParameterContext, measure: CashBenefitMeasure, measur
         by_birth_month = np.zeros((1, months))
         for instalment in (i for i in measure.schedule if order in i.orders):
             for age in payment_ages(instalment):
-                paid = paid_per_child(ctx, measure, instalment, order, int(age), national)  # by payment month
+                paid = paid_per_child(ctx, measure, measure_id, instalment, order, int(age), national)  # by payment month
                 by_birth_month = by_birth_month + ahead(paid, int(age)) * alive[age]
         value = by_birth_month * chance  # [rep or 1, birth month]
         out[:, :, 0, order - 1] = ctx.calendar.by_year(value[:, :, None])[:, :, 0] / 12

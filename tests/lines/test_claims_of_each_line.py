@@ -1,0 +1,133 @@
+"""The claims a line files: the cases a review office works through, which set the claims queue and
+so when the cash moves. Each is counted as its clause counts cases, checked by hand (mutation
+testing found these unchecked; issue 18)."""
+
+from __future__ import annotations
+
+import numpy as np
+import pytest
+
+from model.errors import InputError
+from model.lines import lines_of, unit_measures
+from model.lines.family_planning_awards import recipients
+from model.pipeline import prepare
+from model.pipeline.block import block_entitlements
+from model.scenario import load_scenario
+from tests.conftest import REPO
+from tests.lines.test_other_clauses_and_national_subsidy import _override_case
+
+MONTHS_BEFORE_2025 = 36  # the base year is 2022
+
+
+def _entitlements(path, replicates: int = 2):
+    prepared = prepare(load_scenario(path, replicates=replicates))
+    return block_entitlements(prepared, 0, replicates)
+
+
+def _yearly(monthly: np.ndarray) -> np.ndarray:
+    """[rep, month, area] → [rep, year, area]."""
+    return monthly.reshape(monthly.shape[0], -1, 12, monthly.shape[-1]).sum(axis=2)
+
+
+def test_national_subsidy_claims_of_children_born_before_the_opening_queue_at_it(write):
+    """10 births a month in 京山市 in 2024 and 5 a month in 2025, every one claimed; the subsidy opens
+    in January 2025. The 120 children of 2024 and the 5 of January 2025 claim in January 2025, the
+    others in their birth month; none claims before the opening."""
+    path = _override_case(write, "national claims", {(2024, "jingshan", 1): [10] * 12, (2025, "jingshan", 1): [5] * 12},
+                          '[lines.national_childcare_subsidy]\nenabled = true\ntake_up = 1.0\nstart = "2025-01"\n',
+                          data="immortal")
+    claims = _entitlements(path).entitlements["national_childcare_subsidy"].claims
+    jingshan = claims[..., 3]  # the areas' order in the city's data: jingshan is the fourth
+    assert (claims[:, :MONTHS_BEFORE_2025] == 0).all()
+    assert (jingshan[:, MONTHS_BEFORE_2025] == 125).all()
+    assert (jingshan[:, MONTHS_BEFORE_2025 + 1:MONTHS_BEFORE_2025 + 12] == 5).all()
+    assert claims[:, :(2036 - 2022) * 12].sum() == 2 * 180  # the override ends with 2035
+
+
+def test_fee_waiver_claims_are_the_children_waived(write):
+    """The hand case of test_fee_waivers_for_nursery_and_kindergarten_children: 120 births in 京山市
+    in 2025, every child enrolled and in hardship. A claim per child waived, nursery and kindergarten
+    alike: 60 in 2025 (mid-year), 120 in 2026, 60 + 60 in 2028, 120 in 2029, spread over the months."""
+    path = _override_case(write, "fee waiver claims", {(2025, "jingshan", 1): [10] * 12}, """
+        [lines.childcare_slot_subsidy]
+        enrolment_rate = 1.0
+        [lines.fee_waivers]
+        enabled = true
+        take_up = 1.0
+        hardship_share = 1.0
+        kindergarten_enrolment_rate = 1.0
+        """, data="no_history", all_one=False)
+    claims = _yearly(_entitlements(path).entitlements["fee_waivers"].claims)[..., 3]
+    first = 2022
+    assert claims[:, [2025 - first, 2026 - first, 2028 - first, 2029 - first]] == pytest.approx(
+        np.array([[60, 120, 120, 120]] * 2))
+    assert (claims >= 0).all()
+
+
+def test_award_claims_are_one_a_year_per_recipient_in_january():
+    """Every recipient household of every scheme files once a year, in January, in its area."""
+    drawn = _entitlements(REPO / "scenarios" / "full_plan.toml")
+    ctx, line = drawn.context, drawn.realised.lines.family_planning_awards
+    claims = drawn.entitlements["family_planning_awards"].claims
+    people = sum(recipients(ctx, scheme, line).sum(axis=2) for scheme in line.schemes)  # [rep, year]
+    take_up = ctx.yearly(line.take_up, "lines.family_planning_awards.take_up")[:, :, 0]
+    expected = (people * take_up)[:, :, None] * ctx.area_share[:, None, :]
+    started = np.arange(ctx.calendar.n_years) * 12 >= ctx.calendar.policy_start_index
+    assert claims[:, ::12][:, started] == pytest.approx(expected[:, started])
+    assert (np.delete(claims, np.s_[::12], axis=1) == 0).all()
+
+
+def test_a_unit_line_files_a_claim_per_case_at_its_cost():
+    """yuan = claims × the cost per case, for each of the plan's unit lines."""
+    drawn = _entitlements(REPO / "scenarios" / "full_plan.toml")
+    for line in unit_measures.LINES:
+        section = getattr(drawn.realised.lines, line.id)
+        if not section.enabled:
+            continue
+        cost = drawn.context.monthly(section.unit_cost, f"lines.{line.id}.unit_cost")
+        entitlement = drawn.entitlements[line.id]
+        assert entitlement.claims.sum() > 0, line.id
+        assert entitlement.yuan == pytest.approx(entitlement.claims * cost * drawn.context.index_monthly(line.id)), line.id
+
+
+MEASURE = """
+[measures.school_grant]
+kind = "unit_cost"
+enabled = true
+take_up = 1.0
+name_zh = "入园补贴"
+name_en = "kindergarten grant"
+clause = "第九条"
+source = "a test"
+basis = "children_3_to_5"
+cases_per_unit = 0.5
+unit_cost = 1000
+new_money = false
+"""
+
+
+def test_a_package_s_unit_cost_measure_is_a_line_under_its_own_names(write):
+    loaded = load_scenario(write("s.toml", '[scenario]\nname = "m"\n' + MEASURE))
+    line = lines_of(loaded.scenario.measures)["school_grant"]
+    assert (line.id, line.name_zh, line.name_en, line.clause, line.kind.value, line.new_money) == (
+        "school_grant", "入园补贴", "kindergarten grant", "第九条", "outlay", False)
+    assert line.births_history_years == 6  # children aged 3-5 in the first budget years
+
+
+def test_a_unit_cost_measure_of_children_aged_3_to_5_needs_six_years_of_births(write):
+    write("history.csv", "year,births,status\n" + "".join(f"{y},9000,test\n" for y in range(2019, 2022)))
+    path = write("s.toml", '[scenario]\nname = "m"\n[data]\nbirths_history = "history.csv"\n' + MEASURE)
+    with pytest.raises(InputError) as caught:
+        prepare(load_scenario(path, replicates=2))
+    assert caught.value.message == "needs births for 2018 (school_grant counts children born up to 6 years before " \
+                                   "the base year)"
+
+
+def test_an_indexed_unit_cost_measure_grows_with_prices(write):
+    body = '[scenario]\nname = "m"\n' + MEASURE
+    plain = _entitlements(write("plain.toml", body)).entitlements["school_grant"]
+    indexed = _entitlements(write("indexed.toml", body + '[indexation]\nlines = ["school_grant"]\ncpi = 0.1\n'
+                                  'from_year = 2025\n')).entitlements["school_grant"]
+    years = [2025 - 2022, 2027 - 2022]
+    ratio = _yearly(indexed.yuan).sum(axis=(0, 2))[years] / _yearly(plain.yuan).sum(axis=(0, 2))[years]
+    assert ratio == pytest.approx([1.0, 1.1 ** 2])
