@@ -173,3 +173,15 @@ def test_who_qualifies_scales_the_claimants(write, setting, expected) -> None:
     result = run_file(path, replicates=20)
     paid = sum(value for (year, _), value in line_by_year_payer(result, "g").items() if year == 2026)
     assert paid == pytest.approx(expected * 12 * (20000 // 12), rel=0.02)
+
+
+def test_a_measure_built_in_python_validates_as_its_kind(write) -> None:
+    """A notebook may put a measure's model (not its table) in a scenario: its `kind` picks the schema."""
+    from model.scenario import CashBenefitMeasure, Scenario
+
+    loaded = load_scenario(write("one.toml", '[scenario]\nname = "one"\n' + grant("g")))
+    measure = loaded.scenario.measures["g"]
+    tree = {**loaded.scenario.model_dump(), "measures": {"g": measure, "h": measure.model_copy(update={"name_zh": "另一"})}}
+    again = Scenario.model_validate(tree)
+    assert isinstance(again.measures["h"], CashBenefitMeasure)
+    assert again.measures["h"].name_zh == "另一"

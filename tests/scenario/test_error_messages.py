@@ -11,6 +11,17 @@ from model.scenario import DEFAULTS_FILE, load_scenario
 
 NIPT_KEYS = ("city_share, clause, enabled, months_before_birth, mother_city_hukou_share, new_money, pregnancies_per_birth, price, "
              "registered_in_city_hospital_share, take_up")
+CASH_BENEFIT_KEYS = ("births_from, births_until, city_share, clause, eligible_share, enabled, hukou, in_city_hospital, kind, "
+                     "name_en, name_zh, national, new_money, schedule, source, take_up, timing")
+
+
+def _measure(births_from: str) -> str:
+    """A package's cash benefit, complete but for what a case adds."""
+    return ('[measures.m]\nkind = "cash_benefit"\nenabled = true\ntake_up = 1.0\nname_zh = "补"\nname_en = "g"\n'
+            f'clause = "c"\nsource = "s"\nbirths_from = "{births_from}"\n'
+            'schedule = [{ orders = [1], every = "once", from_age = 0, amount = 1 }]\n')
+
+
 CASES = {
     "misspelt key": ('[lines.nipt]\nprise = 900', "lines.nipt.prise", "unknown key; did you mean 'price'?"),
     "unknown key": ("[lines.nipt]\nzzzz = 1", "lines.nipt.zzzz", f"unknown key; allowed here: {NIPT_KEYS}"),
@@ -49,6 +60,26 @@ CASES = {
         '[behaviour]\nfertility_response = { values = { 2025 = 0.01 }, after = "hold" }', "behaviour.fertility_response",
         "a year path is not allowed here; give a number or a distribution { dist = ... }"),
     "number for a section": ("[lines]\nnipt = 3", "lines.nipt", "expected a table [lines.nipt] with keys, got int"),
+    "a month that is not a month": ('policy_start = "2025-13"', "scenario.policy_start",
+                                    'expected a month as "YYYY-MM" (e.g. "2025-01") or a year (got \'2025-13\')'),
+    "a month as a fraction": ("policy_start = 2025.5", "scenario.policy_start",
+                              'expected a month as "YYYY-MM" (e.g. "2025-01") or a year (got 2025.5)'),
+    "a day not written as a date": (_measure("2025-1-1"), "measures.m.births_from",
+                                    'expected a date as "YYYY-MM-DD" (e.g. "2024-01-01") (got \'2025-1-1\')'),
+    "a day the calendar lacks": (_measure("2025-02-30"), "measures.m.births_from",
+                                 "2025-02-30 is not a day of the calendar (got '2025-02-30')"),
+    "a measure without a kind": ('[measures.m]\nname_zh = "补"', "measures.m.kind",
+                                 "required key is missing; kinds are cash_benefit, unit_cost"),
+    "a measure that is a number": ("[measures]\nm = 3", "measures.m.kind",
+                                   "required key is missing; kinds are cash_benefit, unit_cost"),
+    "a measure's unknown key": (_measure("2025-01-01") + "zzzz = 1", "measures.m.zzzz",
+                                f"unknown key; allowed here: {CASH_BENEFIT_KEYS}"),
+    "a measure's misspelt key": (_measure("2025-01-01") + "clase = 1", "measures.m.clase",
+                                 "unknown key; did you mean 'clause'?"),
+    "an unknown key of a table of sections": (
+        "[lines.family_planning_awards.schemes.rural_reward]\nzzzz = 1",
+        "lines.family_planning_awards.schemes.rural_reward.zzzz",
+        "unknown key; allowed here: annual_amount, entrants_per_year, entry_age, name_zh"),
     "a table read as a year path": ("[lines.nipt]\nprice = { a = 1 }", "lines.nipt.price.a",
                                     "unknown key; allowed here: after, before, growth, scale, values"),
 }
@@ -80,3 +111,19 @@ def test_a_bad_default_is_blamed_on_the_file_that_set_it(write):
         load_scenario(child)
     assert (error.value.file, error.value.field) == (str(parent), "lines.nipt.price")
     assert str(DEFAULTS_FILE).endswith("defaults.toml")
+
+
+def test_measures_that_are_not_a_table(write):
+    path = write("s.toml", 'measures = 3\n[scenario]\nname = "x"\n')
+    with pytest.raises(InputError) as error:
+        load_scenario(path)
+    assert (error.value.field, error.value.message) == ("measures", "Input should be a valid dictionary (got 3)")
+
+
+def test_months_and_days_that_are_valid(write):
+    """A year is its January; the last day of a month is a day (31 January, 29 February of a leap year)."""
+    for births_from in ("2025-01-31", "2028-02-29"):
+        path = write("s.toml", f'[scenario]\nname = "x"\npolicy_start = 2025\n{_measure(births_from)}')
+        loaded = load_scenario(path)
+        assert loaded.scenario.scenario.policy_start == "2025-01"
+        assert loaded.scenario.measures["m"].births_from == births_from

@@ -6,7 +6,7 @@ from __future__ import annotations
 import pytest
 
 from model.errors import InputError
-from model.scenario import load_scenario
+from model.scenario import load_scenario, lookup, origin_file
 from tests.conftest import BASELINE, cli
 
 
@@ -49,3 +49,36 @@ def test_a_month_may_be_given_as_a_year_and_a_bad_month_is_refused(write):
     with pytest.raises(InputError) as caught:
         load_scenario(bad)
     assert caught.value.field == "scenario.policy_start" and "YYYY-MM" in caught.value.message
+
+
+def test_a_measure_s_bad_kind_in_a_parent_names_the_parent(write):
+    child = _parent_and_child(write, '[measures.m]\nkind = "grant"\n')
+    with pytest.raises(InputError) as caught:
+        load_scenario(child)
+    assert caught.value.file.endswith("parent.toml")
+    assert (caught.value.field, caught.value.message) == ("measures.m.kind",
+                                                          "unknown kind 'grant'; kinds are cash_benefit, unit_cost")
+
+
+def test_file_of_names_the_file_that_set_a_key_or_its_table(write):
+    child = _parent_and_child(write, "[lines.nipt]\nprice = 900\n")
+    loaded = load_scenario(child)
+    assert loaded.file_of("lines.nipt.price").endswith("parent.toml")
+    assert loaded.file_of("scenario.name").endswith("child.toml")
+
+
+def test_origin_file_walks_up_to_the_nearest_table_that_has_a_file():
+    origin = {"lines": "defaults.toml", "lines.nipt.price": "parent.toml"}
+    assert origin_file(origin, "lines.nipt.price", "child.toml") == "parent.toml"
+    assert origin_file(origin, "lines.nipt.take_up", "child.toml") == "defaults.toml"
+    assert origin_file(origin, "behaviour.x", "child.toml") == "child.toml"
+
+
+def test_lookup_finds_a_dotted_key_or_says_it_is_not_there():
+    tree = {"lines": {"nipt": {"price": 900, "empty": None}}}
+    assert lookup(tree, "lines.nipt.price") == (True, 900)
+    assert lookup(tree, "lines.nipt.empty") == (True, None)
+    assert lookup(tree, "lines.nipt") == (True, {"price": 900, "empty": None})
+    assert lookup(tree, "lines.nipt.take_up") == (False, None)
+    assert lookup(tree, "lines.nipt.price.x") == (False, None)  # below a value, not a table
+    assert lookup(tree, "lines.art") == (False, None)
