@@ -56,16 +56,16 @@ def areas_of(payers: tuple[str, ...]) -> list[str]:
     return [payer for payer in payers if payer != CITY and payer not in HIGHER_LEVELS]
 
 
-def payer_matrix(scenario: Scenario, line: LineSection, payers: tuple[str, ...] | None = None) -> np.ndarray:
-    """[area, payer] share of an area's cost paid by each payer, or [rep, area, payer] when a
-    funding share is uncertain; every row adds up to 1."""
-    payers = scenario.city.payers if payers is None else payers
+def payer_matrix(scenario: Scenario, line: LineSection, payers: tuple[str, ...]) -> np.ndarray:
+    """[area, payer] share of an area's cost paid by each payer (`payers`: the run's, those of the
+    city with a share in any line), or [rep, area, payer] when a funding share is uncertain; every
+    row adds up to 1."""
     city_share = line.city_share if line.city_share is not None else scenario.cost_sharing.city_share
     areas = scenario.city.areas
     matrix = np.zeros((len(areas), len(payers)))
     for a, area in enumerate(areas):
         matrix[a, payers.index(CITY)] = city_share[area]
-        matrix[a, payers.index(area)] += 1 - city_share[area]
+        matrix[a, payers.index(area)] = 1 - city_share[area]
     if not isinstance(line, FundedFromAbove) or not line.shared_above():
         return matrix
     local = per_replicate(line.local_share, 3)  # float or [rep, 1, 1]

@@ -185,3 +185,88 @@ def test_a_measure_built_in_python_validates_as_its_kind(write) -> None:
     again = Scenario.model_validate(tree)
     assert isinstance(again.measures["h"], CashBenefitMeasure)
     assert again.measures["h"].name_zh == "另一"
+
+
+def test_a_cash_benefit_is_birth_linked_spending_and_moves_births(write) -> None:
+    """A package's cash benefit is spending that follows births (its yuan count in the deadweight's
+    birth-linked spending) and a benefit a family weighs (the fertility response reads it)."""
+    import numpy as np
+
+    base = '[scenario]\nname = "linked"\n[behaviour]\nfertility_response = 0.05\n'
+    plain = run_file(write("plain.toml", base), replicates=4)
+    granted = run_file(write("granted.toml", base + grant("g", amount=20000, take_up=1.0)), replicates=4)
+    i = granted.line_ids.index("g")
+    measure_yuan = granted.accrual[:, :, i].sum(axis=-1)  # [rep, budget year]
+    assert measure_yuan.sum() > 0.2 * plain.impact["birth_linked_spending"].sum()
+    linked_without = granted.impact["birth_linked_spending"] - measure_yuan
+    assert np.allclose(linked_without.sum(), plain.impact["birth_linked_spending"].sum(), rtol=0.05)
+    assert granted.impact["induced_births"].sum() > plain.impact["induced_births"].sum()
+    assert new_money_of(granted, "g") is True
+
+
+def new_money_of(result, line_id: str) -> bool:
+    from model.lines import line_tables, money_groups
+
+    groups = money_groups(result.line_ids, line_tables(result.loaded.scenario.model_dump(mode="json")))
+    return line_id in groups["new_measures"]
+
+
+def test_a_cash_benefit_marked_continuing_is_shown_apart(write) -> None:
+    from model.lines import lines_of
+
+    loaded = load_scenario(write("c.toml", '[scenario]\nname = "c"\n' + grant("g") + "new_money = false\n"))
+    assert lines_of(loaded.scenario.measures)["g"].new_money is False
+    result = run_file(write("c2.toml", '[scenario]\nname = "c"\n' + grant("g") + "new_money = false\n"), replicates=2)
+    assert new_money_of(result, "g") is False
+
+
+def _benefit_per_birth(write, body: str):
+    from model.lines import lines_of
+    from model.pipeline import prepare
+    from model.pipeline.block import block_entitlements
+
+    prepared = prepare(load_scenario(write("b.toml", '[scenario]\nname = "b"\n' + body), replicates=2))
+    ctx = block_entitlements(prepared, 0, 2).context
+    return lines_of(ctx.scenario.measures)["g"].benefit_per_birth(ctx, ctx.scenario.measures["g"])
+
+
+def test_a_grant_s_worth_per_birth_is_its_amount_times_who_qualifies_and_claims(write) -> None:
+    """A one-off 1,000 at birth for first births; 80% of births meet its conditions and half of those
+    claim: a first birth is worth 400 to its family, later births nothing. Indexed at 10% a year from
+    2025, a first birth of 2030 is worth 400 × 1.1⁵."""
+    import numpy as np
+
+    conditions = 'eligible_share = 0.8\nhukou = "any"\nin_city_hospital = false\n'
+    plain = _benefit_per_birth(write, grant("g", take_up=0.5) + conditions)
+    assert plain[:, 2030 - 2022, 0] == pytest.approx(np.array([[400.0, 0.0, 0.0]]))
+    indexed = _benefit_per_birth(write, grant("g", take_up=0.5) + conditions
+                                 + '[indexation]\nlines = ["g"]\ncpi = 0.1\nfrom_year = 2025\n')
+    assert indexed[:, 2030 - 2022, 0, 0] == pytest.approx([400.0 * 1.1 ** 5])
+
+
+MONTHLY = 'schedule = [{ orders = [1], every = "month", from_age = 0, to_age = 1, amount = 100 }]\n'
+
+
+@pytest.mark.parametrize(("births_from", "extra", "problem"), [
+    ("2022-03-01", "", None),  # the base year: simulated
+    ("2035-12-01", "", None),  # the last year of the run
+    ("2025-01-01", MONTHLY + 'national = { "1" = "on_top" }\n', None),  # on top needs no national line
+    ("2021-12-31", "", ("measures.g.births_from", "2021-12-31 is before the base year 2022: births are simulated "
+                        "from the base year on, so earlier children cannot be paid; start on or after 2022-01-01")),
+    ("2025-01-01", MONTHLY + 'national = { "1" = "top_up" }\n', (
+        "measures.g.national", "top_up and higher_of need [lines.national_childcare_subsidy] enabled = true (the city "
+                               "pays the difference to what that line pays); price it too")),
+])
+def test_a_grant_s_dates_and_netting_are_checked_before_any_work(write, births_from, extra, problem) -> None:
+    from model.pipeline import prepare
+
+    measure = grant("g", births_from=births_from)
+    if extra:  # a monthly schedule instead of the one-off
+        measure = "\n".join(line for line in measure.splitlines() if not line.startswith("schedule")) + "\n" + extra
+    loaded = load_scenario(write("c.toml", '[scenario]\nname = "c"\n' + measure))
+    if problem is None:
+        prepare(loaded)
+        return
+    with pytest.raises(InputError) as caught:
+        prepare(loaded)
+    assert (caught.value.field, caught.value.message) == problem

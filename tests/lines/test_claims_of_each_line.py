@@ -14,6 +14,7 @@ from model.pipeline import prepare
 from model.pipeline.block import block_entitlements
 from model.scenario import load_scenario
 from tests.conftest import REPO
+from tests.default_city import AREA_INDEX
 from tests.lines.test_other_clauses_and_national_subsidy import _override_case
 
 MONTHS_BEFORE_2025 = 36  # the base year is 2022
@@ -37,7 +38,7 @@ def test_national_subsidy_claims_of_children_born_before_the_opening_queue_at_it
                           '[lines.national_childcare_subsidy]\nenabled = true\ntake_up = 1.0\nstart = "2025-01"\n',
                           data="immortal")
     claims = _entitlements(path).entitlements["national_childcare_subsidy"].claims
-    jingshan = claims[..., 3]  # the areas' order in the city's data: jingshan is the fourth
+    jingshan = claims[..., AREA_INDEX["jingshan"]]
     assert (claims[:, :MONTHS_BEFORE_2025] == 0).all()
     assert (jingshan[:, MONTHS_BEFORE_2025] == 125).all()
     assert (jingshan[:, MONTHS_BEFORE_2025 + 1:MONTHS_BEFORE_2025 + 12] == 5).all()
@@ -57,7 +58,7 @@ def test_fee_waiver_claims_are_the_children_waived(write):
         hardship_share = 1.0
         kindergarten_enrolment_rate = 1.0
         """, data="no_history", all_one=False)
-    claims = _yearly(_entitlements(path).entitlements["fee_waivers"].claims)[..., 3]
+    claims = _yearly(_entitlements(path).entitlements["fee_waivers"].claims)[..., AREA_INDEX["jingshan"]]
     first = 2022
     assert claims[:, [2025 - first, 2026 - first, 2028 - first, 2029 - first]] == pytest.approx(
         np.array([[60, 120, 120, 120]] * 2))
@@ -131,3 +132,23 @@ def test_an_indexed_unit_cost_measure_grows_with_prices(write):
     years = [2025 - 2022, 2027 - 2022]
     ratio = _yearly(indexed.yuan).sum(axis=(0, 2))[years] / _yearly(plain.yuan).sum(axis=(0, 2))[years]
     assert ratio == pytest.approx([1.0, 1.1 ** 2])
+
+
+def test_centre_claims_are_the_centres_and_pilots_paid_each_year(write):
+    """Three centres in 掇刀区, one paid by the city (open 2026) and two by the area rule (open 2027
+    and 2028), none closing: each files a claim a year from its opening, with the pilots running."""
+    from model.lines.demonstration_centres import pilots
+
+    centre = ('[[lines.demonstration_centres.centres]]\nname = "{name}"\narea = "duodao"\nopens = {opens}\n'
+              "construction_subsidy = 100\noperating_subsidy = 10\n")
+    path = write("s.toml", '[scenario]\nname = "centres"\n[lines.demonstration_centres]\nenabled = true\n'
+                           "take_up = 1.0\npilots_per_year = 10\npilot_years = 2\n"
+                 + centre.format(name="city", opens=2026) + 'paid_by = "city"\n'
+                 + centre.format(name="second", opens=2027) + centre.format(name="third", opens=2028))
+    drawn = _entitlements(path)
+    claims = _yearly(drawn.entitlements["demonstration_centres"].claims)
+    running = np.broadcast_to(pilots(drawn.context, drawn.realised.lines.demonstration_centres)[1], claims.shape)
+    duodao = AREA_INDEX["duodao"]
+    for year, centres in ((2025, 0), (2026, 1), (2027, 2), (2028, 3), (2035, 3)):
+        assert claims[:, year - 2022, duodao] - running[:, year - 2022, duodao] == pytest.approx(centres), year
+    assert claims[:, 2030 - 2022, AREA_INDEX["dongbao"]] == pytest.approx(running[:, 2030 - 2022, AREA_INDEX["dongbao"]])  # 东宝区: pilots only

@@ -55,3 +55,29 @@ def test_lines_without_a_claims_draw_scale_with_take_up(write, unindexed, line):
     path = write("s.toml", SAME_BIRTHS + f"[lines.{line}]\ntake_up = 0.5\n")
     half = run_file(path, replicates=4, seed=11)
     np.testing.assert_allclose(_accrual_2027(half, line), 0.5 * _accrual_2027(unindexed, line), rtol=1e-9)
+
+
+def _index(write, cpi: str, replicates: int = 3) -> np.ndarray:
+    from model.pipeline import prepare
+    from model.pipeline.block import block_entitlements
+    from model.scenario import load_scenario
+
+    path = write("i.toml", f'[scenario]\nname = "i"\n[indexation]\nlines = ["nipt"]\nfrom_year = 2024\ncpi = {cpi}\n')
+    ctx = block_entitlements(prepare(load_scenario(path, replicates=replicates)), 0, replicates).context
+    return ctx.index("nipt")[:, :, 0]  # [rep or 1, year from 2022]
+
+
+def test_each_year_is_indexed_by_its_own_inflation(write):
+    """10% in 2025 and 20% from 2026, from 2024 prices: 1 up to 2024, 1.1 in 2025, 1.1 × 1.2 in 2026."""
+    index = _index(write, '{ values = { 2022 = 0.1, 2025 = 0.1, 2026 = 0.2 }, after = "hold" }')
+    assert index[0, :5] == pytest.approx([1.0, 1.0, 1.0, 1.1, 1.1 * 1.2])
+    assert index[0, 6] == pytest.approx(1.1 * 1.2 ** 3)
+
+
+def test_an_uncertain_inflation_indexes_each_replicate_with_its_own_draw(write):
+    index = _index(write, '{ dist = "uniform", low = 0.01, high = 0.2 }')
+    assert index.shape[0] == 3
+    yearly = index[:, 3]  # 2025: one year of inflation
+    assert len(set(np.round(yearly, 12))) == 3 and ((yearly > 1.01) & (yearly < 1.2)).all()
+    assert index[:, 5] == pytest.approx(yearly ** 3)  # the same draw every year
+    assert (index[:, :3] == 1).all()

@@ -67,6 +67,24 @@ def test_income_tax_settlement_falls_in_its_month(write):
     assert cash[years.index(2028)] == pytest.approx(accrual[years.index(2027)]) == pytest.approx(28_800)
 
 
+def test_income_tax_settled_in_january_falls_in_the_next_year(write):
+    """The settlement's month counts from January: settled in January, a year's deductions are cash
+    in January of the next year (not in December of the same year)."""
+    from model.lines import iit_deduction_revenue
+    from model.pipeline import prepare
+    from model.pipeline.block import block_entitlements
+    from model.scenario import load_scenario
+
+    path = write("s.toml", '[scenario]\nname = "january"\n[lines.iit_deduction_revenue]\nenabled = true\n'
+                           "settlement_share = 1.0\nsettlement_month = 1\n")
+    drawn = block_entitlements(prepare(load_scenario(path, replicates=2)), 0, 2)
+    yuan = np.zeros((2, drawn.context.calendar.n_months, len(AREAS)))
+    yuan[:, 24:36] = 100.0  # 2024: 1,200 a replicate and area
+    cash = iit_deduction_revenue.cash(drawn.context, drawn.realised.lines.iit_deduction_revenue, yuan)
+    assert np.flatnonzero(cash[0, :, 0]).tolist() == [36]  # January 2025
+    assert cash[:, 36] == pytest.approx(np.full((2, len(AREAS)), 1200.0))
+
+
 def test_top_up_per_birth_assumes_a_birth_at_mid_year(write):
     """The allowance as a top-up of the national subsidy (300 a month from January 2025): a third
     child born at mid-2024 has its first 6 months in 2024 (500 each) and 30 from 2025 (200 each):

@@ -80,6 +80,11 @@ CASES = {
         "[lines.family_planning_awards.schemes.rural_reward]\nzzzz = 1",
         "lines.family_planning_awards.schemes.rural_reward.zzzz",
         "unknown key; allowed here: annual_amount, entrants_per_year, entry_age, name_zh"),
+    "an unknown key in a year path of a table of sections": (
+        '[lines.family_planning_awards.schemes.rural_reward]\n'
+        'annual_amount = { values = { 2025 = 960 }, after = "hold", zzzz = 1 }',
+        "lines.family_planning_awards.schemes.rural_reward.annual_amount.zzzz",
+        "unknown key; allowed here: after, before, growth, scale, values"),
     "a table read as a year path": ("[lines.nipt]\nprice = { a = 1 }", "lines.nipt.price.a",
                                     "unknown key; allowed here: after, before, growth, scale, values"),
 }
