@@ -192,6 +192,8 @@ def test_a_cash_benefit_is_birth_linked_spending_and_moves_births(write) -> None
     birth-linked spending) and a benefit a family weighs (the fertility response reads it)."""
     import numpy as np
 
+    from model.lines import lines_of
+
     base = '[scenario]\nname = "linked"\n[behaviour]\nfertility_response = 0.05\n'
     plain = run_file(write("plain.toml", base), replicates=4)
     granted = run_file(write("granted.toml", base + grant("g", amount=20000, take_up=1.0)), replicates=4)
@@ -202,6 +204,7 @@ def test_a_cash_benefit_is_birth_linked_spending_and_moves_births(write) -> None
     assert np.allclose(linked_without.sum(), plain.impact["birth_linked_spending"].sum(), rtol=0.05)
     assert granted.impact["induced_births"].sum() > plain.impact["induced_births"].sum()
     assert new_money_of(granted, "g") is True
+    assert lines_of(granted.loaded.scenario.measures)["g"].new_money is True  # new unless marked otherwise
 
 
 def new_money_of(result, line_id: str) -> bool:

@@ -65,9 +65,11 @@ def test_fee_waiver_claims_are_the_children_waived(write):
     assert (claims >= 0).all()
 
 
-def test_award_claims_are_one_a_year_per_recipient_in_january():
-    """Every recipient household of every scheme files once a year, in January, in its area."""
-    drawn = _entitlements(REPO / "scenarios" / "full_plan.toml")
+def test_award_claims_are_one_a_year_per_recipient_in_january(write):
+    """Every recipient household of every scheme that claims (80%) files once a year, in January, in
+    its area."""
+    drawn = _entitlements(write("s.toml", f'[scenario]\nname = "awards"\nextends = "{REPO / "scenarios" / "full_plan.toml"}"\n'
+                                          "[lines.family_planning_awards]\ntake_up = 0.8\n"))
     ctx, line = drawn.context, drawn.realised.lines.family_planning_awards
     claims = drawn.entitlements["family_planning_awards"].claims
     people = sum(recipients(ctx, scheme, line).sum(axis=2) for scheme in line.schemes)  # [rep, year]
