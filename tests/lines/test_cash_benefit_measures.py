@@ -245,6 +245,30 @@ def test_a_grant_s_worth_per_birth_is_its_amount_times_who_qualifies_and_claims(
     indexed = _benefit_per_birth(write, grant("g", take_up=0.5) + conditions
                                  + '[indexation]\nlines = ["g"]\ncpi = 0.1\nfrom_year = 2025\n')
     assert indexed[:, 2030 - 2022, 0, 0] == pytest.approx([400.0 * 1.1 ** 5])
+    second = _benefit_per_birth(write, grant("g", take_up=0.5, orders="2") + conditions)
+    assert second[:, 2030 - 2022, 0] == pytest.approx(np.array([[0.0, 400.0, 0.0]]))
+
+
+def test_a_payment_at_an_age_is_worth_it_times_the_chance_of_living_to_it(write) -> None:
+    """1,000 at the first birthday is worth 1,000 × the chance of living to it; a monthly payment to
+    age 18 is worth 216 payments, each discounted by survival to its month."""
+    from model.lines.cash_benefit import survival
+
+    at_one = grant("g", take_up=1.0).replace("from_age = 0", "from_age = 1")
+    worth = _benefit_per_birth(write, at_one)
+    monthly = grant("g", take_up=1.0).replace('every = "once", from_age = 0', 'every = "month", from_age = 0, '
+                                                                            "to_age = 18")
+    to_adulthood = _benefit_per_birth(write, monthly)
+    q = _q_young(write)  # the base data's child deaths, as the run reads them
+    assert worth[:, 2030 - 2022, 0, 0] == pytest.approx([1000 * survival(q, 13)[12]])
+    assert to_adulthood[:, 2030 - 2022, 0, 0] == pytest.approx([1000 * survival(q, 216).sum()])
+    assert survival(q, 13)[12] < 1
+
+
+def _q_young(write):
+    from model.pipeline import prepare
+
+    return prepare(load_scenario(write("q.toml", '[scenario]\nname = "q"\n'), replicates=1)).base.q_young
 
 
 MONTHLY = 'schedule = [{ orders = [1], every = "month", from_age = 0, to_age = 1, amount = 100 }]\n'

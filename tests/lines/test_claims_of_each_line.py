@@ -154,3 +154,33 @@ def test_centre_claims_are_the_centres_and_pilots_paid_each_year(write):
     for year, centres in ((2025, 0), (2026, 1), (2027, 2), (2028, 3), (2035, 3)):
         assert claims[:, year - 2022, duodao] - running[:, year - 2022, duodao] == pytest.approx(centres), year
     assert claims[:, 2030 - 2022, AREA_INDEX["dongbao"]] == pytest.approx(running[:, 2030 - 2022, AREA_INDEX["dongbao"]])  # 东宝区: pilots only
+
+
+def test_a_cash_benefit_files_a_claim_per_child_of_every_order_it_pays(write):
+    """A grant at birth for first and second births: 10 first and 5 second births in 京山市 in January
+    2025 file 15 claims that month; at age 1, the children alive then are paid (the default life
+    table: each child's chance of living to its first birthday)."""
+    from model.lines.cash_benefit import survival
+
+    path = _override_case(write, "grant claims", {(2025, "jingshan", 1): [10] + [0] * 11,
+                                                  (2025, "jingshan", 2): [5] + [0] * 11}, """
+        [measures.g]
+        kind = "cash_benefit"
+        enabled = true
+        take_up = 1.0
+        name_zh = "补贴"
+        name_en = "grant"
+        clause = "c"
+        source = "s"
+        births_from = "2025-01-01"
+        schedule = [{ orders = [1, 2], every = "once", from_age = 0, amount = 1000 },
+                    { orders = [1], every = "once", from_age = 1, amount = 500 }]
+        """, data="no_history")
+    drawn = _entitlements(path)
+    entitlement, jingshan = drawn.entitlements["g"], AREA_INDEX["jingshan"]
+    january_2025 = MONTHS_BEFORE_2025
+    assert entitlement.claims[:, january_2025, jingshan] == pytest.approx([15, 15])
+    assert entitlement.claims[:, :(2036 - 2022) * 12].sum() == 2 * 15
+    alive_at_one = survival(drawn.context.base.q_young, 13)[12]
+    assert 0.99 < alive_at_one < 1
+    assert entitlement.yuan[:, january_2025 + 12, jingshan] == pytest.approx([10 * 500 * alive_at_one] * 2)
