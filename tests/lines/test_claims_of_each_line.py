@@ -15,7 +15,7 @@ from model.pipeline.block import block_entitlements
 from model.scenario import load_scenario
 from tests.conftest import REPO
 from tests.default_city import AREA_INDEX
-from tests.lines.test_other_clauses_and_national_subsidy import _override_case
+from tests.lines.test_other_clauses_and_national_subsidy import _override_case, fee_waiver_case
 
 MONTHS_BEFORE_2025 = 36  # the base year is 2022
 
@@ -49,15 +49,7 @@ def test_fee_waiver_claims_are_the_children_waived(write):
     """The hand case of test_fee_waivers_for_nursery_and_kindergarten_children: 120 births in 京山市
     in 2025, every child enrolled and in hardship. A claim per child waived, nursery and kindergarten
     alike: 60 in 2025 (mid-year), 120 in 2026, 60 + 60 in 2028, 120 in 2029, spread over the months."""
-    path = _override_case(write, "fee waiver claims", {(2025, "jingshan", 1): [10] * 12}, """
-        [lines.childcare_slot_subsidy]
-        enrolment_rate = 1.0
-        [lines.fee_waivers]
-        enabled = true
-        take_up = 1.0
-        hardship_share = 1.0
-        kindergarten_enrolment_rate = 1.0
-        """, data="no_history", all_one=False)
+    path = fee_waiver_case(write)
     claims = _yearly(_entitlements(path).entitlements["fee_waivers"].claims)[..., AREA_INDEX["jingshan"]]
     first = 2022
     assert claims[:, [2025 - first, 2026 - first, 2028 - first, 2029 - first]] == pytest.approx(

@@ -164,13 +164,10 @@ def test_income_tax_deduction_is_revenue_forgone_shared_60_40(write):
     assert set(table[table.line == "iit_deduction_revenue"].kind) == {"revenue_forgone"}
 
 
-def test_fee_waivers_for_nursery_and_kindergarten_children(write):
-    """120 births in 京山市 in 2025 (10 a month), no earlier children. Mid-year children aged 0-2:
-    60 in 2025, 120 in 2026-27, 60 in 2028; aged 3-5: 60 in 2028, 120 in 2029-30. All enrolled and
-    in hardship, half the fee waived: nursery 10,000 a year → 2026: 120 × 5,000 = 600,000;
-    kindergarten 4,000 a year with 2 of 3 years still charged from 2026 → 2029: 120 × 4,000 × ⅔ × ½
-    = 160,000. 京山市 is a county: it pays all."""
-    path = _override_case(write, "fee waiver hand case", {(2025, "jingshan", 1): [10] * 12}, """
+def fee_waiver_case(write) -> Path:
+    """120 births in 京山市 in 2025 (10 a month), no earlier children, every child enrolled and in
+    hardship, half the fee waived (nursery 10,000 a year, kindergarten 4,000)."""
+    return _override_case(write, "fee waiver hand case", {(2025, "jingshan", 1): [10] * 12}, """
         [lines.childcare_slot_subsidy]
         enrolment_rate = 1.0
         [lines.fee_waivers]
@@ -182,6 +179,15 @@ def test_fee_waivers_for_nursery_and_kindergarten_children(write):
         kindergarten_fee = 4000
         kindergarten_enrolment_rate = 1.0
         """, data="no_history", all_one=False)
+
+
+def test_fee_waivers_for_nursery_and_kindergarten_children(write):
+    """120 births in 京山市 in 2025 (10 a month), no earlier children. Mid-year children aged 0-2:
+    60 in 2025, 120 in 2026-27, 60 in 2028; aged 3-5: 60 in 2028, 120 in 2029-30. All enrolled and
+    in hardship, half the fee waived: nursery 10,000 a year → 2026: 120 × 5,000 = 600,000;
+    kindergarten 4,000 a year with 2 of 3 years still charged from 2026 → 2029: 120 × 4,000 × ⅔ × ½
+    = 160,000. 京山市 is a county: it pays all."""
+    path = fee_waiver_case(write)
     cost = line_by_year_payer(run_file(path, replicates=5), "fee_waivers")
     assert cost[(2025, "jingshan")] == pytest.approx(60 * 5_000)
     assert cost[(2026, "jingshan")] == pytest.approx(600_000)
