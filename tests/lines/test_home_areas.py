@@ -40,9 +40,10 @@ def test_home_areas_written_wrong_are_refused(write, body, message) -> None:
     assert message in error.value.describe() and error.value.file == str(path)
 
 
-def test_uncertain_amounts_are_drawn_per_replicate_for_each_home_area(write) -> None:
-    """An amount given as a distribution: each replicate pays its own draw in every home area, and
-    the counties without amounts of their own nothing."""
+@pytest.mark.parametrize("uncertain", ["amount_second_child", "amount_third_child"])
+def test_uncertain_amounts_are_drawn_per_replicate_for_each_home_area(write, uncertain) -> None:
+    """An amount given as a distribution (the other a number): each replicate pays its own draw in
+    every home area, and the counties without amounts of their own nothing."""
     import numpy as np
 
     from model.lines.housing_subsidy import amount_by_home_area
@@ -51,13 +52,13 @@ def test_uncertain_amounts_are_drawn_per_replicate_for_each_home_area(write) -> 
     from tests.default_city import AREA_INDEX, AREAS
 
     path = write("s.toml", '[scenario]\nname = "uncertain homes"\n[lines.housing_subsidy]\n'
-                           'amount_second_child = { dist = "uniform", low = 10000, high = 30000 }\n')
+                           f'{uncertain} = {{ dist = "uniform", low = 10000, high = 50000 }}\n')
     drawn = block_entitlements(prepare(load_scenario(path, replicates=4)), 0, 4)
     line = drawn.realised.lines.housing_subsidy
     amounts = amount_by_home_area(line, drawn.realised.city)
-    drawn_second = np.asarray(line.amount_second_child)
-    assert amounts.shape == (4, 2, len(AREAS)) and len(set(drawn_second)) == 4
+    given = [np.broadcast_to(line.amount_second_child, 4), np.broadcast_to(line.amount_third_child, 4)]
+    assert amounts.shape == (4, 2, len(AREAS)) and len(set(given[uncertain == "amount_third_child"])) == 4
     for area in DISTRICTS:
-        assert amounts[:, 0, AREA_INDEX[area]] == pytest.approx(drawn_second)
-        assert (amounts[:, 1, AREA_INDEX[area]] == line.amount_third_child).all()
+        assert amounts[:, 0, AREA_INDEX[area]] == pytest.approx(given[0])
+        assert amounts[:, 1, AREA_INDEX[area]] == pytest.approx(given[1])
     assert (amounts[:, :, AREA_INDEX["jingshan"]] == 0).all()

@@ -71,3 +71,18 @@ def test_childcare_slots_cap_the_children_subsidised(write):
     slots = np.floor(2_000_000 / 1000 * 0.2 * 0.5 * ctx.area_share)  # [rep, area]
     for year in (2025, 2030, 2035):
         assert claims[:, year - BASE] == pytest.approx(np.broadcast_to(slots, claims[:, 0].shape)), year
+
+
+@pytest.mark.parametrize(("months", "expected"), [(13, {2025: 60_000, 2026: 5_000}), (0, {})])
+def test_an_allowance_paid_for_a_year_and_a_month_or_for_none(write, months, expected):
+    """10 third births in 京山市 in January 2025, no child dying, 500 a month for `months` months of
+    age: 13 months are 12 payments in 2025 and one in 2026; 0 months pay nothing."""
+    from tests.conftest import line_by_year_payer, run_file
+    from tests.lines.test_other_clauses_and_national_subsidy import _override_case
+
+    path = _override_case(write, "allowance months", {(2025, "jingshan", 3): [10] + [0] * 11},
+                          f"[lines.third_child_allowance]\ntake_up = 1.0\nmonthly_amount = 500\nmonths = {months}\n",
+                          data="immortal")
+    cost = line_by_year_payer(run_file(path, replicates=2), "third_child_allowance")
+    assert {key: value for key, value in cost.items() if value} == {(year, "jingshan"): yuan
+                                                                    for year, yuan in expected.items()}
