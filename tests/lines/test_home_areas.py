@@ -62,3 +62,19 @@ def test_uncertain_amounts_are_drawn_per_replicate_for_each_home_area(write, unc
         assert amounts[:, 0, AREA_INDEX[area]] == pytest.approx(given[0])
         assert amounts[:, 1, AREA_INDEX[area]] == pytest.approx(given[1])
     assert (amounts[:, :, AREA_INDEX["jingshan"]] == 0).all()
+
+
+def test_an_area_outside_the_home_areas_pays_its_own_amounts_or_nothing(write) -> None:
+    """Counties with amounts of their own: 京山市 pays 1,000 for a second child and, giving none for
+    a third, nothing; 钟祥市 pays 3,000 for a third child only; 沙洋县, with none, nothing."""
+    from model.lines.housing_subsidy import amount_by_home_area
+    from tests.default_city import AREA_INDEX
+
+    loaded = load_scenario(write("s.toml", '[scenario]\nname = "county amounts"\n[lines.housing_subsidy]\n'
+                                           "county_amounts = { jingshan = { second = 1000 }, "
+                                           "zhongxiang = { third = 3000 } }\n"))
+    amounts = amount_by_home_area(loaded.scenario.lines.housing_subsidy, loaded.scenario.city)
+    assert amounts[0, :, AREA_INDEX["jingshan"]].tolist() == [1000.0, 0.0]
+    assert amounts[0, :, AREA_INDEX["zhongxiang"]].tolist() == [0.0, 3000.0]
+    assert amounts[0, :, AREA_INDEX["shayang"]].tolist() == [0.0, 0.0]
+    assert amounts[0, :, AREA_INDEX["dongbao"]].tolist() == [20000.0, 40000.0]  # a district: the plan's amounts
