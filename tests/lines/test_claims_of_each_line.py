@@ -176,3 +176,24 @@ def test_a_cash_benefit_files_a_claim_per_child_of_every_order_it_pays(write):
     alive_at_one = survival(drawn.context.base.q_young, 13)[12]
     assert 0.99 < alive_at_one < 1
     assert entitlement.yuan[:, january_2025 + 12, jingshan] == pytest.approx([10 * 500 * alive_at_one] * 2)
+
+
+def test_allowance_claims_of_earlier_third_children_queue_at_the_start(write):
+    """Policy from January 2025, earlier third children paid their remaining months: 10 born in
+    January 2022 are 36 months old then (too old: no claim), 5 born in February 2022 claim in January
+    2025 with the 3 born that month; nobody claims before."""
+    path = _override_case(write, "allowance claims", {(2022, "jingshan", 3): [10, 5] + [0] * 10,
+                                                      (2025, "jingshan", 3): [3] + [0] * 11}, """
+        [lines.third_child_allowance]
+        take_up = 1.0
+        monthly_amount = 500
+        months = 36
+        earlier_children_paid = true
+        """, data="immortal", scenario='policy_start = "2025-01"')
+    entitlement = _entitlements(path).entitlements["third_child_allowance"]
+    claims, jingshan = entitlement.claims, AREA_INDEX["jingshan"]
+    assert (claims[:, :MONTHS_BEFORE_2025] == 0).all()
+    assert claims[:, MONTHS_BEFORE_2025, jingshan] == pytest.approx([8, 8])
+    assert entitlement.claims_open == MONTHS_BEFORE_2025
+    assert entitlement.yuan[:, MONTHS_BEFORE_2025, jingshan] == pytest.approx([8 * 500] * 2)  # the last month of 5
+    assert entitlement.yuan[:, MONTHS_BEFORE_2025 + 1, jingshan] == pytest.approx([3 * 500] * 2)

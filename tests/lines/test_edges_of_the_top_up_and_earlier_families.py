@@ -8,6 +8,7 @@ import numpy as np
 import pandas as pd
 import pytest
 
+from model.errors import InputError
 from model.lines import LINE_BY_ID
 from model.pipeline.block import block_entitlements
 from model.pipeline.prepare import prepare
@@ -156,8 +157,6 @@ def test_a_centre_is_paid_from_its_opening_to_its_closing_year(write):
 
 @pytest.mark.parametrize(("start", "months", "earliest"), [("2024-06", 36, "2025-01"), ("2024-06", 30, "2024-07")])
 def test_a_national_subsidy_starting_too_early_is_refused_with_the_earliest_start(write, start, months, earliest):
-    from model.errors import InputError
-
     path = write("s.toml", f'[scenario]\nname = "early"\n[lines.national_childcare_subsidy]\nenabled = true\n'
                            f'start = "{start}"\nmonths = {months}\n')
     with pytest.raises(InputError) as error:
@@ -206,3 +205,29 @@ def test_paying_earlier_children_needs_them_in_the_simulation(write):
     assert result.exit_code == 2
     assert ("lines.third_child_allowance.earlier_children_paid: true needs every child paid in 2023 born in the "
             "simulation, which starts in 2022") in " ".join(result.output.split())
+
+
+@pytest.mark.parametrize(("months", "problem"), [
+    (36, None),  # children under 36 months in January 2025 were born from February 2022 on: simulated
+    (37, "true needs every child paid in 2025 born in the simulation, which starts in 2022: with months = 37, "
+         "start the budget in 2026 or later"),
+])
+def test_earlier_children_paid_from_a_budget_starting_in_2025(write, months, problem):
+    path = write("s.toml", f'[scenario]\nname = "x"\nstart_year = 2025\n[lines.third_child_allowance]\n'
+                           f"earlier_children_paid = true\nmonths = {months}\n")
+    if problem is None:
+        prepare(load_scenario(path, replicates=2))
+        return
+    with pytest.raises(InputError) as caught:
+        prepare(load_scenario(path, replicates=2))
+    assert (caught.value.field, caught.value.message) == ("lines.third_child_allowance.earlier_children_paid", problem)
+
+
+def test_a_top_up_needs_the_national_subsidy_priced(write):
+    path = write("s.toml", '[scenario]\nname = "x"\n[lines.third_child_allowance]\nnet_of_national_subsidy = true\n')
+    with pytest.raises(InputError) as caught:
+        prepare(load_scenario(path, replicates=2))
+    assert (caught.value.field, caught.value.message) == (
+        "lines.third_child_allowance.net_of_national_subsidy",
+        "true needs [lines.national_childcare_subsidy] enabled = true: the allowance is reduced by what that line "
+        "pays, so price it too (its city and district shares show what the city pays of it)")
