@@ -197,3 +197,25 @@ def test_allowance_claims_of_earlier_third_children_queue_at_the_start(write):
     assert entitlement.claims_open == MONTHS_BEFORE_2025
     assert entitlement.yuan[:, MONTHS_BEFORE_2025, jingshan] == pytest.approx([8 * 500] * 2)  # the last month of 5
     assert entitlement.yuan[:, MONTHS_BEFORE_2025 + 1, jingshan] == pytest.approx([3 * 500] * 2)
+
+
+def test_housing_claims_are_the_purchases_paid_where_the_home_is(write):
+    """Second births only, every family buying a home in its birth year: each purchase paid is a
+    claim, 20,000 each in a district (the plan's amount); a home bought in a county without amounts
+    of its own is neither paid nor claimed."""
+    from tests.default_city import DISTRICTS
+
+    path = _override_case(write, "housing claims", {(2025, area, 2): [20] * 12 for area in AREA_INDEX}, """
+        [lines.housing_subsidy]
+        take_up = 1.0
+        purchase_probability = 1.0
+        purchase_profile = [1.0]
+        """, data="immortal")
+    entitlement = _entitlements(path).entitlements["housing_subsidy"]
+    claims, yuan = _yearly(entitlement.claims)[:, 2025 - 2022], _yearly(entitlement.yuan)[:, 2025 - 2022]
+    for area, index in AREA_INDEX.items():
+        if area in DISTRICTS:
+            assert claims[:, index] == pytest.approx(yuan[:, index] / 20_000) and (claims[:, index] > 0).all()
+        else:
+            assert (claims[:, index] == 0).all() and (yuan[:, index] == 0).all(), area
+    assert claims.sum(axis=1) == pytest.approx(yuan.sum(axis=1) / 20_000)
