@@ -8,6 +8,7 @@ import pytest
 
 from model.errors import InputError
 from model.scenario import DEFAULTS_FILE, load_scenario
+from tests.default_city import AREAS
 
 NIPT_KEYS = ("city_share, clause, enabled, months_before_birth, mother_city_hukou_share, new_money, pregnancies_per_birth, price, "
              "registered_in_city_hospital_share, take_up")
@@ -85,6 +86,20 @@ CASES = {
         'annual_amount = { values = { 2025 = 960 }, after = "hold", zzzz = 1 }',
         "lines.family_planning_awards.schemes.rural_reward.annual_amount.zzzz",
         "unknown key; allowed here: after, before, growth, scale, values"),
+    "a year path's negative scale": ('[lines.nipt]\ntake_up = { values = { 2025 = 0.5 }, after = "hold", scale = -1 }',
+                                     "lines.nipt.take_up", "a year path's scale must be ≥ 0"),
+    "a normal scale on a bounded year path": (
+        '[lines.nipt]\ntake_up = { values = { 2025 = 0.5 }, after = "hold", scale = { dist = "normal", mean = 1, '
+        "sd = 0.1 } }", "lines.nipt.take_up",
+        "a normal scale has no upper end, and this value may be at most 1: use a triangular or uniform scale"),
+    "a scale taking a year path above its maximum": (
+        '[lines.nipt]\ntake_up = { values = { 2025 = 0.9 }, after = "hold", scale = { dist = "uniform", low = 0.9, '
+        "high = 1.2 } }", "lines.nipt.take_up", "scale reaches 1.2, taking the path to 1.08, above the maximum 1"),
+    "an unknown area": ("[cost_sharing.city_share]\n" + "".join(f"{area} = 0.5\n" for area in AREAS) + "wuhan = 0.5",
+                        "cost_sharing.city_share", f"unknown area 'wuhan'; areas are {', '.join(AREAS)}"),
+    "shares that do not add up to 1": ("[lines.housing_subsidy]\npurchase_profile = [0.5, 0.5, 0.5]",
+                                       "lines.housing_subsidy.purchase_profile",
+                                       "shares must add up to 1 (they add up to 1.5) (got [0.5, 0.5, 0.5])"),
     "a table read as a year path": ("[lines.nipt]\nprice = { a = 1 }", "lines.nipt.price.a",
                                     "unknown key; allowed here: after, before, growth, scale, values"),
 }
@@ -132,3 +147,15 @@ def test_months_and_days_that_are_valid(write):
         loaded = load_scenario(path)
         assert loaded.scenario.scenario.policy_start == "2025-01"
         assert loaded.scenario.measures["m"].births_from == births_from
+
+
+@pytest.mark.parametrize("take_up", [
+    '{ values = { 2025 = 0.0, 2030 = 0.5 }, after = "hold" }',  # a value at the lower bound
+    '{ values = { 2025 = 0.5 }, after = "hold", scale = { dist = "uniform", low = 0.8, high = 1.2 } }',
+    '{ values = { 2025 = 0.5 }, after = "hold", scale = 0.5 }',
+    '{ values = { 2025 = 0.5 }, after = "hold", scale = 0 }',
+    '{ values = { 2025 = 0.0 }, after = "hold", scale = { dist = "normal", mean = 1, sd = 0.1 } }',  # 0 × any scale
+])
+def test_year_paths_within_their_bounds_are_accepted(write, take_up):
+    path = write("s.toml", f'[scenario]\nname = "x"\n[lines.nipt]\ntake_up = {take_up}\n')
+    assert load_scenario(path).scenario.lines.nipt.take_up is not None

@@ -82,3 +82,41 @@ def test_fixed_distribution_equals_the_plain_number(write):
     fixed = write("fixed.toml", '[scenario]\nname = "fixed"\n[lines.nipt]\nprice = { dist = "fixed", value = 900 }\n')
     a, b = run_file(plain, replicates=10), run_file(fixed, replicates=10)
     assert np.array_equal(a.accrual, b.accrual)
+
+
+def test_a_child_replaces_a_table_of_values_whole_and_merges_a_measure_s_timing(write):
+    """A child's county_amounts replaces the parent's table (it is one value: the counties that have
+    amounts of their own); a child's [measures.<id>.timing] changes only the keys it gives."""
+    write("parent.toml", """
+        [scenario]
+        name = "parent"
+        [lines.housing_subsidy]
+        county_amounts = { jingshan = { second = 1000, third = 2000 } }
+        [measures.g]
+        kind = "cash_benefit"
+        enabled = true
+        take_up = 1.0
+        name_zh = "补贴"
+        name_en = "grant"
+        clause = "c"
+        source = "s"
+        births_from = "2025-01-01"
+        schedule = [{ orders = [1], every = "once", from_age = 0, amount = 1000 }]
+        [measures.g.timing]
+        application_lag = [0.5, 0.5]
+        rejection_share = 0.1
+        payment = "monthly"
+        """)
+    child = write("child.toml", """
+        [scenario]
+        name = "child"
+        extends = "parent.toml"
+        [lines.housing_subsidy]
+        county_amounts = { zhongxiang = { third = 3000 } }
+        [measures.g.timing]
+        payment = "quarterly"
+        """)
+    scenario = load_scenario(child).scenario
+    assert scenario.lines.housing_subsidy.county_amounts == {"zhongxiang": {"third": 3000}}
+    timing = scenario.measures["g"].timing
+    assert (timing.application_lag, timing.rejection_share, timing.payment) == ([0.5, 0.5], 0.1, "quarterly")
