@@ -82,3 +82,37 @@ def test_lookup_finds_a_dotted_key_or_says_it_is_not_there():
     assert lookup(tree, "lines.nipt.take_up") == (False, None)
     assert lookup(tree, "lines.nipt.price.x") == (False, None)  # below a value, not a table
     assert lookup(tree, "lines.art") == (False, None)
+
+
+def test_an_extends_cycle_is_told_with_its_files_in_order(write):
+    first = write("a.toml", '[scenario]\nname = "a"\nextends = "b.toml"\n')
+    second = write("b.toml", '[scenario]\nname = "b"\nextends = "a.toml"\n')
+    with pytest.raises(InputError) as caught:
+        load_scenario(first)
+    assert (caught.value.file, caught.value.field, caught.value.message) == (
+        str(first), "scenario.extends", f"extends forms a cycle: {first} → {second} → {first}")
+
+
+@pytest.mark.parametrize(("body", "field", "message"), [
+    ('[scenario]\nname = "x"\nextends = 3\n', "scenario.extends", "expected a file name (string)"),
+    ('[scenario]\nname = "x"\ncity = 3\n', "scenario.city", "expected the city's folder (a string)"),
+    ("scenario = 3\n", "scenario", "expected a table [scenario] with keys, got int"),
+])
+def test_a_scenario_table_or_its_links_written_wrong(write, body, field, message):
+    path = write("s.toml", body)
+    with pytest.raises(InputError) as caught:
+        load_scenario(path)
+    assert (caught.value.file, caught.value.field, caught.value.message) == (str(path), field, message)
+
+
+def test_a_key_missing_from_a_year_path_a_child_replaced_names_the_child(write):
+    """The parent's year path had `after`; the child's replacement lacks it: the child is to blame,
+    not the parent whose path is gone."""
+    parent = write("parent.toml", '[scenario]\nname = "parent"\n[lines.nipt]\nprice = { values = { 2025 = 800 }, '
+                                  'after = "hold" }\n')
+    child = write("child.toml", f'[scenario]\nname = "child"\nextends = "{parent.name}"\n[lines.nipt]\n'
+                                "price = { values = { 2025 = 900 } }\n")
+    with pytest.raises(InputError) as caught:
+        load_scenario(child)
+    assert (caught.value.file, caught.value.field, caught.value.message) == (
+        str(child), "lines.nipt.price.after", "required key is missing")
