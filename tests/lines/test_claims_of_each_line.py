@@ -219,3 +219,35 @@ def test_housing_claims_are_the_purchases_paid_where_the_home_is(write):
         else:
             assert (claims[:, index] == 0).all() and (yuan[:, index] == 0).all(), area
     assert claims.sum(axis=1) == pytest.approx(yuan.sum(axis=1) / 20_000)
+
+
+COUNTIES_PAY_TOO = "county_amounts = { " + ", ".join(
+    f"{area} = {{ second = 20000, third = 40000 }}" for area in AREA_INDEX if area not in ("dongbao", "duodao", "zhanghe")
+) + " }\n"
+
+
+def test_housing_claims_are_city_hukou_families_only(write):
+    """Half the births are to city-hukou families; every one of those buys a home in the birth year,
+    in an area that pays: the claims of each year are the city-hukou second and later births."""
+    path = write("s.toml", '[scenario]\nname = "hukou"\n[eligibility]\ncity_hukou_share = 0.5\n'
+                           "[lines.housing_subsidy]\ntake_up = 1.0\npurchase_probability = 1.0\npurchase_profile = [1.0]\n"
+                 + COUNTIES_PAY_TOO)
+    drawn = _entitlements(path)
+    claims = _yearly(drawn.entitlements["housing_subsidy"].claims).sum(axis=2)
+    hukou_births = _yearly(drawn.demography.births[:, :, :, 1:, 1].sum(axis=3)).sum(axis=2)  # 2nd, 3rd, 4th+
+    all_births = _yearly(drawn.demography.births[:, :, :, 1:, :].sum(axis=(3, 4))).sum(axis=2)
+    years = slice(2025 - 2022, 2036 - 2022)
+    assert claims[:, years] == pytest.approx(hukou_births[:, years])
+    assert (claims[:, years] < 0.7 * all_births[:, years]).all()
+
+
+@pytest.mark.parametrize("earlier", [True, False])
+def test_a_home_bought_after_the_start_by_a_family_of_a_birth_before_it(write, earlier):
+    """Policy from January 2025; 10 second births in 京山市 in January 2024 buy a home a year later:
+    paid (200,000 in 2025) when births before the start qualify, not otherwise."""
+    path = _override_case(write, "earlier births", {(2024, "jingshan", 2): [10] + [0] * 11},
+                          "[lines.housing_subsidy]\ntake_up = 1.0\npurchase_probability = 1.0\n"
+                          f"purchase_profile = [0.0, 1.0]\nearlier_births_qualify = {str(earlier).lower()}\n"
+                          + COUNTIES_PAY_TOO, data="immortal", scenario='policy_start = "2025-01"')
+    yuan = _yearly(_entitlements(path).entitlements["housing_subsidy"].yuan).sum(axis=2)
+    assert yuan[:, 2025 - 2022] == pytest.approx([200_000.0 if earlier else 0.0] * 2)

@@ -116,3 +116,27 @@ def test_a_key_missing_from_a_year_path_a_child_replaced_names_the_child(write):
         load_scenario(child)
     assert (caught.value.file, caught.value.field, caught.value.message) == (
         str(child), "lines.nipt.price.after", "required key is missing")
+
+
+def test_a_missing_parent_is_told_by_the_child_that_names_it(write):
+    child = write("child.toml", '[scenario]\nname = "child"\nextends = "nowhere.toml"\n')
+    with pytest.raises(InputError) as caught:
+        load_scenario(child)
+    assert (caught.value.file, caught.value.field) == (str(child), "scenario.extends")
+    assert caught.value.message == f"parent scenario not found: {child.parent / 'nowhere.toml'}"
+
+
+def test_a_value_from_the_command_line_is_blamed_on_the_command_line(write):
+    path = write("s.toml", '[scenario]\nname = "x"\n')
+    with pytest.raises(InputError) as caught:
+        load_scenario(path, replicates=0)
+    assert (caught.value.file, caught.value.field) == ("command line (--replicates)", "scenario.replicates")
+
+
+def test_a_loaded_child_keeps_its_chain_in_files_not_in_extends(write):
+    """The chain is resolved once: the merged scenario (what a run folder records and a rerun reads)
+    names no parent, whose path is relative to a folder the rerun may not be in."""
+    child = _parent_and_child(write, "")
+    loaded = load_scenario(child)
+    assert loaded.scenario.scenario.extends is None and "extends" not in loaded.tree["scenario"]
+    assert [path.name for path in loaded.files[:2]] == ["child.toml", "parent.toml"]
