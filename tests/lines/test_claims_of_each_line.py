@@ -251,3 +251,25 @@ def test_a_home_bought_after_the_start_by_a_family_of_a_birth_before_it(write, e
                           + COUNTIES_PAY_TOO, data="immortal", scenario='policy_start = "2025-01"')
     yuan = _yearly(_entitlements(path).entitlements["housing_subsidy"].yuan).sum(axis=2)
     assert yuan[:, 2025 - 2022] == pytest.approx([200_000.0 if earlier else 0.0] * 2)
+
+
+def test_allowance_claims_are_city_hukou_third_births_only(write):
+    path = write("s.toml", '[scenario]\nname = "hukou"\n[eligibility]\ncity_hukou_share = 0.5\n'
+                           "in_city_hospital_share = 1.0\n[lines.third_child_allowance]\ntake_up = 1.0\n")
+    drawn = _entitlements(path)
+    claims = _yearly(drawn.entitlements["third_child_allowance"].claims)
+    hukou_third = _yearly(drawn.demography.births[:, :, :, 2:, 1].sum(axis=3))  # 3rd and 4th+, city hukou
+    years = slice(2025 - 2022, 2036 - 2022)
+    assert claims[:, years] == pytest.approx(hukou_third[:, years])
+    assert claims[:, years].sum() > 0
+
+
+def test_a_home_in_a_county_paying_one_yuan_is_claimed(write):
+    """Any amount above nothing is a claim an office handles, however small."""
+    path = _override_case(write, "one yuan", {(2025, "jingshan", 2): [10] + [0] * 11},
+                          "[lines.housing_subsidy]\ntake_up = 1.0\npurchase_probability = 1.0\npurchase_profile = [1.0]\n"
+                          "home_areas = []\ncounty_amounts = { " + ", ".join(
+                              f"{area} = {{ second = 1 }}" for area in AREA_INDEX) + " }\n", data="immortal")
+    entitlement = _entitlements(path).entitlements["housing_subsidy"]
+    claims, yuan = _yearly(entitlement.claims).sum(axis=2), _yearly(entitlement.yuan).sum(axis=2)
+    assert claims[:, 2025 - 2022] == pytest.approx([10, 10]) and yuan[:, 2025 - 2022] == pytest.approx([10, 10])
