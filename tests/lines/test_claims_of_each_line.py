@@ -195,6 +195,7 @@ def test_allowance_claims_of_earlier_third_children_queue_at_the_start(write):
     assert (claims[:, :MONTHS_BEFORE_2025] == 0).all()
     assert claims[:, MONTHS_BEFORE_2025, jingshan] == pytest.approx([8, 8])
     assert entitlement.claims_open == MONTHS_BEFORE_2025
+    assert (entitlement.yuan[:, :MONTHS_BEFORE_2025] == 0).all()  # nothing is paid for months before the start
     assert entitlement.yuan[:, MONTHS_BEFORE_2025, jingshan] == pytest.approx([8 * 500] * 2)  # the last month of 5
     assert entitlement.yuan[:, MONTHS_BEFORE_2025 + 1, jingshan] == pytest.approx([3 * 500] * 2)
 
@@ -273,3 +274,16 @@ def test_a_home_in_a_county_paying_one_yuan_is_claimed(write):
     entitlement = _entitlements(path).entitlements["housing_subsidy"]
     claims, yuan = _yearly(entitlement.claims).sum(axis=2), _yearly(entitlement.yuan).sum(axis=2)
     assert claims[:, 2025 - 2022] == pytest.approx([10, 10]) and yuan[:, 2025 - 2022] == pytest.approx([10, 10])
+
+
+def test_allowance_claims_of_children_born_in_the_base_year_s_first_month_queue_at_an_early_start(write):
+    """Policy from January 2023, earlier third children paid: the 4 born in January 2022 (11 months
+    old at the start) claim in January 2023."""
+    path = _override_case(write, "early start", {(2022, "jingshan", 3): [4] + [0] * 11}, """
+        [lines.third_child_allowance]
+        take_up = 1.0
+        months = 36
+        earlier_children_paid = true
+        """, data="immortal", scenario='policy_start = "2023-01"')
+    claims = _entitlements(path).entitlements["third_child_allowance"].claims[..., AREA_INDEX["jingshan"]]
+    assert claims[:, 12] == pytest.approx([4, 4]) and (claims[:, :12] == 0).all()
