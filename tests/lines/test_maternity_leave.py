@@ -38,23 +38,25 @@ leave_days = 98
 """
 
 
-def _drawn(write):
-    path = _override_case(write, "leave", {(2025, "jingshan", 1): [6] + [0] * 11}, LEAVE, data="immortal",
-                          all_one=False)
+def _drawn(write, days: int = 98):
+    path = _override_case(write, "leave", {(2025, "jingshan", 1): [6] + [0] * 11},
+                          LEAVE.replace("leave_days = 98", f"leave_days = {days}"), data="immortal", all_one=False)
     return block_entitlements(prepare(load_scenario(path, replicates=2)), 0, 2)
 
 
-def test_a_mother_files_one_claim_spread_over_her_leave(write):
+@pytest.mark.parametrize("days", [98, 20])
+def test_a_mother_files_one_claim_spread_over_her_leave(write, days):
     """6 births in 京山市 in January 2025, every mother insured by an enterprise, 98 days of leave
-    (3.22 months): the claims over January to April add up to the 6 mothers, in proportion to the
-    leave in each month, and the yuan are 500 a month of leave (5,000 × 20% × ½)."""
-    drawn = _drawn(write)
+    (3.22 months; or 20 days, less than a month): the claims over her leave months add up to the 6
+    mothers, in proportion to the leave in each month, and the yuan are 500 a month of leave
+    (5,000 × 20% × ½)."""
+    drawn = _drawn(write, days)
+    profile = maternity.leave_profile(days)
     entitlement, jingshan, january = drawn.entitlements["maternity_insurance_subsidy"], AREA_INDEX["jingshan"], 36
-    claims = entitlement.claims[:, january:january + 4, jingshan]
-    profile = maternity.leave_profile(98)
+    claims = entitlement.claims[:, january:january + len(profile), jingshan]
     assert claims == pytest.approx(np.broadcast_to(6 * profile / profile.sum(), claims.shape))
     assert entitlement.claims[:, :(2036 - 2022) * 12, jingshan].sum(axis=1) == pytest.approx([6, 6])  # to 2035
-    assert entitlement.yuan[:, january:january + 4, jingshan] == pytest.approx(
+    assert entitlement.yuan[:, january:january + len(profile), jingshan] == pytest.approx(
         np.broadcast_to(6 * profile * 500, claims.shape))
 
 
