@@ -140,3 +140,17 @@ def test_a_loaded_child_keeps_its_chain_in_files_not_in_extends(write):
     loaded = load_scenario(child)
     assert loaded.scenario.scenario.extends is None and "extends" not in loaded.tree["scenario"]
     assert [path.name for path in loaded.files[:2]] == ["child.toml", "parent.toml"]
+
+
+def test_a_scenario_file_that_is_missing_a_folder_or_not_text_is_named(write, tmp_path):
+    with pytest.raises(InputError) as caught:
+        load_scenario(tmp_path / "missing.toml")
+    assert (caught.value.file, caught.value.message) == (str(tmp_path / "missing.toml"), "scenario file not found")
+    with pytest.raises(InputError) as caught:
+        load_scenario(tmp_path)
+    assert caught.value.message == "scenario file expected, but this is a folder; give a regular file"
+    garbled = tmp_path / "garbled.toml"
+    garbled.write_bytes(b"\xff\xfe\xfa\xfb" * 50)
+    with pytest.raises(InputError) as caught:
+        load_scenario(garbled)
+    assert caught.value.file == str(garbled)
