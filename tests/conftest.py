@@ -23,6 +23,12 @@ NEW_LINES = ["demonstration_centres", "fee_waivers", "family_planning_awards", "
 CORE_LINES = [line.id for line in LINES if line.id not in NEW_LINES]
 
 
+def cash_benefit_header(measure_id: str) -> str:
+    """The fixed part of a package's cash benefit in a scenario file (a case adds its schedule)."""
+    return (f'[measures.{measure_id}]\nkind = "cash_benefit"\nenabled = true\ntake_up = 1.0\nname_zh = "补贴"\n'
+            'name_en = "grant"\nclause = "c"\nsource = "s"\nbirths_from = "2025-01-01"\n')
+
+
 @pytest.fixture
 def write(tmp_path: Path):
     """write(name, text) → path of a file in the test's folder (text is dedented)."""

@@ -13,7 +13,7 @@ from model.lines.family_planning_awards import recipients
 from model.pipeline import prepare
 from model.pipeline.block import block_entitlements
 from model.scenario import load_scenario
-from tests.conftest import REPO
+from tests.conftest import REPO, cash_benefit_header
 from tests.default_city import AREA_INDEX
 from tests.lines.test_other_clauses_and_national_subsidy import _override_case, fee_waiver_case
 
@@ -155,19 +155,11 @@ def test_a_cash_benefit_files_a_claim_per_child_of_every_order_it_pays(write):
     from model.lines.cash_benefit import survival
 
     path = _override_case(write, "grant claims", {(2025, "jingshan", 1): [10] + [0] * 11,
-                                                  (2025, "jingshan", 2): [5] + [0] * 11}, """
-        [measures.g]
-        kind = "cash_benefit"
-        enabled = true
-        take_up = 1.0
-        name_zh = "补贴"
-        name_en = "grant"
-        clause = "c"
-        source = "s"
-        births_from = "2025-01-01"
-        schedule = [{ orders = [1, 2], every = "once", from_age = 0, amount = 1000 },
-                    { orders = [1], every = "once", from_age = 1, amount = 500 }]
-        """, data="no_history")
+                                                  (2025, "jingshan", 2): [5] + [0] * 11},
+                          cash_benefit_header("g")
+                          + 'schedule = [{ orders = [1, 2], every = "once", from_age = 0, amount = 1000 },\n'
+                            '            { orders = [1], every = "once", from_age = 1, amount = 500 }]\n',
+                          data="no_history")
     drawn = _entitlements(path)
     entitlement, jingshan = drawn.entitlements["g"], AREA_INDEX["jingshan"]
     january_2025 = MONTHS_BEFORE_2025

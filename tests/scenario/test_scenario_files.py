@@ -10,7 +10,7 @@ from model.realise import realise
 from model.reference import scenario_reference
 from model.rng import Streams
 from model.scenario import load_scenario
-from tests.conftest import REPO, cli, run_file
+from tests.conftest import REPO, cash_benefit_header, cli, run_file
 
 SCENARIOS = REPO / "scenarios"
 
@@ -87,21 +87,9 @@ def test_fixed_distribution_equals_the_plain_number(write):
 def test_a_child_replaces_a_table_of_values_whole_and_merges_a_measure_s_timing(write):
     """A child's county_amounts replaces the parent's table (it is one value: the counties that have
     amounts of their own); a child's [measures.<id>.timing] changes only the keys it gives."""
-    write("parent.toml", """
-        [scenario]
-        name = "parent"
-        [lines.housing_subsidy]
-        county_amounts = { jingshan = { second = 1000, third = 2000 } }
-        [measures.g]
-        kind = "cash_benefit"
-        enabled = true
-        take_up = 1.0
-        name_zh = "补贴"
-        name_en = "grant"
-        clause = "c"
-        source = "s"
-        births_from = "2025-01-01"
-        schedule = [{ orders = [1], every = "once", from_age = 0, amount = 1000 }]
+    write("parent.toml", '[scenario]\nname = "parent"\n[lines.housing_subsidy]\n'
+                         "county_amounts = { jingshan = { second = 1000, third = 2000 } }\n" + cash_benefit_header("g")
+                         + 'schedule = [{ orders = [1], every = "once", from_age = 0, amount = 1000 }]\n' + """
         [measures.g.timing]
         application_lag = [0.5, 0.5]
         rejection_share = 0.1
