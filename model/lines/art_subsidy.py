@@ -42,12 +42,17 @@ def reimbursements(spending_by_year: np.ndarray, cap: float | np.ndarray) -> np.
     return np.diff(reimbursed_to_date, axis=-1, prepend=0.0)
 
 
+def nodes_per_year(years: int) -> int:
+    """Gauss–Hermite nodes per treatment year: QUADRATURE_NODES up to three years; beyond, as many
+    as keep the grid near QUADRATURE_NODES³ points (its cost grows as nodes ** years), never fewer than 5."""
+    return QUADRATURE_NODES if years <= 3 else max(5, int(round(QUADRATURE_NODES ** (3 / years))))
+
+
 def _profile(mean: float, cv: float, cap: float, years: int) -> np.ndarray:
     """Expected reimbursement per treatment year for one set of values (Gauss–Hermite)."""
     if mean <= 0:
         return np.zeros(years)
-    nodes_per_year = QUADRATURE_NODES if years <= 3 else max(5, int(round(QUADRATURE_NODES ** (3 / years))))
-    nodes, weights = np.polynomial.hermite_e.hermegauss(nodes_per_year)
+    nodes, weights = np.polynomial.hermite_e.hermegauss(nodes_per_year(years))
     weights = weights / weights.sum()
     sigma = np.sqrt(np.log1p(cv**2))
     mu = np.log(mean) - sigma**2 / 2

@@ -79,32 +79,39 @@ def test_an_indexed_national_amount_lowers_the_top_up(write):
     assert per_birth[2026] == pytest.approx(6 * 170 + 12 * 137 + 12 * (500 - 399.3) + 6 * (500 - 439.23))
 
 
-def test_families_with_children_born_before_the_base_year_buy_and_are_paid(write):
-    """earlier_births_qualify: 10,000 births in 2021 (none in 2018-2020), every family buying four
-    years after the birth, in 掇刀区, half of families with city hukou. Second- and third-child
-    families are the base year's order shares (5,276.53 and 670.73 of 11,679) of those births, split
-    by residents; in 2025 each is paid 20,000 or 40,000, half by the city and half by 掇刀区."""
+@pytest.mark.parametrize(("birth_year", "scenario"), [
+    (2021, ""),
+    # the earliest birth year that can be paid: a purchase four years on, in the base year itself
+    (2018, 'start_year = 2022\npolicy_start = "2022-01"'),
+])
+def test_families_with_children_born_before_the_base_year_buy_and_are_paid(write, birth_year, scenario):
+    """earlier_births_qualify: 10,000 births in `birth_year` (none in the other years before 2022),
+    every family buying four years after the birth, in 掇刀区, half of families with city hukou.
+    Second- and third-child families are the base year's order shares (5,276.53 and 670.73 of
+    11,679) of those births, split by residents; four years on each is paid 20,000 or 40,000, half
+    by the city and half by 掇刀区."""
     history = pd.read_csv(REPO / "model" / "data" / "births_history.csv")
-    history.loc[history.year < 2021, "births"] = 0
-    history.loc[history.year == 2021, "births"] = 10_000
+    history.loc[history.year < 2022, "births"] = 0
+    history.loc[history.year == birth_year, "births"] = 10_000
     write("history.csv", history.to_csv(index=False))
     destination = pd.read_csv(REPO / "model" / "data" / "housing_destination.csv")
     destination["share"] = (destination.to_area == "duodao").astype(float)
     write("destination.csv", destination.to_csv(index=False))
-    path = write("s.toml", """
-        [scenario]
-        name = "earlier families"
-        [data]
-        births_history = "history.csv"
-        housing_destination = "destination.csv"
-        [eligibility]
-        city_hukou_share = 0.5
-        [lines.housing_subsidy]
-        take_up = 1.0
-        purchase_probability = 1.0
-        purchase_profile = [0.0, 0.0, 0.0, 0.0, 1.0]
-        earlier_births_qualify = true
-        """)
+    path = write("s.toml", f"""
+[scenario]
+name = "earlier families"
+{scenario}
+[data]
+births_history = "history.csv"
+housing_destination = "destination.csv"
+[eligibility]
+city_hukou_share = 0.5
+[lines.housing_subsidy]
+take_up = 1.0
+purchase_probability = 1.0
+purchase_profile = [0.0, 0.0, 0.0, 0.0, 1.0]
+earlier_births_qualify = true
+""")
     result = run_file(path, replicates=3)
     from model.inputs import split_of
 
@@ -113,9 +120,10 @@ def test_families_with_children_born_before_the_base_year_buy_and_are_paid(write
     families = {order: np.round(10_000 * share * s * 0.5) for order, s in (("second", second), ("third", third))}
     expected = families["second"].sum() * 20_000 + families["third"].sum() * 40_000
     cost = line_by_year_payer(result, "housing_subsidy")
-    assert cost[(2025, "city")] + cost[(2025, "duodao")] == pytest.approx(expected)
-    assert cost[(2025, "city")] == pytest.approx(expected / 2)
-    assert sum(cost[(2025, area)] for area in AREAS if area != "duodao") == 0
+    paid = birth_year + 4
+    assert cost[(paid, "city")] + cost[(paid, "duodao")] == pytest.approx(expected)
+    assert cost[(paid, "city")] == pytest.approx(expected / 2)
+    assert sum(cost[(paid, area)] for area in AREAS if area != "duodao") == 0
     assert "duodao" in DISTRICTS and AREA_INDEX["duodao"] >= 0
 
 
@@ -211,6 +219,8 @@ def test_paying_earlier_children_needs_them_in_the_simulation(write):
     (36, None),  # children under 36 months in January 2025 were born from February 2022 on: simulated
     (37, "true needs every child paid in 2025 born in the simulation, which starts in 2022: with months = 37, "
          "start the budget in 2026 or later"),
+    (48, "true needs every child paid in 2025 born in the simulation, which starts in 2022: with months = 48, "
+         "start the budget in 2026 or later"),  # under 48 months in January 2026: born from February 2022 on
 ])
 def test_earlier_children_paid_from_a_budget_starting_in_2025(write, months, problem):
     path = write("s.toml", f'[scenario]\nname = "x"\nstart_year = 2025\n[lines.third_child_allowance]\n'

@@ -138,3 +138,28 @@ def test_art_profile_per_replicate_and_for_nothing_spent():
                            continuation=[0.5])
         assert row == pytest.approx(art_subsidy.expected_reimbursement_profile(single)[0], rel=1e-12)
     assert (art_subsidy.expected_reimbursement_profile(_art_line(out_of_pocket_mean=0.0))[0] == 0).all()
+
+
+def test_art_profile_per_replicate_spread_and_cap():
+    """A drawn spread (cv) and a drawn cap give each replicate the profile of its own values."""
+    drawn = _art_line(out_of_pocket_mean=5_000.0, out_of_pocket_cv=np.array([0.2, 0.9]),
+                      cap_per_household=np.array([4_000.0, 30_000.0]), continuation=[0.5])
+    profile = art_subsidy.expected_reimbursement_profile(drawn)
+    assert profile.shape == (2, 2)
+    for row, cv, cap in zip(profile, (0.2, 0.9), (4_000.0, 30_000.0), strict=True):
+        single = _art_line(out_of_pocket_mean=5_000.0, out_of_pocket_cv=cv, cap_per_household=cap, continuation=[0.5])
+        assert row == pytest.approx(art_subsidy.expected_reimbursement_profile(single)[0], rel=1e-12)
+    assert profile[0, 0] < 4_000.0 < profile[1, 0]  # the low cap binds; the high one barely does
+
+
+def test_art_profile_of_less_than_a_yuan_is_still_reimbursed():
+    """Half a yuan spent on average, far below the cap, is reimbursed in full: 0.5 in year one."""
+    line = _art_line(out_of_pocket_mean=0.5, out_of_pocket_cv=0.3, cap_per_household=10_000.0, continuation=[0.0])
+    assert art_subsidy.expected_reimbursement_profile(line)[0] == pytest.approx([0.5, 0.0], rel=1e-9)
+
+
+@pytest.mark.parametrize(("years", "nodes"), [(1, 12), (2, 12), (3, 12), (4, 6), (5, 5), (6, 5), (10, 5)])
+def test_art_quadrature_keeps_its_grid_near_twelve_cubed(years, nodes):
+    """12 nodes a year up to three treatment years (1,728 points); then 12^(3/years) rounded, so
+    four years take 6 (1,296 points), and never fewer than 5 nodes a year."""
+    assert art_subsidy.nodes_per_year(years) == nodes

@@ -190,3 +190,25 @@ def test_children_born_before_claims_open_queue_from_the_opening(write):
     assert list(cash[:3]) == pytest.approx([0, 0, 10 * 18 * 300])
     owed_end_of_2025 = payables[list(result.calendar.payable_years).index(2025)]
     assert owed_end_of_2025 == pytest.approx(10 * 3_600)
+
+
+def test_allowance_claims_of_children_born_in_the_opening_month_arise_at_birth(write):
+    """Policy and budget from January 2022, the base year's first month; ten third children born
+    then file eleven months later. Their claims arise at birth, so they are approved in December
+    2022 with twelve months of arrears (60,000 yuan paid in 2022); had they arisen a month later,
+    nothing would be paid before January 2023."""
+    from tests.lines.test_other_clauses_and_national_subsidy import _override_case
+
+    path = _override_case(write, "claims at the opening", {(2022, "dongbao", 3): [10] + [0] * 11}, """
+        [lines.third_child_allowance]
+        take_up = 1.0
+        [disbursement.third_child_allowance]
+        application_lag = [0.0, 0.0, 0.0, 0.0, 0.0, 0.0, 0.0, 0.0, 0.0, 0.0, 0.0, 1.0]
+        payment = "on_approval"
+        """, data="immortal", scenario='start_year = 2022\npolicy_start = "2022-01"')
+    result = run_file(path, replicates=2)
+    i = result.line_ids.index("third_child_allowance")
+    accrual = result.accrual[:, :, i].sum(axis=-1).mean(axis=0)
+    cash = result.cash[:, :, i].sum(axis=-1).mean(axis=0)
+    assert list(accrual[:4]) == pytest.approx([60_000, 60_000, 60_000, 0])  # 2022-2025
+    assert list(cash[:4]) == pytest.approx([60_000, 60_000, 60_000, 0])

@@ -14,7 +14,14 @@ import pandas as pd
 from tests.conftest import REPO
 
 sys.path.insert(0, str(REPO / "scripts"))
-from update_golden import FULL_PLAN_GOLDEN, GOLDEN, full_plan_frame, golden_frame  # noqa: E402
+from update_golden import (  # noqa: E402
+    FULL_PLAN_GOLDEN,
+    GOLDEN,
+    OTHER_READINGS_GOLDEN,
+    full_plan_frame,
+    golden_frame,
+    other_readings_frame,
+)
 
 KEYS = ["basis", "year", "line", "payer"]
 
@@ -26,6 +33,11 @@ def test_baseline_totals_match_the_golden_file():
 def test_full_plan_totals_and_ranges_match_the_golden_file():
     """Every line, the other clauses and the national subsidy included, with the 5-95% range."""
     _compare(pd.read_csv(FULL_PLAN_GOLDEN), full_plan_frame(), ["mean", "p05", "p95"])
+
+
+def test_other_readings_totals_and_ranges_match_the_golden_file():
+    """Earlier children and families paid, the allowance a top-up: their paths and streams pinned."""
+    _compare(pd.read_csv(OTHER_READINGS_GOLDEN), other_readings_frame(), ["mean", "p05", "p95"])
 
 
 def _compare(expected: pd.DataFrame, got: pd.DataFrame, columns: list[str]) -> None:
