@@ -167,3 +167,25 @@ def test_no_code_under_model_names_the_default_city_its_areas_or_its_figures() -
                 found.append(f"{path.relative_to(REPO)}: {needle}")
     assert not found, found
     assert len(_code_files()) > 50  # the search looked at the code
+
+
+def test_a_citys_defaults_may_name_its_own_tables_and_are_named_in_errors(tmp_path, write) -> None:
+    """A city's defaults.toml may name a table of its folder ([data] births_history = "…"): it is
+    read from the city's folder, not the scenario's. A value the scenario does not set comes from
+    the city's defaults.toml, and an error in it names that file."""
+    from model.scenario import load_scenario
+
+    city = shutil.copytree(DEFAULT_CITY_DIR, tmp_path / "city", ignore=shutil.ignore_patterns("raw", "__pycache__"))
+    shutil.copy(city / "births_history.csv", city / "own_history.csv")
+    defaults = city / "defaults.toml"
+    defaults.write_text(defaults.read_text(encoding="utf-8") + '\n[data]\nbirths_history = "own_history.csv"\n',
+                        encoding="utf-8")
+    path = write("s.toml", f'[scenario]\nname = "own tables"\ncity = "{city.as_posix()}"\n')
+    loaded = load_scenario(path)
+    assert loaded.scenario.data.births_history == str((city / "own_history.csv").resolve())
+    assert loaded.origin["lines.nipt.price"] == str(defaults)
+    text = defaults.read_text(encoding="utf-8")
+    defaults.write_text(re.sub(r"(?m)^months_before_birth = \d+", "months_before_birth = 12", text), encoding="utf-8")
+    with pytest.raises(InputError) as caught:
+        load_scenario(path)
+    assert (caught.value.file, caught.value.field) == (str(defaults), "lines.nipt.months_before_birth")
