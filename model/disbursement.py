@@ -25,7 +25,7 @@ import numpy as np
 import simpy
 
 from model import kernels
-from model.scenario import LineTiming
+from model.sections import LineTiming
 
 
 def approval_profile(claims: np.ndarray, timing: LineTiming) -> np.ndarray:

@@ -8,24 +8,21 @@ an error names the file where the bad value sits, not the child that inherited i
 
 from __future__ import annotations
 
-import calendar
 import difflib
-import math
 import re
 import tomllib
 import typing
 from collections.abc import Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Annotated, Any, ClassVar, Literal, TypeAlias
+from typing import Annotated, Any, ClassVar
 
 from pydantic import (
     BaseModel,
     ConfigDict,
-    Discriminator,
     Field,
-    Tag,
     ValidationError,
+    create_model,
     field_validator,
     model_validator,
 )
@@ -35,89 +32,24 @@ from model import bounded_numbers as num
 from model.city import CITY_FILE, DEFAULT_CITY_DIR, ID, City, load_city
 from model.errors import InputError
 from model.files import SCENARIO_LIMIT, read_bytes
-from model.uncertainty import Distribution, ScenarioModel, check_within
+from model.lines import LINES, MEASURE_KINDS, Measure
+from model.sections import (
+    Growth,
+    GrowthByYear,
+    LineTiming,
+    PositiveCount,
+    Scale,
+    SexRatio,
+    Share,
+    Strict,
+    Year,
+    month_string,
+)
+from model.uncertainty import Distribution, check_within
 from model.yearpath import YearPath
 
 DEFAULTS_NAME = "defaults.toml"
 DEFAULTS_FILE = DEFAULT_CITY_DIR / DEFAULTS_NAME
-MAX_END_YEAR = 2050  # the base women (ages 0-49 in 2022) carry births to about 2050
-
-Share = num.Share
-ShareByYear = num.ShareByYear
-Money = num.Money
-MoneyByYear = num.MoneyByYear
-Count = num.Count
-# Ranges of one or two fields each (see bounded_numbers for the form).
-PositiveCount: TypeAlias = Annotated[
-    Annotated[float, num.within(0, num.MAX_COUNT, open_low=True)] | Distribution,
-    num.Bounded(0, num.MAX_COUNT, open_low=True)]
-Growth: TypeAlias = Annotated[Annotated[float, num.within(-0.5, 0.5)] | Distribution, num.Bounded(-0.5, 0.5)]
-GrowthByYear: TypeAlias = Annotated[
-    Annotated[float, num.within(-0.5, 0.5)] | Distribution | YearPath, num.Bounded(-0.5, 0.5)]
-SexRatio: TypeAlias = Annotated[Annotated[float, num.within(0.5, 2)] | Distribution, num.Bounded(0.5, 2)]
-PerBirth: TypeAlias = Annotated[Annotated[float, num.within(1, 2)] | Distribution, num.Bounded(1, 2)]
-Variation: TypeAlias = Annotated[Annotated[float, num.within(0, 3)] | Distribution, num.Bounded(0, 3)]
-PerThousandByYear: TypeAlias = Annotated[
-    Annotated[float, num.within(0, 1000)] | Distribution | YearPath, num.Bounded(0, 1000)]
-PerUnitByYear: TypeAlias = Annotated[
-    Annotated[float, num.within(0, 10)] | Distribution | YearPath, num.Bounded(0, 10)]
-Scale: TypeAlias = Annotated[Annotated[float, num.within(0, 10)] | Distribution, num.Bounded(0, 10)]
-TaxRate: TypeAlias = Annotated[Annotated[float, num.within(0, 0.45)] | Distribution, num.Bounded(0, 0.45)]
-YearsByYear: TypeAlias = Annotated[
-    Annotated[float, num.within(0, 3)] | Distribution | YearPath, num.Bounded(0, 3)]
-Multiplier: TypeAlias = Annotated[Annotated[float, num.within(1, 3)] | Distribution, num.Bounded(1, 3)]
-Yuan = Annotated[float, Field(ge=0, le=num.MAX_YUAN)]  # a fixed amount (no distribution), see numbers.MAX_YUAN
-Year = Annotated[int, Field(ge=2000, le=MAX_END_YEAR)]
-
-
-def _check_bounds(model: BaseModel) -> None:
-    """Distributions and year paths must stay within the field's valid range."""
-    for name, info in type(model).model_fields.items():
-        bounds = next((m for m in info.metadata if isinstance(m, num.Bounded)), None)
-        value = getattr(model, name)
-        if bounds is None or value is None:
-            continue
-        limits = (bounds.low, bounds.high)
-        try:
-            if isinstance(value, Distribution):
-                check_within(value, limits)
-            elif isinstance(value, YearPath):
-                values = list(value.values.values())
-                outside = [v for v in values if not limits[0] <= v <= limits[1] or (bounds.open_low and v == limits[0])]
-                if outside:
-                    raise ValueError(f"year-path value {outside[0]:g} is outside the valid range "
-                                     f"[{limits[0]:g}, {limits[1]:g}]")
-                scale = value.scale
-                if isinstance(scale, Distribution):
-                    check_within(scale, (0.0, math.inf))  # a normal scale is truncated at 0
-                top = scale.support()[1] if isinstance(scale, Distribution) else float(scale)
-                if not isinstance(scale, Distribution) and float(scale) < 0:
-                    raise ValueError("a year path's scale must be ≥ 0")
-                if limits[1] < math.inf and isinstance(scale, Distribution) and top == math.inf and max(values) > 0:
-                    raise ValueError(f"a {scale.dist} scale has no upper end, and this value may be at most "
-                                     f"{limits[1]:g}: use a triangular or uniform scale")
-                if limits[1] < math.inf and max(values) * top > limits[1]:
-                    raise ValueError(f"scale reaches {top:g}, taking the path to {max(values) * top:g}, "
-                                     f"above the maximum {limits[1]:g}")
-        except ValueError as error:
-            raise ValueError(f"{name}: {error}") from None
-
-
-class Strict(ScenarioModel):
-    model_config = ConfigDict(extra="forbid", validate_default=True, allow_inf_nan=False)
-
-    @model_validator(mode="after")
-    def _within_bounds(self) -> Strict:
-        _check_bounds(self)
-        return self
-
-
-def _month(value: Any) -> str:
-    if isinstance(value, int):
-        value = f"{value}-01"
-    if not isinstance(value, str) or not re.fullmatch(r"\d{4}-(0[1-9]|1[0-2])", value):
-        raise ValueError("expected a month as \"YYYY-MM\" (e.g. \"2025-01\") or a year")
-    return value
 
 
 class ScenarioSection(Strict):
@@ -132,7 +64,7 @@ class ScenarioSection(Strict):
     city: str | None = Field(None, description="folder of the city (its city.toml, defaults and tables), relative "
                                                "to this file; none: the default city shipped with the model")
 
-    _policy_start_month = field_validator("policy_start", mode="before")(_month)
+    _policy_start_month = field_validator("policy_start", mode="before")(month_string)
 
     @property
     def policy_start_year(self) -> int:
@@ -201,12 +133,6 @@ def _check_area_shares(value: Mapping[str, Any] | None, areas: tuple[str, ...], 
         raise ValueError(f"{key}: missing area {missing[0]!r}: give a share for each of {', '.join(areas)}")
 
 
-def _shares_add_up_to_one(value: list[float]) -> list[float]:
-    if abs(sum(value) - 1) > 1e-9:
-        raise ValueError(f"shares must add up to 1 (they add up to {sum(value):.6g})")
-    return value
-
-
 class CostSharingSection(Strict):
     city_share: dict[str, Annotated[float, Field(ge=0, le=1)]] = Field(
         description="share of each area's cost paid by the city (市本级); the area pays the rest")
@@ -241,249 +167,6 @@ class DataSection(Strict):
         return self
 
 
-class LineSection(Strict):
-    enabled: bool = Field(description="price this line")
-    new_money: bool | None = Field(
-        None, description="true: new money of this plan; false: a continuing programme or national scheme (shown "
-                          "apart, and left out of the cost per induced birth); none: the line's own default")
-    take_up: ShareByYear = Field(description="share of eligible cases that claim; a year path gives a ramp")
-    city_share: dict[str, Annotated[float, Field(ge=0, le=1)]] | None = Field(
-        None, description="per-area city share for this line; default [cost_sharing] (fixed numbers)")
-    clause: str | None = Field(
-        None, max_length=200, description="the clause or article of the city's package this line prices (reports "
-                                          "cite it; none: the default city's plan clause)")
-
-
-class NiptLine(LineSection):
-    price: MoneyByYear = Field(description="yuan per test paid by the budget (at most 1e9 yuan)")
-    mother_city_hukou_share: Share = Field(description="share of births whose mother holds city hukou")
-    registered_in_city_hospital_share: Share = Field(description="share of pregnancies filed (建档) in city hospitals")
-    pregnancies_per_birth: PerBirth = Field(description="tested pregnancies per birth (ratio)")
-    months_before_birth: Annotated[int, Field(ge=0, le=9)] = Field(description="months from test to birth")
-
-
-class ArtLine(LineSection):
-    cap_per_household: Money = Field(description="cumulative yuan per household (每户累计; at most 1e9)")
-    households_base_year: Count = Field(description="eligible households starting ART in the base year (at most 2e9)")
-    min_age: Annotated[int, Field(ge=15, le=49)] = Field(description="woman's minimum age (years)")
-    out_of_pocket_mean: Money = Field(
-        description="mean yuan spent per treatment year after insurance (at most 1e9 yuan)")
-    out_of_pocket_cv: Variation = Field(description="coefficient of variation of household spending (ratio)")
-    continuation: list[Annotated[float, Field(ge=0, le=1)]] = Field(
-        max_length=4, description="share still treated in years 2, 3, … of treatment (fixed numbers)")
-
-
-class ChildcareLine(LineSection):
-    amount_per_slot: MoneyByYear = Field(description="yuan per enrolled inclusive slot per year (at most 1e9 yuan)")
-    slots_per_1000: PerThousandByYear = Field(description="childcare slots per 1,000 residents, by year "
-                                                         "(at most 1,000: a slot per resident)")
-    inclusive_share: Share = Field(description="share of slots that are 普惠 (inclusive)")
-    enrolment_rate: ShareByYear = Field(description="share of children under 3 in formal care, by year")
-
-
-class AllowanceLine(LineSection):
-    monthly_amount: MoneyByYear = Field(description="yuan per child per month, by year (at most 1e9 yuan)")
-    months: Annotated[int, Field(ge=0, le=60)] = Field(
-        description="months paid from the birth month (the child life table covers ages 0-4)")
-    birth_orders: list[Literal[1, 2, 3]] = Field(
-        [3], min_length=1, description="birth orders paid (3 = third and later); [2, 3] extends it to second children")
-    net_of_national_subsidy: bool = Field(
-        False, description="the city only tops up to `monthly_amount`: from the national childcare subsidy's start it "
-                           "pays monthly_amount minus the national monthly amount (never below 0); "
-                           "false: both are paid in full")
-    earlier_children_paid: bool = Field(
-        False, description="children born before the policy start and still young enough are paid their "
-                           "remaining months from the start (false: only births from the start qualify); "
-                           "children born before the base year are not simulated: their months must fall "
-                           "before the first budget year (checked), and their claims are not in the review queue")
-
-
-class FundedFromAbove(Strict):
-    """Lines the central government and the province co-fund: who bears what share."""
-
-    local_share: Share = Field(
-        description="share of the cost borne by local budgets (province, city, districts, counties); "
-                    "the central government bears the rest")
-    province_share_of_local: Share = Field(
-        description="share of the local part borne by the province; the rest follows the area's city/area rule")
-
-    def shared_above(self) -> bool:
-        """Whether the levels above may bear a share: always for the model's co-funded lines (their
-        payer columns are part of the contract), for a package's measure unless it gives them none."""
-        if getattr(self, "kind", None) is None:
-            return True
-        local, province = self.local_share, self.province_share_of_local  # drawn values are arrays: never "none"
-        return not (isinstance(local, int | float) and local == 1.0 and isinstance(province, int | float)
-                    and province == 0.0)
-
-
-class NationalSubsidyLine(LineSection, FundedFromAbove):
-    annual_amount: MoneyByYear = Field(
-        description="yuan per child under 3 per year, paid pro rata by month (at most 1e9)")
-    start: str = Field(description="first month of the subsidy, YYYY-MM; children born earlier get the months "
-                                   "they are under 3 from then on")
-    months: Annotated[int, Field(ge=1, le=60)] = Field(description="months of age covered from birth (36: under 3)")
-
-    _start_month = field_validator("start", mode="before")(_month)
-
-    @property
-    def start_year(self) -> int:
-        return int(self.start[:4])
-
-    @property
-    def start_month(self) -> int:
-        return int(self.start[5:])
-
-
-class Centre(Strict):
-    name: str = Field(description="the centre or institution")
-    area: str = Field(description="area where it is (an area id of the city)")
-    opens: Year = Field(description="year the construction subsidy is paid and operating subsidies start")
-    closes: Year = Field(MAX_END_YEAR, description="last year of operating subsidies")
-    construction_subsidy: Yuan = Field(description="one-off yuan in the opening year (at most 1e9 yuan)")
-    operating_subsidy: Yuan = Field(description="yuan a year from the opening year on (at most 1e9 yuan)")
-    paid_by: Literal["rule", "city", "area"] = Field(
-        "rule", description="rule: the area's city/area shares; city: the city pays all (its own centre); "
-                            "area: the district or county pays all")
-
-
-class CentresLine(LineSection):
-    centres: list[Centre] = Field(description="schedule of public demonstration centres (fixed numbers)")
-    schedule_scale: Scale = Field(
-        description="multiplier of every amount in the schedule (its uncertainty; 1 = the schedule as written)")
-    pilots_per_year: num.CountByYear = Field(description="institutions selected as demonstration pilots each year, "
-                                                     "city-wide, split by residents (at most 2e9)")
-    pilot_construction_subsidy: Money = Field(
-        description="one-off yuan per selected pilot institution (at most 1e9 yuan)")
-    pilot_operating_subsidy: Money = Field(
-        description="yuan a year per pilot institution while it is a pilot (at most 1e9 yuan)")
-    pilot_years: Annotated[int, Field(ge=1, le=10)] = Field(description="years a pilot receives operating subsidies")
-
-
-class IncomeTaxLine(LineSection, FundedFromAbove):
-    deduction_per_month: MoneyByYear = Field(
-        description="deduction per child under 3 per month in yuan, by year (at most 1e9)")
-    taxable_parent_share: Share = Field(description="share of children under 3 whose parents have taxable income")
-    marginal_rate: TaxRate = Field(description="mean marginal income-tax rate on the deducted amount")
-    settlement_share: Share = Field(description="share of the deduction taken at the annual settlement (汇算清缴) "
-                                                "in the next year rather than in monthly withholding")
-    settlement_month: Annotated[int, Field(ge=1, le=12)] = Field(description="month of the next year when the "
-                                                                             "settlement refunds arrive")
-
-
-class FeeWaiverLine(LineSection):
-    hardship_share: Share = Field(description="share of children in care from families in economic hardship")
-    waived_share: Share = Field(description="share of the fee waived for them")
-    nursery_fee: MoneyByYear = Field(description="yuan a year for a nursery (托育) place, by year (at most 1e9 yuan)")
-    kindergarten_fee: MoneyByYear = Field(
-        description="yuan a year of kindergarten (保教费) fees, by year (at most 1e9 yuan)")
-    kindergarten_enrolment_rate: ShareByYear = Field(description="share of children aged 3-5 in kindergarten")
-    kindergarten_fee_years: YearsByYear = Field(
-        description="years of the three kindergarten years that still carry a fee, by year")
-
-
-class AwardScheme(Strict):
-    name_zh: str = Field(description="Chinese name of the scheme")
-    entry_age: Annotated[int, Field(ge=0, le=100)] = Field(description="age at which recipients enter")
-    annual_amount: MoneyByYear = Field(description="yuan per recipient per year, by year (at most 1e9 yuan)")
-    entrants_per_year: num.CountByYear = Field(description="new recipients a year, city-wide, by year (at most 2e9)")
-
-
-class AwardsLine(LineSection, FundedFromAbove):
-    schemes: dict[str, AwardScheme] = Field(
-        description="schemes by id; their base-year recipients by age are the table family_planning_recipients")
-    recipients_scale: Scale = Field(
-        description="multiplier of the base-year recipients table (its uncertainty; 1 = the table as it is)")
-
-
-class HousingFundLine(LineSection):
-    purchases_per_year: num.CountByYear = Field(
-        description="home purchases a year with a provident-fund loan by families with two or more "
-                    "minors (at most 2e9)")
-    at_limit_share: Share = Field(description="share of those loans that the standard limit would cap")
-    loan_limit: MoneyByYear = Field(description="standard provident-fund loan limit in yuan, by year (at most 1e9)")
-    limit_multiplier: Multiplier = Field(description="limit for families with two or more minors (× standard)")
-
-
-class HousingLine(LineSection):
-    amount_second_child: Money = Field(description="one-off yuan for a second-child family (at most 1e9 yuan)")
-    amount_third_child: Money = Field(description="one-off yuan for a third-child family (at most 1e9 yuan)")
-    purchase_probability: Share = Field(description="2nd/3rd births whose family buys a qualifying home within the profile")
-    purchase_profile: list[Annotated[float, Field(ge=0, le=1)]] = Field(
-        min_length=1, max_length=10, description="share of purchases 0, 1, 2, … years after the birth (fixed numbers)")
-    earlier_births_qualify: bool = Field(
-        description="families whose 2nd/3rd child was born before the policy qualify for purchases after it")
-    home_areas: list[str] | None = Field(
-        None, description="areas where a home qualifies for the amounts above (area ids; none: the city's districts)")
-    county_amounts: dict[str, dict[Literal["second", "third"], Yuan]] = Field(
-        default_factory=dict, description="a county's own subsidy for homes bought there, paid by the county")
-
-    _profile_adds_up = field_validator("purchase_profile")(_shares_add_up_to_one)
-
-
-
-class MaternityLine(LineSection):
-    subsidy_rate: Share = Field(description="share of the employer's contributions subsidised")
-    enterprise_insured_share: Share = Field(description="share of births to mothers in enterprise employee insurance")
-    employer_rate: Share = Field(description="employer social-insurance rate (share of the base)")
-    contribution_base: MoneyByYear = Field(description="monthly contribution base in yuan, by year (at most 1e9)")
-    leave_days: Annotated[int, Field(ge=0, le=730)] = Field(description="maternity leave in calendar days")
-
-
-UnitBasis = Literal["births", "second_and_later_births", "children_under_3", "children_3_to_5", "yearly_count"]
-
-
-class UnitMeasureLine(LineSection, FundedFromAbove):
-    """A measure priced as cases × a cost per case, the cases a share of a basis: births, children
-    of an age, or a yearly count that is not a birth (couples marrying, recipients, pupils)."""
-
-    basis: UnitBasis = Field(description="what the cases are counted from: births (every order), "
-                                         "second_and_later_births, children_under_3 or children_3_to_5 (residents "
-                                         "at mid-year), or yearly_count")
-    cases_per_unit: PerUnitByYear = Field(
-        description="cases per unit of the basis (coverage, uptake, items per birth), by year (at most 10)")
-    yearly_count: num.CountByYear = Field(
-        0.0, description="units a year city-wide when basis = yearly_count (split by residents; at most 2e9)")
-    unit_cost: MoneyByYear = Field(description="yuan per case paid by the budgets, by year (at most 1e9 yuan)")
-    new_money: bool = Field(description="true: a new measure of this plan; false: a continuing programme the plan "
-                                        "restates (shown apart from the plan's new measures)")
-
-    @model_validator(mode="after")
-    def _count_only_for_counts(self) -> UnitMeasureLine:
-        zero = isinstance(self.yearly_count, int | float) and self.yearly_count == 0
-        if self.basis == "yearly_count" and zero:
-            raise ValueError("yearly_count: is 0 with basis = \"yearly_count\", so the line would cost nothing: give "
-                             "the count (or set enabled = false)")
-        if self.basis != "yearly_count" and not zero:
-            raise ValueError(f"yearly_count: is used only with basis = \"yearly_count\" (basis is {self.basis!r}); "
-                             "set yearly_count = 0 (a parent or the defaults may give one) or change the basis")
-        return self
-
-
-class LinesSection(Strict):
-    nipt: NiptLine
-    art_subsidy: ArtLine
-    childcare_slot_subsidy: ChildcareLine
-    third_child_allowance: AllowanceLine
-    housing_subsidy: HousingLine
-    maternity_insurance_subsidy: MaternityLine
-    national_childcare_subsidy: NationalSubsidyLine
-    demonstration_centres: CentresLine
-    iit_deduction_revenue: IncomeTaxLine
-    fee_waivers: FeeWaiverLine
-    family_planning_awards: AwardsLine
-    housing_fund_limit: HousingFundLine
-    # the plan's other money clauses, priced as cases × cost (model/lines/unit_measures.py)
-    premarital_checks: UnitMeasureLine
-    pregnancy_and_newborn_checks: UnitMeasureLine
-    newborn_screening_extension: UnitMeasureLine
-    childcare_vouchers: UnitMeasureLine
-    kindergarten_public_funds: UnitMeasureLine
-    after_school_care: UnitMeasureLine
-    mothers_reemployment_training: UnitMeasureLine
-    special_families_topup: UnitMeasureLine
-
-
 class BehaviourSection(Strict):
     fertility_response: Share = Field(
         description="relative rise in the birth rate of a targeted order per 10,000 yuan of expected benefit per "
@@ -498,47 +181,10 @@ class IndexationSection(Strict):
     lines: list[str] = Field(default_factory=list, description="lines, and measures of [measures], whose amounts are indexed (none by default)")
 
 
-class LineTiming(Strict):
-    """How one line's entitlements become cash: application, review, payment run."""
-
-    application_lag: list[Annotated[float, Field(ge=0, le=1)]] = Field(
-        min_length=1, max_length=37,
-        description="share of claims filed 0, 1, 2, … months after the entitlement arises (adds up to 1)")
-    review_capacity: Annotated[float, Field(gt=0, le=num.MAX_COUNT)] | None = Field(
-        None, description="claims an area office reviews a month (none: unlimited)")
-    rejection_share: Annotated[float, Field(ge=0, lt=1)] = Field(
-        description="share of claims refused after review (they use review time; a refused claim is no entitlement)")
-    payment: Literal["on_approval", "monthly", "quarterly", "annual"] = Field(
-        description="payment runs: on approval / monthly (same month), quarterly (the month after each quarter), "
-                    "annual (in `annual_payment_month` of the next year)")
-    annual_payment_month: Annotated[int, Field(ge=1, le=12)] = Field(3, description="month of the annual payment run")
-
-    _lag_adds_up = field_validator("application_lag")(_shares_add_up_to_one)
-
-
-class DisbursementSection(Strict):
+class DisbursementTimings(Strict):
     """Cash timing: claims, review capacity and payment runs per line (the cash basis)."""
 
     enabled: bool = Field(description="write cash-basis rows and payables")
-    nipt: LineTiming
-    art_subsidy: LineTiming
-    childcare_slot_subsidy: LineTiming
-    third_child_allowance: LineTiming
-    housing_subsidy: LineTiming
-    maternity_insurance_subsidy: LineTiming
-    national_childcare_subsidy: LineTiming
-    demonstration_centres: LineTiming
-    fee_waivers: LineTiming
-    family_planning_awards: LineTiming
-    premarital_checks: LineTiming
-    pregnancy_and_newborn_checks: LineTiming
-    newborn_screening_extension: LineTiming
-    childcare_vouchers: LineTiming
-    kindergarten_public_funds: LineTiming
-    after_school_care: LineTiming
-    mothers_reemployment_training: LineTiming
-    special_families_topup: LineTiming
-    # iit_deduction_revenue and housing_fund_limit have no claims: their timing is in the line
     measures: LineTiming = Field(description="timing of a measure in [measures] that gives none of its own")
 
     def of(self, line_id: str, scenario: Scenario) -> LineTiming:
@@ -549,118 +195,19 @@ class DisbursementSection(Strict):
         return timing
 
 
-MAX_CHILD_AGE = 18  # instalments are paid until a child's 18th birthday at the latest
+if typing.TYPE_CHECKING:  # the two tables below are gathered from the line registry at import
+    class LinesSection(Strict):
+        def __getattr__(self, line_id: str) -> Any: ...
 
-
-def _day(value: Any) -> str:
-    if not isinstance(value, str) or not re.fullmatch(r"\d{4}-(0[1-9]|1[0-2])-(0[1-9]|[12]\d|3[01])", value):
-        raise ValueError("expected a date as \"YYYY-MM-DD\" (e.g. \"2024-01-01\")")
-    year, month, day = map(int, value.split("-"))
-    if day > calendar.monthrange(year, month)[1]:
-        raise ValueError(f"{value} is not a day of the calendar")
-    return value
-
-
-class Instalment(Strict):
-    """One payment of a cash benefit's schedule: once at an age, or every month or year between two ages."""
-
-    orders: list[Literal[1, 2, 3]] = Field(min_length=1, description="birth orders paid (3 = third and later)")
-    every: Literal["once", "month", "year"] = Field(
-        description="once: at `from_age`; month / year: every month / on every birthday from `from_age` until "
-                    "`to_age` (exclusive)")
-    from_age: Annotated[float, Field(ge=0, le=MAX_CHILD_AGE)] = Field(
-        0.0, description="child's age in years at the (first) payment; 0 = the birth month (whole months: 0.5 = "
-                         "six months)")
-    to_age: Annotated[float, Field(ge=0, le=MAX_CHILD_AGE)] | None = Field(
-        None, description="age in years at which monthly or yearly payments stop (not paid at that age)")
-    amount: Yuan = Field(description="yuan per payment per child (at most 1e9 yuan)")
-
-    @model_validator(mode="after")
-    def _ages(self) -> Instalment:
-        for name in ("from_age", "to_age"):
-            value = getattr(self, name)
-            if value is not None and abs(value * 12 - round(value * 12)) > 1e-9:
-                raise ValueError(f"{name}: {value:g} is not a whole number of months (e.g. 0.5 = six months)")
-        if self.every == "once" and self.to_age is not None:
-            raise ValueError("to_age: a payment made once has no end age; remove to_age or pay every month or year")
-        if self.every != "once" and (self.to_age is None or self.to_age <= self.from_age):
-            raise ValueError(f"to_age: payments every {self.every} need an end age above from_age "
-                             f"({self.from_age:g})")
-        return self
-
-
-NationalRule = Literal["on_top", "top_up", "higher_of"]
-
-
-class CashBenefitMeasure(LineSection):
-    """A cash benefit per child by birth order (model/lines/cash_benefit.py): one-off and periodic
-    instalments by the child's age, for births from a given day; a package may hold any number."""
-
-    kind: Literal["cash_benefit"] = Field(description="the measure's kind (cash_benefit)")
-    name_zh: str = Field(min_length=1, max_length=40, description="the measure's name in reports (Chinese)")
-    name_en: str = Field(min_length=1, max_length=80, description="the measure's name in reports (English)")
-    clause: str = Field(min_length=1, max_length=200, description="the clause or article of the package")
-    source: str = Field(min_length=1, max_length=400, description="where its terms were read")
-    births_from: str = Field(description="first day of birth that qualifies, YYYY-MM-DD (on or after the base year)")
-    births_until: str | None = Field(None, description="first day of birth that no longer qualifies (none: open)")
-    hukou: Literal["any", "city"] = Field(
-        "city", description="city: at least one parent holds the city's hukou (the scenario's city_hukou_share); "
-                            "any: every birth")
-    in_city_hospital: bool = Field(
-        False, description="only births in the city's hospitals (eligibility.in_city_hospital_share)")
-    eligible_share: ShareByYear = Field(
-        1.0, description="share of the births above that meet the measure's other conditions (both parents' hukou, "
-                         "the mother's insurance, employment or age, …), by birth year; say why in the source")
-    schedule: list[Instalment] = Field(min_length=1, max_length=40, description="the payments")
-    national: dict[Literal["1", "2", "3"], NationalRule] = Field(
-        default_factory=dict, description="how payments under age 3 meet the national childcare subsidy, by birth "
-                                          "order: on_top (both paid; the default), top_up (the city tops up to its "
-                                          "amount) or higher_of (the family gets the higher); both of the last "
-                                          "leave the city the difference, never below zero")
-    timing: LineTiming | None = Field(None, description="cash timing of its claims (none: [disbursement.measures])")
-
-    _births_from = field_validator("births_from")(_day)
-    _births_until = field_validator("births_until")(lambda value: None if value is None else _day(value))
-
-    @model_validator(mode="after")
-    def _dates_in_order(self) -> CashBenefitMeasure:
-        if self.births_until is not None and self.births_until <= self.births_from:
-            raise ValueError(f"births_until: {self.births_until} is not after births_from ({self.births_from})")
-        for order, rule in self.national.items():
-            if not any(int(order) in i.orders for i in self.schedule):
-                raise ValueError(f"national: order {order} is not paid by the schedule (orders paid: "
-                                 f"{', '.join(str(o) for o in sorted({o for i in self.schedule for o in i.orders}))})")
-            once = [i for i in self.schedule if int(order) in i.orders and i.every == "once"]
-            if rule != "on_top" and once and not any(int(order) in i.orders and i.every != "once"
-                                                     for i in self.schedule):
-                raise ValueError(f"national: {rule} for order {order}, which has one-off payments only; the national "
-                                 "subsidy is yearly, so a one-off grant is paid on top")
-        return self
-
-
-class UnitCostMeasure(UnitMeasureLine):
-    """A measure priced as cases × a cost per case (model/lines/unit_measures.py), the cases a share
-    of births, of children of an age, or of a yearly count that is not a birth (vouchers at
-    marriage registration, centres, recipients); a package may hold any number."""
-
-    kind: Literal["unit_cost"] = Field(description="the measure's kind (unit_cost)")
-    name_zh: str = Field(min_length=1, max_length=40, description="the measure's name in reports (Chinese)")
-    name_en: str = Field(min_length=1, max_length=80, description="the measure's name in reports (English)")
-    clause: str = Field(min_length=1, max_length=200, description="the clause or article of the package")
-    source: str = Field(min_length=1, max_length=400, description="where its terms were read")
-    local_share: Share = Field(1.0, description="share borne by local budgets; the central government bears the rest")
-    province_share_of_local: Share = Field(0.0, description="share of the local part borne by the province")
-    new_money: bool = Field(True, description="true: a new measure of the package; false: a continuing programme")
-    timing: LineTiming | None = Field(None, description="cash timing of its claims (none: [disbursement.measures])")
-
-
-def _kind_of(value: Any) -> str | None:
-    return value.get("kind") if isinstance(value, dict) else getattr(value, "kind", None)
-
-
-# A measure's `kind` picks its schema (a callable discriminator: every field has a before-validator).
-Measure = Annotated[Annotated[CashBenefitMeasure, Tag("cash_benefit")] | Annotated[UnitCostMeasure, Tag("unit_cost")],
-                    Discriminator(_kind_of)]
+    class DisbursementSection(DisbursementTimings):
+        def __getattr__(self, line_id: str) -> LineTiming: ...
+else:
+    # [lines]: each registered line's own table, declared beside its code (model/lines/<line>.py).
+    LinesSection = create_model("LinesSection", __base__=Strict, **{line.id: (line.section, ...) for line in LINES})
+    # [disbursement]: a timing for every line with claims (lines that say their own cash timing,
+    # such as revenue forgone and memo items, have none).
+    DisbursementSection = create_model("DisbursementSection", __base__=DisbursementTimings,
+                                       **{line.id: (LineTiming, ...) for line in LINES if line.cash is None})
 
 
 class OutputSection(Strict):
@@ -879,9 +426,6 @@ def _chain(path: Path) -> list[tuple[Path, dict[str, Any]]]:
             raise InputError(current, "scenario.extends", f"parent scenario not found: {parent}")
         current = Path(parent) if parent else None
     return chain
-
-
-MEASURE_KINDS: dict[str, type[BaseModel]] = {"cash_benefit": CashBenefitMeasure, "unit_cost": UnitCostMeasure}
 
 
 def _untagged(error: ErrorDetails) -> ErrorDetails:

@@ -2,7 +2,8 @@
 
 Each module of `model` belongs to one layer (README, "Architecture"); it may import modules of
 its own layer or of layers below, never above, whether at the top of the file or inside a
-function. The top-level import graph has no cycle.
+function. Imports under `if TYPE_CHECKING:` name types for annotations only (a line's functions
+take a Scenario): they run no code and are not dependencies. The top-level import graph has no cycle.
 """
 
 from __future__ import annotations
@@ -18,10 +19,13 @@ PACKAGE = Path(__file__).resolve().parents[1] / "model"
 LAYERS: list[tuple[str, set[str]]] = [
     ("base", {"errors", "files", "units", "kinds", "version", "city", "malloc_tuning", "worker_lifetime", "rng",
               "kernels", "uncertainty"}),
-    ("scenario", {"yearpath", "bounded_numbers", "input_tables", "scenario", "realise"}),
+    ("numbers", {"yearpath", "bounded_numbers", "input_tables", "realise", "sections", "sampling_compiled",
+                 "sampling"}),
+    # each line module declares its own scenario table: the scenario's schema gathers them
+    ("lines", {"lines"}),
+    ("scenario", {"scenario"}),
     ("inputs", {"inputs", "overrides", "calibration", "run_calendar", "provenance"}),
-    ("engine", {"sampling_compiled", "sampling", "engine_kernels", "engine", "disbursement"}),
-    ("lines", {"lines", "behaviour", "memory"}),
+    ("engine", {"engine_kernels", "engine", "disbursement", "behaviour", "memory"}),
     ("pipeline", {"pipeline"}),
     ("outputs", {"result_tables", "run_folder", "summary", "compare", "mtfp", "rerun", "sweep", "reference", "readings",
                  "report"}),
@@ -47,8 +51,16 @@ def _absolute(node: ast.ImportFrom, package: str) -> str:
     return ".".join([*base, *([node.module] if node.module else [])])
 
 
+def _type_checking_only(tree: ast.Module) -> set[int]:
+    """ids of the nodes inside `if TYPE_CHECKING:` blocks."""
+    return {id(inner) for node in ast.walk(tree) if isinstance(node, ast.If)
+            and isinstance(node.test, ast.Name) and node.test.id == "TYPE_CHECKING"
+            for statement in node.body for inner in ast.walk(statement)}
+
+
 def _imports(tree: ast.Module, top_level_only: bool, package: str) -> set[str]:
-    nodes = tree.body if top_level_only else list(ast.walk(tree))
+    skip = _type_checking_only(tree)
+    nodes = [node for node in (tree.body if top_level_only else ast.walk(tree)) if id(node) not in skip]
     found: set[str] = set()
     for node in nodes:
         if isinstance(node, ast.ImportFrom) and _absolute(node, package).split(".")[0] == "model":

@@ -1,15 +1,18 @@
 """Registry of the policy lines: the six core lines in the order of the plan's clauses, then the others.
 
-Adding a line is adding one module with a `LINE` and its table in the scenario schema; a measure
-priced as cases × cost is one more entry of unit_measures.LINES and its table in the schema.
+Adding a line is adding one module with a `LINE` whose `section` is its table in the scenario (the
+schema's [lines] and [disbursement] are gathered from here), and its defaults and sources to the
+city's data; a measure priced as cases × cost is one more entry of unit_measures.LINES.
 """
 
 from __future__ import annotations
 
+import functools
+import operator
 from collections.abc import Mapping, Sequence
-from typing import Any
+from typing import TYPE_CHECKING, Annotated, Any, TypeAlias
 
-from pydantic import BaseModel
+from pydantic import BaseModel, Discriminator, Tag, TypeAdapter
 
 from model.kinds import Kind
 from model.lines import (
@@ -29,6 +32,7 @@ from model.lines import (
     unit_measures,
 )
 from model.lines.base import Line, LineContext
+from model.sections import LineSection, MeasureSection
 
 LINES: tuple[Line[Any], ...] = (
     nipt.LINE,
@@ -47,22 +51,34 @@ LINES: tuple[Line[Any], ...] = (
     *unit_measures.LINES,  # the other money clauses (6, 11, 12, 17, 19): off by default
 )
 LINE_IDS: tuple[str, ...] = tuple(line.id for line in LINES)
+# the generic kinds a package's measure may be ([measures.<id>] kind = "..."), by kind: its table
+MEASURE_KINDS: dict[str, type[LineSection]] = {"cash_benefit": cash_benefit.CashBenefitMeasure,
+                                               "unit_cost": unit_measures.UnitCostMeasure}
+
+
+def _kind_of(value: Any) -> str | None:
+    return value.get("kind") if isinstance(value, dict) else getattr(value, "kind", None)
+
+
+if TYPE_CHECKING:
+    Measure: TypeAlias = MeasureSection
+else:
+    # A measure's `kind` picks its table (a callable discriminator: every field has a before-validator).
+    Measure = Annotated[functools.reduce(operator.or_, [Annotated[section, Tag(kind)]
+                                                        for kind, section in MEASURE_KINDS.items()]),
+                        Discriminator(_kind_of)]
 LINE_BY_ID: dict[str, Line[Any]] = {line.id: line for line in LINES}
 
 
 def lines_of(measures: Mapping[str, Any]) -> dict[str, Line[Any]]:
     """Every line a scenario can price, by id: the model's lines, then the package's measures of a
     generic kind (`measures`: the scenario's [measures], as models or as a dump)."""
-    from pydantic import TypeAdapter
-
-    from model.scenario import CashBenefitMeasure, Measure, UnitCostMeasure
-
     out = dict(LINE_BY_ID)
     for measure_id, measure in measures.items():
         section = measure if isinstance(measure, BaseModel) else TypeAdapter(Measure).validate_python(measure)
-        if isinstance(section, CashBenefitMeasure):
+        if isinstance(section, cash_benefit.CashBenefitMeasure):
             out[measure_id] = cash_benefit.line_of(measure_id, section)
-        elif isinstance(section, UnitCostMeasure):
+        elif isinstance(section, unit_measures.UnitCostMeasure):
             out[measure_id] = unit_measures.measure_line(measure_id, section)
     return out
 
@@ -107,5 +123,5 @@ def money_groups(line_ids: Sequence[str], lines: Mapping[str, Any]) -> dict[str,
             "continuing": [line for line in outlays if not is_new_money(line, lines)]}
 
 
-__all__ = ["LINES", "LINE_IDS", "LINE_BY_ID", "MONEY_GROUPS", "Line", "LineContext", "is_new_money", "line_tables", "lines_of",
+__all__ = ["LINES", "LINE_IDS", "LINE_BY_ID", "MEASURE_KINDS", "MONEY_GROUPS", "Line", "LineContext", "is_new_money", "line_tables", "lines_of",
            "money_groups", "run_lines", "section_of"]

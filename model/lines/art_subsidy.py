@@ -11,12 +11,26 @@ until the cap is used up.
 
 from __future__ import annotations
 
+from typing import Annotated
+
 import numpy as np
+from pydantic import Field
 
 from model.kinds import Kind
 from model.lines.base import Entitlement, Line, LineContext
 from model.realise import per_replicate
-from model.scenario import ArtLine
+from model.sections import Count, LineSection, Money, Variation
+
+
+class ArtLine(LineSection):
+    cap_per_household: Money = Field(description="cumulative yuan per household (每户累计; at most 1e9)")
+    households_base_year: Count = Field(description="eligible households starting ART in the base year (at most 2e9)")
+    min_age: Annotated[int, Field(ge=15, le=49)] = Field(description="woman's minimum age (years)")
+    out_of_pocket_mean: Money = Field(
+        description="mean yuan spent per treatment year after insurance (at most 1e9 yuan)")
+    out_of_pocket_cv: Variation = Field(description="coefficient of variation of household spending (ratio)")
+    continuation: list[Annotated[float, Field(ge=0, le=1)]] = Field(
+        max_length=4, description="share still treated in years 2, 3, … of treatment (fixed numbers)")
 
 QUADRATURE_NODES = 12
 KEY = "lines.art_subsidy"
@@ -120,4 +134,4 @@ def accrual(ctx: LineContext, line: ArtLine) -> Entitlement:
     return Entitlement(yuan=ctx.spread_over_year(paid), claims=ctx.spread_over_year(claiming))
 
 
-LINE = Line("art_subsidy", "辅助生育补助金", "Assisted-reproduction subsidy", "9", Kind.OUTLAY, accrual)
+LINE = Line("art_subsidy", "辅助生育补助金", "Assisted-reproduction subsidy", "9", Kind.OUTLAY, accrual, section=ArtLine)

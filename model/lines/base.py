@@ -14,19 +14,22 @@ from __future__ import annotations
 
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
-from typing import Generic, TypeVar
+from typing import TYPE_CHECKING, Generic, TypeVar
 
 import numpy as np
 
-from model.engine import Demography
-from model.inputs import BaseData
 from model.kinds import Kind
 from model.realise import per_replicate
 from model.rng import Streams
-from model.run_calendar import Calendar
-from model.scenario import LineSection, Scenario
+from model.sections import LineSection
 from model.uncertainty import Distribution
 from model.yearpath import YearPath, series
+
+if TYPE_CHECKING:  # the scenario and inputs modules import the line registry
+    from model.engine import Demography
+    from model.inputs import BaseData
+    from model.run_calendar import Calendar
+    from model.scenario import Scenario
 
 
 @dataclass
@@ -124,6 +127,9 @@ class Line(Generic[S]):
     # When the money moves, for lines without a claims queue (revenue forgone, memo items):
     # entitlement [rep, month, area] → cash [rep, month, area]. None: the disbursement stage.
     cash: Callable[[LineContext, S, np.ndarray], np.ndarray] | None = None
+    # the line's table in the scenario ([lines.<id>] or [measures.<id>]): model/scenario.py gathers
+    # [lines] and [disbursement] from the registered lines' tables
+    section: type[LineSection] = LineSection
 
 
 

@@ -13,9 +13,12 @@ and `higher_of` pay the difference to the national amount for the same months, n
 from __future__ import annotations
 
 import calendar as days
+import re
 from functools import partial
+from typing import TYPE_CHECKING, Annotated, Any, Literal
 
 import numpy as np
+from pydantic import Field, field_validator, model_validator
 
 from model import sampling as draw
 from model.kinds import Kind
@@ -27,7 +30,94 @@ from model.lines.base import (
     birth_months,
     transitions_of,
 )
-from model.scenario import CashBenefitMeasure, Instalment, Scenario
+from model.sections import MeasureSection, ShareByYear, Strict, Yuan
+
+if TYPE_CHECKING:
+    from model.scenario import Scenario
+
+
+MAX_CHILD_AGE = 18  # instalments are paid until a child's 18th birthday at the latest
+
+
+def _day(value: Any) -> str:
+    if not isinstance(value, str) or not re.fullmatch(r"\d{4}-(0[1-9]|1[0-2])-(0[1-9]|[12]\d|3[01])", value):
+        raise ValueError("expected a date as \"YYYY-MM-DD\" (e.g. \"2024-01-01\")")
+    year, month, day = map(int, value.split("-"))
+    if day > days.monthrange(year, month)[1]:
+        raise ValueError(f"{value} is not a day of the calendar")
+    return value
+
+
+class Instalment(Strict):
+    """One payment of a cash benefit's schedule: once at an age, or every month or year between two ages."""
+
+    orders: list[Literal[1, 2, 3]] = Field(min_length=1, description="birth orders paid (3 = third and later)")
+    every: Literal["once", "month", "year"] = Field(
+        description="once: at `from_age`; month / year: every month / on every birthday from `from_age` until "
+                    "`to_age` (exclusive)")
+    from_age: Annotated[float, Field(ge=0, le=MAX_CHILD_AGE)] = Field(
+        0.0, description="child's age in years at the (first) payment; 0 = the birth month (whole months: 0.5 = "
+                         "six months)")
+    to_age: Annotated[float, Field(ge=0, le=MAX_CHILD_AGE)] | None = Field(
+        None, description="age in years at which monthly or yearly payments stop (not paid at that age)")
+    amount: Yuan = Field(description="yuan per payment per child (at most 1e9 yuan)")
+
+    @model_validator(mode="after")
+    def _ages(self) -> Instalment:
+        for name in ("from_age", "to_age"):
+            value = getattr(self, name)
+            if value is not None and abs(value * 12 - round(value * 12)) > 1e-9:
+                raise ValueError(f"{name}: {value:g} is not a whole number of months (e.g. 0.5 = six months)")
+        if self.every == "once" and self.to_age is not None:
+            raise ValueError("to_age: a payment made once has no end age; remove to_age or pay every month or year")
+        if self.every != "once" and (self.to_age is None or self.to_age <= self.from_age):
+            raise ValueError(f"to_age: payments every {self.every} need an end age above from_age "
+                             f"({self.from_age:g})")
+        return self
+
+
+NationalRule = Literal["on_top", "top_up", "higher_of"]
+
+
+class CashBenefitMeasure(MeasureSection):
+    """A cash benefit per child by birth order (model/lines/cash_benefit.py): one-off and periodic
+    instalments by the child's age, for births from a given day; a package may hold any number."""
+
+    kind: Literal["cash_benefit"] = Field(description="the measure's kind (cash_benefit)")
+    births_from: str = Field(description="first day of birth that qualifies, YYYY-MM-DD (on or after the base year)")
+    births_until: str | None = Field(None, description="first day of birth that no longer qualifies (none: open)")
+    hukou: Literal["any", "city"] = Field(
+        "city", description="city: at least one parent holds the city's hukou (the scenario's city_hukou_share); "
+                            "any: every birth")
+    in_city_hospital: bool = Field(
+        False, description="only births in the city's hospitals (eligibility.in_city_hospital_share)")
+    eligible_share: ShareByYear = Field(
+        1.0, description="share of the births above that meet the measure's other conditions (both parents' hukou, "
+                         "the mother's insurance, employment or age, …), by birth year; say why in the source")
+    schedule: list[Instalment] = Field(min_length=1, max_length=40, description="the payments")
+    national: dict[Literal["1", "2", "3"], NationalRule] = Field(
+        default_factory=dict, description="how payments under age 3 meet the national childcare subsidy, by birth "
+                                          "order: on_top (both paid; the default), top_up (the city tops up to its "
+                                          "amount) or higher_of (the family gets the higher); both of the last "
+                                          "leave the city the difference, never below zero")
+
+    _births_from = field_validator("births_from")(_day)
+    _births_until = field_validator("births_until")(lambda value: None if value is None else _day(value))
+
+    @model_validator(mode="after")
+    def _dates_in_order(self) -> CashBenefitMeasure:
+        if self.births_until is not None and self.births_until <= self.births_from:
+            raise ValueError(f"births_until: {self.births_until} is not after births_from ({self.births_from})")
+        for order, rule in self.national.items():
+            if not any(int(order) in i.orders for i in self.schedule):
+                raise ValueError(f"national: order {order} is not paid by the schedule (orders paid: "
+                                 f"{', '.join(str(o) for o in sorted({o for i in self.schedule for o in i.orders}))})")
+            once = [i for i in self.schedule if int(order) in i.orders and i.every == "once"]
+            if rule != "on_top" and once and not any(int(order) in i.orders and i.every != "once"
+                                                     for i in self.schedule):
+                raise ValueError(f"national: {rule} for order {order}, which has one-off payments only; the national "
+                                 "subsidy is yearly, so a one-off grant is paid on top")
+        return self
 
 
 def key(measure_id: str) -> str:
@@ -180,7 +270,7 @@ def line_of(measure_id: str, measure: CashBenefitMeasure) -> Line[CashBenefitMea
         id=measure_id, name_zh=measure.name_zh, name_en=measure.name_en, clause=measure.clause, kind=Kind.OUTLAY,
         accrual=partial(_accrual, measure_id=measure_id), benefit_per_birth=partial(_benefit, measure_id=measure_id),
         birth_linked=True, new_money=True if measure.new_money is None else measure.new_money,
-        check=partial(_check, measure_id=measure_id))
+        check=partial(_check, measure_id=measure_id), section=CashBenefitMeasure)
 
 
 def _accrual(ctx: LineContext, measure: CashBenefitMeasure, measure_id: str) -> Entitlement:

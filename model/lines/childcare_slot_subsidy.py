@@ -10,11 +10,20 @@ under 3 whose families use inclusive care, so the line follows births.
 from __future__ import annotations
 
 import numpy as np
+from pydantic import Field
 
 from model import sampling as draw
 from model.kinds import Kind
 from model.lines.base import Entitlement, Line, LineContext, ParameterContext
-from model.scenario import ChildcareLine
+from model.sections import LineSection, MoneyByYear, PerThousandByYear, Share, ShareByYear
+
+
+class ChildcareLine(LineSection):
+    amount_per_slot: MoneyByYear = Field(description="yuan per enrolled inclusive slot per year (at most 1e9 yuan)")
+    slots_per_1000: PerThousandByYear = Field(description="childcare slots per 1,000 residents, by year "
+                                                         "(at most 1,000: a slot per resident)")
+    inclusive_share: Share = Field(description="share of slots that are 普惠 (inclusive)")
+    enrolment_rate: ShareByYear = Field(description="share of children under 3 in formal care, by year")
 
 KEY = "lines.childcare_slot_subsidy"
 
@@ -66,4 +75,4 @@ def accrual(ctx: LineContext, line: ChildcareLine) -> Entitlement:
 
 
 LINE = Line("childcare_slot_subsidy", "普惠托位补贴", "Childcare slot subsidy", "11", Kind.OUTLAY, accrual,
-            births_history_years=3)
+            births_history_years=3, section=ChildcareLine)

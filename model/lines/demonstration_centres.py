@@ -14,11 +14,40 @@ No amount is published: every number of the default schedule is an assumption.
 
 from __future__ import annotations
 
-import numpy as np
+from typing import Annotated, Literal
 
+import numpy as np
+from pydantic import Field
+
+from model import bounded_numbers as num
 from model.kinds import Kind
 from model.lines.base import Entitlement, Line, LineContext
-from model.scenario import CentresLine
+from model.sections import MAX_END_YEAR, LineSection, Money, Scale, Strict, Year, Yuan
+
+
+class Centre(Strict):
+    name: str = Field(description="the centre or institution")
+    area: str = Field(description="area where it is (an area id of the city)")
+    opens: Year = Field(description="year the construction subsidy is paid and operating subsidies start")
+    closes: Year = Field(MAX_END_YEAR, description="last year of operating subsidies")
+    construction_subsidy: Yuan = Field(description="one-off yuan in the opening year (at most 1e9 yuan)")
+    operating_subsidy: Yuan = Field(description="yuan a year from the opening year on (at most 1e9 yuan)")
+    paid_by: Literal["rule", "city", "area"] = Field(
+        "rule", description="rule: the area's city/area shares; city: the city pays all (its own centre); "
+                            "area: the district or county pays all")
+
+
+class CentresLine(LineSection):
+    centres: list[Centre] = Field(description="schedule of public demonstration centres (fixed numbers)")
+    schedule_scale: Scale = Field(
+        description="multiplier of every amount in the schedule (its uncertainty; 1 = the schedule as written)")
+    pilots_per_year: num.CountByYear = Field(description="institutions selected as demonstration pilots each year, "
+                                                     "city-wide, split by residents (at most 2e9)")
+    pilot_construction_subsidy: Money = Field(
+        description="one-off yuan per selected pilot institution (at most 1e9 yuan)")
+    pilot_operating_subsidy: Money = Field(
+        description="yuan a year per pilot institution while it is a pilot (at most 1e9 yuan)")
+    pilot_years: Annotated[int, Field(ge=1, le=10)] = Field(description="years a pilot receives operating subsidies")
 
 KEY = "lines.demonstration_centres"
 
@@ -68,4 +97,4 @@ def accrual(ctx: LineContext, line: CentresLine) -> Entitlement:
     return Entitlement(yuan=yuan, claims=claims, fixed_payer=fixed or None)
 
 
-LINE = Line("demonstration_centres", "示范性托育机构补贴", "Demonstration childcare centres", "7, 11", Kind.OUTLAY, accrual)
+LINE = Line("demonstration_centres", "示范性托育机构补贴", "Demonstration childcare centres", "7, 11", Kind.OUTLAY, accrual, section=CentresLine)

@@ -15,12 +15,30 @@ follows the area rule. Recipients are split between areas by residents.
 
 from __future__ import annotations
 
-import numpy as np
+from typing import Annotated
 
+import numpy as np
+from pydantic import Field
+
+from model import bounded_numbers as num
 from model import sampling as draw
 from model.kinds import Kind
 from model.lines.base import Entitlement, Line, LineContext
-from model.scenario import AwardsLine
+from model.sections import FundedFromAbove, LineSection, MoneyByYear, Scale, Strict
+
+
+class AwardScheme(Strict):
+    name_zh: str = Field(description="Chinese name of the scheme")
+    entry_age: Annotated[int, Field(ge=0, le=100)] = Field(description="age at which recipients enter")
+    annual_amount: MoneyByYear = Field(description="yuan per recipient per year, by year (at most 1e9 yuan)")
+    entrants_per_year: num.CountByYear = Field(description="new recipients a year, city-wide, by year (at most 2e9)")
+
+
+class AwardsLine(LineSection, FundedFromAbove):
+    schemes: dict[str, AwardScheme] = Field(
+        description="schemes by id; their base-year recipients by age are the table family_planning_recipients")
+    recipients_scale: Scale = Field(
+        description="multiplier of the base-year recipients table (its uncertainty; 1 = the table as it is)")
 
 KEY = "lines.family_planning_awards"
 
@@ -68,4 +86,4 @@ def accrual(ctx: LineContext, line: AwardsLine) -> Entitlement:
 
 
 LINE = Line("family_planning_awards", "计划生育奖励扶助和特别扶助", "Family-planning reward and special assistance",
-            "2, 19", Kind.OUTLAY, accrual, new_money=False)
+            "2, 19", Kind.OUTLAY, accrual, new_money=False, section=AwardsLine)

@@ -10,12 +10,24 @@ kindergarten years carry a fee (`kindergarten_fee_years`).
 from __future__ import annotations
 
 import numpy as np
+from pydantic import Field
 
 from model import sampling as draw
 from model.kinds import Kind
 from model.lines.base import Entitlement, Line, LineContext
 from model.lines.childcare_slot_subsidy import children_aged
-from model.scenario import FeeWaiverLine
+from model.sections import LineSection, MoneyByYear, Share, ShareByYear, YearsByYear
+
+
+class FeeWaiverLine(LineSection):
+    hardship_share: Share = Field(description="share of children in care from families in economic hardship")
+    waived_share: Share = Field(description="share of the fee waived for them")
+    nursery_fee: MoneyByYear = Field(description="yuan a year for a nursery (托育) place, by year (at most 1e9 yuan)")
+    kindergarten_fee: MoneyByYear = Field(
+        description="yuan a year of kindergarten (保教费) fees, by year (at most 1e9 yuan)")
+    kindergarten_enrolment_rate: ShareByYear = Field(description="share of children aged 3-5 in kindergarten")
+    kindergarten_fee_years: YearsByYear = Field(
+        description="years of the three kindergarten years that still carry a fee, by year")
 
 KEY = "lines.fee_waivers"
 KINDERGARTEN_YEARS = 3
@@ -40,4 +52,4 @@ def accrual(ctx: LineContext, line: FeeWaiverLine) -> Entitlement:
 
 
 LINE = Line("fee_waivers", "困难家庭入托入园费用减免", "Nursery and kindergarten fee waivers", "13", Kind.OUTLAY, accrual,
-            births_history_years=6, new_money=False)  # 学前教育资助 for poor families predates the plan
+            births_history_years=6, new_money=False, section=FeeWaiverLine)  # 学前教育资助 for poor families predates the plan

@@ -11,10 +11,21 @@ limit would cap × (multiplier − 1) × the standard limit. Cash equals accrual
 from __future__ import annotations
 
 import numpy as np
+from pydantic import Field
 
+from model import bounded_numbers as num
 from model.kinds import Kind
 from model.lines.base import Entitlement, Line, LineContext
-from model.scenario import HousingFundLine
+from model.sections import LineSection, MoneyByYear, Multiplier, Share
+
+
+class HousingFundLine(LineSection):
+    purchases_per_year: num.CountByYear = Field(
+        description="home purchases a year with a provident-fund loan by families with two or more "
+                    "minors (at most 2e9)")
+    at_limit_share: Share = Field(description="share of those loans that the standard limit would cap")
+    loan_limit: MoneyByYear = Field(description="standard provident-fund loan limit in yuan, by year (at most 1e9)")
+    limit_multiplier: Multiplier = Field(description="limit for families with two or more minors (× standard)")
 
 KEY = "lines.housing_fund_limit"
 
@@ -34,4 +45,4 @@ def cash(ctx: LineContext, line: HousingFundLine, yuan: np.ndarray) -> np.ndarra
 
 
 LINE = Line("housing_fund_limit", "公积金贷款额度上浮（备忘）", "Provident-fund loan limit ×1.2 (memo)", "14", Kind.MEMO,
-            accrual, cash=cash)
+            accrual, cash=cash, section=HousingFundLine)

@@ -18,14 +18,33 @@ earlier births too, from the births history).
 
 from __future__ import annotations
 
+from typing import Annotated, Literal
+
 import numpy as np
+from pydantic import Field, field_validator
 
 from model import sampling as draw
 from model.city import City
 from model.kinds import Kind
 from model.lines.base import Entitlement, Line, LineContext, ParameterContext, birth_months
 from model.realise import per_replicate
-from model.scenario import HousingLine
+from model.sections import LineSection, Money, Share, Yuan, shares_add_up_to_one
+
+
+class HousingLine(LineSection):
+    amount_second_child: Money = Field(description="one-off yuan for a second-child family (at most 1e9 yuan)")
+    amount_third_child: Money = Field(description="one-off yuan for a third-child family (at most 1e9 yuan)")
+    purchase_probability: Share = Field(description="2nd/3rd births whose family buys a qualifying home within the profile")
+    purchase_profile: list[Annotated[float, Field(ge=0, le=1)]] = Field(
+        min_length=1, max_length=10, description="share of purchases 0, 1, 2, … years after the birth (fixed numbers)")
+    earlier_births_qualify: bool = Field(
+        description="families whose 2nd/3rd child was born before the policy qualify for purchases after it")
+    home_areas: list[str] | None = Field(
+        None, description="areas where a home qualifies for the amounts above (area ids; none: the city's districts)")
+    county_amounts: dict[str, dict[Literal["second", "third"], Yuan]] = Field(
+        default_factory=dict, description="a county's own subsidy for homes bought there, paid by the county")
+
+    _profile_adds_up = field_validator("purchase_profile")(shares_add_up_to_one)
 
 CITY_HUKOU = [1]
 SECOND, THIRD_AND_LATER = [1], [2, 3]
@@ -109,4 +128,4 @@ def benefit_per_birth(ctx: ParameterContext, line: HousingLine) -> np.ndarray:
 
 
 LINE = Line("housing_subsidy", "购房补贴", "Home-purchase subsidy", "14", Kind.OUTLAY, accrual,
-            benefit_per_birth, birth_linked=True)
+            benefit_per_birth, birth_linked=True, section=HousingLine)

@@ -14,12 +14,26 @@ taken in monthly withholding, or at the annual settlement (汇算清缴) the nex
 
 from __future__ import annotations
 
+from typing import Annotated
+
 import numpy as np
+from pydantic import Field
 
 from model.kinds import Kind
 from model.lines.base import Entitlement, Line, LineContext
 from model.lines.childcare_slot_subsidy import children_aged
-from model.scenario import IncomeTaxLine
+from model.sections import FundedFromAbove, LineSection, MoneyByYear, Share, TaxRate
+
+
+class IncomeTaxLine(LineSection, FundedFromAbove):
+    deduction_per_month: MoneyByYear = Field(
+        description="deduction per child under 3 per month in yuan, by year (at most 1e9)")
+    taxable_parent_share: Share = Field(description="share of children under 3 whose parents have taxable income")
+    marginal_rate: TaxRate = Field(description="mean marginal income-tax rate on the deducted amount")
+    settlement_share: Share = Field(description="share of the deduction taken at the annual settlement (汇算清缴) "
+                                                "in the next year rather than in monthly withholding")
+    settlement_month: Annotated[int, Field(ge=1, le=12)] = Field(description="month of the next year when the "
+                                                                             "settlement refunds arrive")
 
 KEY = "lines.iit_deduction_revenue"
 
@@ -43,4 +57,4 @@ def cash(ctx: LineContext, line: IncomeTaxLine, yuan: np.ndarray) -> np.ndarray:
 
 
 LINE = Line("iit_deduction_revenue", "个税婴幼儿照护扣除（减收）", "Income-tax childcare deduction (revenue forgone)",
-            "13", Kind.REVENUE_FORGONE, accrual, cash=cash, births_history_years=3, new_money=False)
+            "13", Kind.REVENUE_FORGONE, accrual, cash=cash, births_history_years=3, new_money=False, section=IncomeTaxLine)

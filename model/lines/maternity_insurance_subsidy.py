@@ -9,7 +9,10 @@ birth month. Employer share only (the plan says 企业…支付的); no hukou co
 
 from __future__ import annotations
 
+from typing import Annotated
+
 import numpy as np
+from pydantic import Field
 
 from model import sampling as draw
 from model.kinds import Kind
@@ -22,7 +25,15 @@ from model.lines.base import (
     birth_months,
     shift_months,
 )
-from model.scenario import MaternityLine
+from model.sections import LineSection, MoneyByYear, Share
+
+
+class MaternityLine(LineSection):
+    subsidy_rate: Share = Field(description="share of the employer's contributions subsidised")
+    enterprise_insured_share: Share = Field(description="share of births to mothers in enterprise employee insurance")
+    employer_rate: Share = Field(description="employer social-insurance rate (share of the base)")
+    contribution_base: MoneyByYear = Field(description="monthly contribution base in yuan, by year (at most 1e9)")
+    leave_days: Annotated[int, Field(ge=0, le=730)] = Field(description="maternity leave in calendar days")
 
 ALL = slice(None)
 DAYS_PER_MONTH = 365.25 / 12
@@ -65,4 +76,4 @@ def benefit_per_birth(ctx: ParameterContext, line: MaternityLine) -> np.ndarray:
 
 
 LINE = Line("maternity_insurance_subsidy", "产假社保补贴", "Maternity-leave social-insurance subsidy", "18",
-            Kind.OUTLAY, accrual, benefit_per_birth, birth_linked=True)
+            Kind.OUTLAY, accrual, benefit_per_birth, birth_linked=True, section=MaternityLine)

@@ -15,14 +15,38 @@ Births do not respond to it: the fertility response is to the city's own measure
 
 from __future__ import annotations
 
+from typing import TYPE_CHECKING, Annotated
+
 import numpy as np
+from pydantic import Field, field_validator
 
 from model import sampling as draw
 from model.kinds import Kind
 from model.lines.base import Entitlement, Line, LineContext, ParameterContext, birth_months
 from model.lines.under_three import allowance_by_cohort, per_child_month
-from model.run_calendar import Calendar
-from model.scenario import NationalSubsidyLine, Scenario
+from model.sections import FundedFromAbove, LineSection, MoneyByYear, month_string
+
+if TYPE_CHECKING:
+    from model.run_calendar import Calendar
+    from model.scenario import Scenario
+
+
+class NationalSubsidyLine(LineSection, FundedFromAbove):
+    annual_amount: MoneyByYear = Field(
+        description="yuan per child under 3 per year, paid pro rata by month (at most 1e9)")
+    start: str = Field(description="first month of the subsidy, YYYY-MM; children born earlier get the months "
+                                   "they are under 3 from then on")
+    months: Annotated[int, Field(ge=1, le=60)] = Field(description="months of age covered from birth (36: under 3)")
+
+    _start_month = field_validator("start", mode="before")(month_string)
+
+    @property
+    def start_year(self) -> int:
+        return int(self.start[:4])
+
+    @property
+    def start_month(self) -> int:
+        return int(self.start[5:])
 
 CITY_HUKOU = [1]
 KEY = "lines.national_childcare_subsidy"
@@ -74,4 +98,4 @@ def check(scenario: Scenario, calendar: Calendar) -> tuple[str, str] | None:
 
 
 LINE = Line("national_childcare_subsidy", "国家育儿补贴", "National childcare subsidy", "national (2025)",
-            Kind.OUTLAY, accrual, new_money=False, check=check)
+            Kind.OUTLAY, accrual, new_money=False, check=check, section=NationalSubsidyLine)

@@ -10,7 +10,10 @@ rule of the other clauses applies.
 
 from __future__ import annotations
 
+from typing import Annotated
+
 import numpy as np
+from pydantic import Field
 
 from model import sampling as draw
 from model.kinds import Kind
@@ -23,7 +26,15 @@ from model.lines.base import (
     birth_months,
     shift_months,
 )
-from model.scenario import NiptLine
+from model.sections import LineSection, MoneyByYear, PerBirth, Share
+
+
+class NiptLine(LineSection):
+    price: MoneyByYear = Field(description="yuan per test paid by the budget (at most 1e9 yuan)")
+    mother_city_hukou_share: Share = Field(description="share of births whose mother holds city hukou")
+    registered_in_city_hospital_share: Share = Field(description="share of pregnancies filed (建档) in city hospitals")
+    pregnancies_per_birth: PerBirth = Field(description="tested pregnancies per birth (ratio)")
+    months_before_birth: Annotated[int, Field(ge=0, le=9)] = Field(description="months from test to birth")
 
 ALL = slice(None)
 KEY = "lines.nipt"
@@ -51,4 +62,4 @@ def benefit_per_birth(ctx: ParameterContext, line: NiptLine) -> np.ndarray:
 
 
 LINE = Line("nipt", "免费无创产前基因检测", "Free prenatal NIPT", "9", Kind.OUTLAY, accrual,
-            benefit_per_birth, birth_linked=True)
+            benefit_per_birth, birth_linked=True, section=NiptLine)

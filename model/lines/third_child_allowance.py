@@ -17,7 +17,10 @@ from the national subsidy's start (the scenario national_subsidy_absorbs).
 
 from __future__ import annotations
 
+from typing import TYPE_CHECKING, Annotated, Literal
+
 import numpy as np
+from pydantic import Field
 
 from model import sampling as draw
 from model.kinds import Kind
@@ -31,8 +34,28 @@ from model.lines.base import (
     transitions_of,
 )
 from model.lines.under_three import allowance_by_cohort, calendar_months, per_child_month
-from model.run_calendar import Calendar
-from model.scenario import AllowanceLine, Scenario
+from model.sections import LineSection, MoneyByYear
+
+if TYPE_CHECKING:
+    from model.run_calendar import Calendar
+    from model.scenario import Scenario
+
+
+class AllowanceLine(LineSection):
+    monthly_amount: MoneyByYear = Field(description="yuan per child per month, by year (at most 1e9 yuan)")
+    months: Annotated[int, Field(ge=0, le=60)] = Field(
+        description="months paid from the birth month (the child life table covers ages 0-4)")
+    birth_orders: list[Literal[1, 2, 3]] = Field(
+        [3], min_length=1, description="birth orders paid (3 = third and later); [2, 3] extends it to second children")
+    net_of_national_subsidy: bool = Field(
+        False, description="the city only tops up to `monthly_amount`: from the national childcare subsidy's start it "
+                           "pays monthly_amount minus the national monthly amount (never below 0); "
+                           "false: both are paid in full")
+    earlier_children_paid: bool = Field(
+        False, description="children born before the policy start and still young enough are paid their "
+                           "remaining months from the start (false: only births from the start qualify); "
+                           "children born before the base year are not simulated: their months must fall "
+                           "before the first budget year (checked), and their claims are not in the review queue")
 
 CITY_HUKOU = [1]
 KEY = "lines.third_child_allowance"
@@ -114,4 +137,4 @@ def check(scenario: Scenario, calendar: Calendar) -> tuple[str, str] | None:
 
 
 LINE = Line("third_child_allowance", "三孩育儿补贴", "Third-child allowance", "13", Kind.OUTLAY, accrual,
-            benefit_per_birth, birth_linked=True, check=check)
+            benefit_per_birth, birth_linked=True, check=check, section=AllowanceLine)

@@ -15,13 +15,64 @@ the area's city/area rule. Every number is in model/data/defaults.toml with its 
 from __future__ import annotations
 
 from functools import partial
+from typing import Literal
 
 import numpy as np
+from pydantic import Field, model_validator
 
+from model import bounded_numbers as num
 from model.kinds import Kind
 from model.lines.base import Entitlement, Line, LineContext, birth_months
 from model.lines.childcare_slot_subsidy import children_aged
-from model.scenario import UnitCostMeasure, UnitMeasureLine
+from model.sections import (
+    FundedFromAbove,
+    LineSection,
+    MeasureSection,
+    MoneyByYear,
+    PerUnitByYear,
+    Share,
+)
+
+UnitBasis = Literal["births", "second_and_later_births", "children_under_3", "children_3_to_5", "yearly_count"]
+
+
+class UnitMeasureLine(LineSection, FundedFromAbove):
+    """A measure priced as cases × a cost per case, the cases a share of a basis: births, children
+    of an age, or a yearly count that is not a birth (couples marrying, recipients, pupils)."""
+
+    basis: UnitBasis = Field(description="what the cases are counted from: births (every order), "
+                                         "second_and_later_births, children_under_3 or children_3_to_5 (residents "
+                                         "at mid-year), or yearly_count")
+    cases_per_unit: PerUnitByYear = Field(
+        description="cases per unit of the basis (coverage, uptake, items per birth), by year (at most 10)")
+    yearly_count: num.CountByYear = Field(
+        0.0, description="units a year city-wide when basis = yearly_count (split by residents; at most 2e9)")
+    unit_cost: MoneyByYear = Field(description="yuan per case paid by the budgets, by year (at most 1e9 yuan)")
+    new_money: bool = Field(description="true: a new measure of this plan; false: a continuing programme the plan "
+                                        "restates (shown apart from the plan's new measures)")
+
+    @model_validator(mode="after")
+    def _count_only_for_counts(self) -> UnitMeasureLine:
+        zero = isinstance(self.yearly_count, int | float) and self.yearly_count == 0
+        if self.basis == "yearly_count" and zero:
+            raise ValueError("yearly_count: is 0 with basis = \"yearly_count\", so the line would cost nothing: give "
+                             "the count (or set enabled = false)")
+        if self.basis != "yearly_count" and not zero:
+            raise ValueError(f"yearly_count: is used only with basis = \"yearly_count\" (basis is {self.basis!r}); "
+                             "set yearly_count = 0 (a parent or the defaults may give one) or change the basis")
+        return self
+
+
+class UnitCostMeasure(MeasureSection, UnitMeasureLine):
+    """A measure priced as cases × a cost per case (model/lines/unit_measures.py), the cases a share
+    of births, of children of an age, or of a yearly count that is not a birth (vouchers at
+    marriage registration, centres, recipients); a package may hold any number."""
+
+    kind: Literal["unit_cost"] = Field(description="the measure's kind (unit_cost)")
+    local_share: Share = Field(1.0, description="share borne by local budgets; the central government bears the rest")
+    province_share_of_local: Share = Field(0.0, description="share of the local part borne by the province")
+    new_money: bool = Field(True, description="true: a new measure of the package; false: a continuing programme")
+
 
 SECOND_AND_LATER = [1, 2, 3]  # engine transitions: 2nd, 3rd, 4th+
 
@@ -59,7 +110,7 @@ def _line(line_id: str, name_zh: str, name_en: str, clause: str, new: bool = Fal
     # `new`: the default of `new_money` (the plan's own measure: its cost counts per induced birth)
     # a partial of one module-level function (not a closure per line), so each call is the same code
     return Line(line_id, name_zh, name_en, clause, Kind.OUTLAY, partial(accrual, line_id=line_id),
-                births_history_years=6, new_money=new)
+                births_history_years=6, new_money=new, section=UnitMeasureLine)
 
 
 LINES: tuple[Line[UnitMeasureLine], ...] = (
@@ -82,4 +133,4 @@ def measure_line(measure_id: str, measure: UnitCostMeasure) -> Line[UnitMeasureL
     """The line a package's unit-cost measure becomes, under its own id and names."""
     return Line(measure_id, measure.name_zh, measure.name_en, measure.clause, Kind.OUTLAY,
                 partial(accrual, line_id=measure_id, section="measures"), births_history_years=6,
-                new_money=measure.new_money)
+                new_money=measure.new_money, section=UnitCostMeasure)

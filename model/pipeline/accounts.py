@@ -26,7 +26,8 @@ from model.lines import section_of
 from model.lines.base import Entitlement, LineContext
 from model.pipeline.prepare import Prepared
 from model.realise import per_replicate
-from model.scenario import FundedFromAbove, LineSection, LineTiming, Scenario
+from model.scenario import Scenario
+from model.sections import FundedFromAbove, LineSection, LineTiming
 
 # ---------------------------------------------------------------- which kinds add up
 

@@ -21,7 +21,8 @@ from model.lines import Line, run_lines, section_of
 from model.overrides import BirthsOverride, read_births_override
 from model.realise import central, is_section_table
 from model.run_calendar import Calendar
-from model.scenario import FundedFromAbove, LoadedScenario, Scenario, origin_file
+from model.scenario import LoadedScenario, Scenario, origin_file
+from model.sections import FundedFromAbove
 from model.uncertainty import Distribution, drawn
 from model.yearpath import YearPath, series
 

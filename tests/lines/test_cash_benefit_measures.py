@@ -177,7 +177,8 @@ def test_who_qualifies_scales_the_claimants(write, setting, expected) -> None:
 
 def test_a_measure_built_in_python_validates_as_its_kind(write) -> None:
     """A notebook may put a measure's model (not its table) in a scenario: its `kind` picks the schema."""
-    from model.scenario import CashBenefitMeasure, Scenario
+    from model.lines.cash_benefit import CashBenefitMeasure
+    from model.scenario import Scenario
 
     loaded = load_scenario(write("one.toml", '[scenario]\nname = "one"\n' + grant("g")))
     measure = loaded.scenario.measures["g"]

@@ -8,8 +8,7 @@ from types import SimpleNamespace
 import numpy as np
 import pytest
 
-from model.lines.cash_benefit import from_day_share, payment_ages, survival
-from model.scenario import Instalment
+from model.lines.cash_benefit import Instalment, from_day_share, payment_ages, survival
 
 CALENDAR = SimpleNamespace(calendar=SimpleNamespace(base_year=2022, n_months=14 * 12))  # 2022-2035
 

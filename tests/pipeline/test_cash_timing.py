@@ -8,7 +8,7 @@ import pandas as pd
 import pytest
 
 from model.disbursement import approval_profile, payment_month
-from model.scenario import LineTiming
+from model.sections import LineTiming
 from tests.conftest import REPO, override_rows, run_file
 
 LINES = ("nipt", "art_subsidy", "childcare_slot_subsidy", "third_child_allowance", "housing_subsidy",

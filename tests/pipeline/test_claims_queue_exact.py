@@ -8,7 +8,7 @@ import numpy as np
 import pytest
 
 from model.disbursement import approval_profile, pay, payment_month
-from model.scenario import LineTiming
+from model.sections import LineTiming
 
 
 def timing(lag=(1.0,), capacity=None, rejection=0.0, payment="on_approval", annual_month=3) -> LineTiming:
