@@ -74,7 +74,8 @@ def prepare(loaded: LoadedScenario) -> Prepared:
                          f"the trend raises births per woman above 1 a year by {year}")
     override = None
     if scenario.demography.births_override:
-        override = read_births_override(scenario.demography.births_override, calendar.base_year, calendar.end_year,
+        # through the year after the budget years, which is simulated too (a line may pay ahead of a birth)
+        override = read_births_override(scenario.demography.births_override, calendar.base_year, calendar.horizon,
                                         scenario.city.areas)
     lines = run_lines(scenario)
     prepared = Prepared(

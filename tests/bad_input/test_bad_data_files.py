@@ -33,7 +33,7 @@ def _refused(tmp_path, write, scenario_extra: str) -> str:
     (COMPLETE_2025.replace(",60", ",6.5"), "whole number"),
     (COMPLETE_2025 + "2025,dongbao,3,1\n", "duplicate row"),
     (COMPLETE_2025.replace("2025,", "2021,"), "at least 2022"),
-    (COMPLETE_2025.replace("2025,", "2036,"), "at most 2035"),
+    (COMPLETE_2025.replace("2025,", "2037,"), "at most 2036 (the run simulates 2022-2036)"),
     (COMPLETE_2025.replace(",3,60", ",4,60"), "at most 3"),
     (COMPLETE_2025.replace("dongbao,1", "dongbao,1,x"), "not a valid CSV"),
 ])

@@ -127,42 +127,6 @@ earlier_births_qualify = true
     assert "duodao" in DISTRICTS and AREA_INDEX["duodao"] >= 0
 
 
-def test_a_centre_is_paid_from_its_opening_to_its_closing_year(write):
-    """Two county centres paid by their county, opening in 2025 and closing after 2026 and 2027: the
-    construction subsidy in 2025, the operating subsidy in each year it runs, the closing year
-    included, and nothing after; the two add up for their county."""
-    path = write("s.toml", """
-        [scenario]
-        name = "centres close"
-        [lines.demonstration_centres]
-        enabled = true
-        take_up = 1.0
-        pilots_per_year = 0
-        [[lines.demonstration_centres.centres]]
-        name = "a"
-        area = "shayang"
-        opens = 2025
-        closes = 2026
-        construction_subsidy = 1000
-        operating_subsidy = 100
-        paid_by = "area"
-        [[lines.demonstration_centres.centres]]
-        name = "b"
-        area = "shayang"
-        opens = 2025
-        closes = 2027
-        construction_subsidy = 2000
-        operating_subsidy = 10
-        paid_by = "area"
-        """)
-    result = run_file(path, replicates=2)
-    cost = line_by_year_payer(result, "demonstration_centres")
-    assert [cost[(year, "shayang")] for year in range(2025, 2029)] == pytest.approx([3110, 110, 10, 0])
-    assert sum(cost[(2025, payer)] for payer in result.payer_ids) == pytest.approx(3110)
-    i = result.line_ids.index("demonstration_centres")
-    assert result.cash[:, :, i].sum() > 0
-
-
 @pytest.mark.parametrize(("start", "months", "earliest"), [("2024-06", 36, "2025-01"), ("2024-06", 30, "2024-07")])
 def test_a_national_subsidy_starting_too_early_is_refused_with_the_earliest_start(write, start, months, earliest):
     path = write("s.toml", f'[scenario]\nname = "early"\n[lines.national_childcare_subsidy]\nenabled = true\n'

@@ -1,5 +1,11 @@
-"""The line kinds' hand-computed cases, kept as data beside the kinds (model/lines/cases/*.toml, in
-the manner of OpenFisca's YAML tests): births in, yuan out by year and payer. One test per case."""
+"""The lines' hand-computed cases, kept as data beside the lines and the package's kinds
+(model/lines/cases/<line or kind>.toml, in the manner of OpenFisca's YAML tests): births in, yuan
+out by year and payer. One test per case.
+
+A case gives `births` (the only births of the run), `scenario` (tables added to its scenario
+file), `expected` (yuan by year and payer), and may give `settings` (lines of its [scenario]
+table, e.g. a policy start) and `tables` (CSV text of input tables by their [data] key, e.g. a
+housing destination table)."""
 
 from __future__ import annotations
 
@@ -24,10 +30,34 @@ def _cases() -> list[Any]:
     return out
 
 
-def test_every_kind_of_the_package_has_its_cases() -> None:
-    kinds = {path.stem for path in CASES}
-    assert kinds >= {"cash_benefit", "unit_cost"}
-    assert all(len(tomllib.loads(path.read_text(encoding="utf-8"))["case"]) >= 3 for path in CASES)
+# Lines whose hand cases need more than births and scenario tables, with where their cases are.
+CASES_ELSEWHERE = {
+    "art_subsidy": "its starters are the childless city-hukou women of the population tables: "
+                   "tests/lines/test_lines_on_crafted_populations.py and tests/lines/test_core_lines.py",
+    "childcare_slot_subsidy": "its slots follow the residents and children of the population tables: "
+                              "tests/lines/test_core_lines.py",
+    "family_planning_awards": "its recipients are the base-year table family_planning_recipients: "
+                              "tests/lines/test_other_clauses_and_national_subsidy.py",
+    "iit_deduction_revenue": "revenue forgone on the children of the population tables, settled a year on: "
+                             "tests/lines/test_other_clauses_and_national_subsidy.py",
+    "housing_fund_limit": "a memo item of yearly purchases, not births: "
+                          "tests/lines/test_other_clauses_and_national_subsidy.py",
+}
+
+
+def test_every_kind_and_line_has_its_cases() -> None:
+    from model.lines import LINES, MEASURE_KINDS
+    from model.lines.unit_measures import UnitMeasureLine
+
+    cases = {path.stem: tomllib.loads(path.read_text(encoding="utf-8"))["case"] for path in CASES}
+    files = set(cases)
+    for kind in MEASURE_KINDS:
+        assert len(cases.get(kind, [])) >= 3, f"the {kind} kind needs at least three cases"
+    for line in LINES:
+        if line.section is UnitMeasureLine:
+            continue  # a line of the unit_cost kind: that kind's cases
+        assert line.id in files or line.id in CASES_ELSEWHERE, f"{line.id}: no model/lines/cases/{line.id}.toml"
+        assert not (line.id in files and line.id in CASES_ELSEWHERE), line.id
 
 
 @pytest.mark.parametrize("case", _cases())
@@ -36,11 +66,15 @@ def test_line_case(case: dict[str, Any], write) -> None:
     for row in case["births"]:
         months = cells.setdefault((row["year"], row["area"], row["order"]), [0] * 12)
         months[row["month"] - 1] += row["count"]
-    write("births.csv", override_rows(cells, range(2022, 2036)))
-    life = _immortal_life_table(write)
+    # every simulated year, the one after the budget years too (a line may pay ahead of a birth)
+    write("births.csv", override_rows(cells, range(2022, 2037)))
+    data = [_immortal_life_table(write)]
+    for key, text in case.get("tables", {}).items():
+        write(f"{key}.csv", textwrap.dedent(text).strip() + "\n")
+        data.append(f'{key} = "{key}.csv"')
     path: Path = write("case.toml", "\n".join([
-        f'[scenario]\nname = "{case["name"]}"\nstart_year = 2024',
-        '[demography]\nbirths_override = "births.csv"', f"[data]\n{life}", ALL_ONE.strip(),
+        f'[scenario]\nname = "{case["name"]}"\nstart_year = 2024\n{case.get("settings", "")}'.strip(),
+        '[demography]\nbirths_override = "births.csv"', "[data]\n" + "\n".join(data), ALL_ONE.strip(),
         textwrap.dedent(case["scenario"]).strip()]) + "\n")
     result = run_file(path, replicates=3)
     got = {key: value for key, value in line_by_year_payer(result, case["line"]).items() if abs(value) > 1e-6}

@@ -68,31 +68,6 @@ def test_new_lines_are_registered_with_their_kind():
     assert all(LINE_BY_ID[line].kind == "outlay" for line in NEW_LINES[:4] + CORE_LINES)
 
 
-def test_national_subsidy_pays_3600_a_year_pro_rata_and_splits_by_level(write):
-    """12 first births in 东宝区 in 2026 (one a month) and one child born in July 2023: 300 yuan a
-    child-month under 3 from January 2025. The 2023 child: 12 months in 2025, 6 in 2026. The 2026
-    children: 78 child-months in 2026, 144 in 2027 and 2028, 66 in 2029. Central 90%, province
-    5% (half of the 10% local share), city and 东宝区 2.5% each."""
-    births = {(2026, "dongbao", 1): [1] * 12, (2023, "dongbao", 1): [0] * 6 + [1] + [0] * 5}
-    path = _override_case(write, "national hand case", births, """
-        [lines.national_childcare_subsidy]
-        enabled = true
-        take_up = 1.0
-        local_share = 0.10
-        province_share_of_local = 0.5
-        """, data="immortal")
-    result = run_file(path, replicates=5)
-    cost = line_by_year_payer(result, "national_childcare_subsidy")
-    expected = {2025: 12 * 300, 2026: (6 + 78) * 300, 2027: 144 * 300, 2028: 144 * 300, 2029: 66 * 300, 2030: 0}
-    for year, amount in expected.items():
-        assert sum(cost[(year, payer)] for payer in result.payer_ids) == pytest.approx(amount, abs=1e-6)
-        assert cost[(year, "central")] == pytest.approx(0.90 * amount, abs=1e-6)
-        assert cost[(year, "province")] == pytest.approx(0.05 * amount, abs=1e-6)
-        assert cost[(year, "city")] == pytest.approx(0.025 * amount, abs=1e-6)
-        assert cost[(year, "dongbao")] == pytest.approx(0.025 * amount, abs=1e-6)
-    assert result.payer_ids[-2:] == ("province", "central")
-
-
 def test_absorption_leaves_the_city_2400_a_year_for_a_child_born_in_2026(write):
     """With the national subsidy absorbing the allowance, the city tops up to 6,000 a year:
     6,000 − 3,600 = 2,400 a year (200 a month) for a third child born in 2026; the national line
