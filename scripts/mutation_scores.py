@@ -28,7 +28,7 @@ AREAS = {  # area → module prefixes (issue 18's five areas)
     "cost sharing": ("model.pipeline.accounts",),
     "cash timing": ("model.disbursement",),
     "results": ("model.result_tables", "model.summary", "model.compare", "model.mtfp"),
-    "scenario": ("model.scenario", "model.bounded_numbers"),
+    "scenario": ("model.scenario", "model.sections", "model.bounded_numbers"),
 }
 
 
