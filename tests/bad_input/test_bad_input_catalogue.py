@@ -42,7 +42,7 @@ CATALOGUE = {
     "unknown birth order": ('[scenario]\nname = "x"\n[demography]\nbirths_override = "b.csv"\n',
                             {"b.csv": OVERRIDE_OK.replace(",3,60", ",4,60")}, ["b.csv", "'birth_order'", "at most 3"]),
     "year outside the run": ('[scenario]\nname = "x"\n[demography]\nbirths_override = "b.csv"\n',
-                             {"b.csv": OVERRIDE_OK.replace("2025", "2040")}, ["b.csv", "'year'", "2035"]),
+                             {"b.csv": OVERRIDE_OK.replace("2025", "2040")}, ["b.csv", "'year'", "2036"]),
     "undecodable file": ('[scenario]\nname = "x"\n[demography]\nbirths_override = "b.csv"\n',
                          {"b.csv": OVERRIDE_OK.encode("utf-8") + "# café\n".encode("latin-1")}, ["b.csv", "encoding"]),
     "too many replicates": ('[scenario]\nname = "x"\nreplicates = 1000000\n', {}, ["scenario.replicates", "GiB"]),
