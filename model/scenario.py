@@ -247,21 +247,11 @@ class Scenario(Strict):
                              f"({city.folder / CITY_FILE})")
         if wanted - given:
             raise ValueError(f"areas.{sorted(wanted - given)[0]}: required key is missing")
-        for i, centre in enumerate(self.lines.demonstration_centres.centres):
-            if centre.area not in city.areas:
-                raise ValueError(f"lines.demonstration_centres.centres.{i}.area: unknown area {centre.area!r}; "
-                                 f"areas are {', '.join(city.areas)}")
-        housing = self.lines.housing_subsidy
-        for area in housing.home_areas or []:
-            if area not in city.areas:
-                raise ValueError(f"lines.housing_subsidy.home_areas: unknown area {area!r}; areas are "
-                                 f"{', '.join(city.areas)}")
-        home = city.districts if housing.home_areas is None else tuple(housing.home_areas)
-        others = [area for area in city.areas if area not in home]
-        for area in housing.county_amounts:
-            if area not in others:
-                raise ValueError(f"lines.housing_subsidy.county_amounts: {area!r} is not an area outside the home "
-                                 f"areas; county_amounts takes {', '.join(others) or 'no area'}")
+        tables = [(f"lines.{line_id}", getattr(self.lines, line_id)) for line_id in LinesSection.model_fields]
+        for key, table in tables + [(f"measures.{measure_id}", m) for measure_id, m in self.measures.items()]:
+            problem = table.city_problem(key, city)  # a line whose table names areas checks them
+            if problem:
+                raise ValueError(problem)
         return self
 
     @model_validator(mode="after")

@@ -7,15 +7,19 @@ it; model/scenario.py gathers them into [lines] and [disbursement] from the line
 
 from __future__ import annotations
 
+import calendar
 import math
 import re
-from typing import Annotated, Any, Literal, TypeAlias
+from typing import TYPE_CHECKING, Annotated, Any, Literal, TypeAlias
 
 from pydantic import BaseModel, ConfigDict, Field, field_validator, model_validator
 
 from model import bounded_numbers as num
 from model.uncertainty import Distribution, ScenarioModel, check_within
 from model.yearpath import YearPath
+
+if TYPE_CHECKING:
+    from model.city import City
 
 MAX_END_YEAR = 2050  # the base women (ages 0-49 in 2022) carry births to about 2050
 
@@ -98,6 +102,15 @@ def month_string(value: Any) -> str:
     return value
 
 
+def day_string(value: Any) -> str:
+    if not isinstance(value, str) or not re.fullmatch(r"\d{4}-(0[1-9]|1[0-2])-(0[1-9]|[12]\d|3[01])", value):
+        raise ValueError("expected a date as \"YYYY-MM-DD\" (e.g. \"2024-01-01\")")
+    year, month, day = map(int, value.split("-"))
+    if day > calendar.monthrange(year, month)[1]:
+        raise ValueError(f"{value} is not a day of the calendar")
+    return value
+
+
 def shares_add_up_to_one(value: list[float]) -> list[float]:
     if abs(sum(value) - 1) > 1e-9:
         raise ValueError(f"shares must add up to 1 (they add up to {sum(value):.6g})")
@@ -115,6 +128,16 @@ class LineSection(Strict):
     clause: str | None = Field(
         None, max_length=200, description="the clause or article of the city's package this line prices (reports "
                                           "cite it; none: the default city's plan clause)")
+
+    def city_problem(self, key: str, city: City) -> str | None:
+        """What this table gets wrong about the city's areas (`key`: where it sits, for the message),
+        or None; a line whose table names areas says how they are checked."""
+        return None
+
+    def history_years(self) -> int:
+        """Years of births before the base year this table makes its line count (its Line may ask
+        for more, whatever the table)."""
+        return 0
 
 
 class FundedFromAbove(Strict):
@@ -158,6 +181,7 @@ class MeasureSection(LineSection):
     """What a measure of a package gives whatever its generic kind (model/lines/__init__.py,
     MEASURE_KINDS): its names in reports, its clause, where its terms were read, and its cash timing."""
 
+    kind: str = Field(description="the measure's generic kind")  # each kind narrows it to its own name
     name_zh: str = Field(min_length=1, max_length=40, description="the measure's name in reports (Chinese)")
     name_en: str = Field(min_length=1, max_length=80, description="the measure's name in reports (English)")
     clause: str = Field(min_length=1, max_length=200, description="the clause or article of the package")

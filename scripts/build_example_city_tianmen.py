@@ -78,32 +78,6 @@ MIGRATION_RATE = -0.015
 RESIDENTS_RATIO = RESIDENTS_END_2022 / BUILD.JINGMEN_RESIDENTS_2022  # ≈ 0.434
 AWARD_STOCK = {scheme: (age, round(total * RESIDENTS_RATIO, -1)) for scheme, (age, total) in BUILD.AWARD_STOCK.items()}
 
-# The home-purchase subsidy covers births from 2024-04-01 until 2027-05-01, but the model's housing
-# line has no end of the birth window (model/lines/housing_subsidy.py): take_up carries it. Each
-# purchase year's qualifying purchases come from the birth years of the profile; with equal monthly
-# births, the share of them whose birth is before 2027-05-01 is Σ profile × window share of the
-# birth year ÷ Σ profile × the share the line counts (from the policy start on).
-HOUSING_TAKE_UP = 0.9  # the default city's take-up (assumption)
-PROFILE = [0.30, 0.25, 0.20, 0.15, 0.10]  # the default city's purchase profile (assumption)
-
-
-def _counted(year: int) -> float:  # share of the year's births the line counts (births from 2024-04-01)
-    return 0.0 if year < 2024 else (275 / 366 if year == 2024 else 1.0)
-
-
-def _in_window(year: int) -> float:  # share of the year's births in the window (until 2027-05-01)
-    return {2025: 1.0, 2026: 1.0, 2027: 120 / 365}.get(year, _counted(year) if year == 2024 else 0.0)
-
-
-def housing_take_up_path() -> dict[int, float]:
-    path = {}
-    for year in range(2023, 2033):
-        counted = sum(p * _counted(year - k) for k, p in enumerate(PROFILE))
-        window = sum(p * _in_window(year - k) for k, p in enumerate(PROFILE))
-        path[year] = round(HOUSING_TAKE_UP * (window / counted if counted else 1.0), 4)
-    return {year: value for year, value in path.items() if year in (2023, 2026) or year >= 2027}
-
-
 # The marriage voucher's count (couples registering a marriage in Tianmen a year): Hubei's 2022
 # registrations 284,279 (湖北省民政厅 via qubaike.com) ÷ 58.44M residents = 4.86‰, moved with China's
 # registrations to 2024 (683.5 → 610.6万对, 民政部; Hubei 20-30万对 in 2024, 《中国统计年鉴2025》 via
@@ -189,14 +163,6 @@ TABLE_RANGES = {
 
 R = RESEARCH
 PRESS = f"{R} §2.1 (天门市卫健委 to 大河报, reported by 人民日报健康客户端 2025-08-14, 经济通, 中国基金报)"
-HOUSING_PATH_NOTE = (
-    "0.9 (the default city's take-up, an assumption) × the share of each purchase year's qualifying purchases made by "
-    "families whose birth falls before 2027-05-01 (derived from the purchase profile, with births even over the "
-    "months): 1 to 2026, 0.767 in 2027, 0.520 in 2028, 0.316 in 2029, 0.149 in 2030, 0.033 in 2031, 0 from 2032. "
-    "The housing line has no end of the birth window (model/lines/housing_subsidy.py), so take_up carries it; the "
-    "fertility response reads it by birth year, a small error for births of 2027-2031")
-
-
 def tianmen_rows(marriage_note: str) -> dict[str, tuple[str, str, str, str, str]]:
     """parameter → (unit, source, status, note, range) for every value researched or estimated for Tianmen."""
     m = "measures"
@@ -223,17 +189,23 @@ def tianmen_rows(marriage_note: str) -> dict[str, tuple[str, str, str, str, str]
                                          "the births counted are probably registered newborns (hukou), and families living elsewhere register in Tianmen to claim; few residents lack Tianmen hukou (a county losing people)", "0.90 – 1.0"),
         "cost_sharing.city_share": ("share", f"{R} §2.2 (payer: Tianmen's own budget) and §2.3 (no districts)", "assumption",
                                     "one budget: a county-level city's 市本级 and its one area are the same, so the whole cost is shown under the city level (city_share 1), in every line", "presentation: 0 or 1 (one budget)"),
-        "lines.housing_subsidy.take_up": ("share", f"{R} §2.1-2.2 (births to 2027-05-01); {DEFAULT_SOURCES}", "derived",
-                                          HOUSING_PATH_NOTE, "0.7 – 1.0 × the window share"),
-        "lines.housing_subsidy.amount_second_child": ("yuan", PRESS, "read", "生育二孩、三孩家庭分别可享6万、12万元购房补贴", ""),
-        "lines.housing_subsidy.amount_third_child": ("yuan", PRESS, "read", "one report gives 80,000 (rejected, research §2.5 item 1)", ""),
-        "lines.housing_subsidy.purchase_probability": ("share of 2nd/3rd births", f"{DEFAULT_SOURCES}; {R} §2.5 item 2", "assumption",
-                                                       "the default city's assumption (a home bought within 5 years of the birth) as the analogue; Tianmen's larger subsidy may raise it, its window and place rules may lower it (not found)", "0.10 – 0.40"),
-        "lines.housing_subsidy.purchase_profile": ("share of purchases", f"{DEFAULT_SOURCES}; {R} §2.5 item 2", "assumption",
-                                                   "the default city's assumption as the analogue: purchases 0-4 years after the birth 30/25/20/15/10%; Tianmen's purchase window was not found", "spread over 3 to 7 years"),
-        "lines.housing_subsidy.home_areas": ("area ids", f"{R} §2.3", "read", "one area: a home in Tianmen qualifies (whether only the urban area does was not found)", ""),
-        "disbursement.housing_subsidy.review_capacity": ("claims per month per area office", "no published figures", "assumption",
-                                                         "one office for the whole city: ≈ 3,400 second and later births × 0.25 × 0.9 ≈ 65 claims a month, capacity set well above (no backlog)", "expected claims × 0.5 – 3"),
+        f"{m}.home_subsidy.take_up": ("share", DEFAULT_SOURCES, "assumption",
+                                      "the default city's home-subsidy take-up (qualifying buyers who apply) as the analogue", "0.7 – 1.0"),
+        f"{m}.home_subsidy.births_from": ("day", PRESS, "read", "2024年4月1日以后生育二孩或三孩的家庭", ""),
+        f"{m}.home_subsidy.births_until": ("day", PRESS, "read", "截止时间为2027年5月1日 (read as the first day that no longer qualifies)", ""),
+        f"{m}.home_subsidy.amount_second_child": ("yuan", PRESS, "read", "生育二孩、三孩家庭分别可享6万、12万元购房补贴", ""),
+        f"{m}.home_subsidy.amount_third_child": ("yuan", PRESS, "read", "one report gives 80,000 (rejected, research §2.5 item 1)", ""),
+        f"{m}.home_subsidy.purchase_probability": ("share of 2nd/3rd births", f"{DEFAULT_SOURCES}; {R} §2.5 item 2", "assumption",
+                                                   "the default city's assumption (a home bought within 5 years of the birth) as the analogue; Tianmen's larger subsidy may raise it, its window and place rules may lower it (not found)", "0.10 – 0.40"),
+        f"{m}.home_subsidy.purchase_profile": ("share of purchases", f"{DEFAULT_SOURCES}; {R} §2.5 item 2", "assumption",
+                                               "the default city's assumption as the analogue: purchases 0-4 years after the birth 30/25/20/15/10%; Tianmen's purchase window was not found", "spread over 3 to 7 years"),
+        f"{m}.home_subsidy.home_areas": ("area ids", f"{R} §2.3", "read", "one area: a home in Tianmen qualifies (whether only the urban area does was not found)", ""),
+        f"{m}.home_subsidy.timing.application_lag": ("share by month", "no published figures", "assumption",
+                                                     "claims follow the filing of the purchase contract by 0-4 months (the default city's assumption)", "half to twice the lags"),
+        f"{m}.home_subsidy.timing.review_capacity": ("claims per month per area office", "no published figures", "assumption",
+                                                     "one office for the whole city: ≈ 3,400 second and later births × 0.25 × 0.9 ≈ 65 claims a month, capacity set well above (no backlog)", "expected claims × 0.5 – 3"),
+        f"{m}.home_subsidy.timing.rejection_share": ("share of claims", "no published figures", "assumption",
+                                                     "the default city's assumption", "0 – 0.10"),
         "lines.art_subsidy.households_base_year": ("households per year", DEFAULT_SOURCES, "assumption",
                                                    f"the default city's 200 × residents ratio {RESIDENTS_RATIO:.3f} (the line is off)", "40 – 150"),
         "lines.demonstration_centres.centres": ("schedule", DEFAULT_SOURCES, "assumption",
@@ -330,19 +302,9 @@ def neutral(text: str) -> str:
     return text
 
 
-def check_housing_path(flat: dict[str, Any]) -> None:
-    given = flat["lines.housing_subsidy.take_up"]["values"]
-    wanted = housing_take_up_path()
-    if {int(k): float(v) for k, v in given.items()} != wanted:
-        raise SystemExit(f"cities/tianmen/defaults.toml lines.housing_subsidy.take_up should be {wanted}")
-    if flat["lines.housing_subsidy.purchase_profile"] != PROFILE:
-        raise SystemExit("the housing take-up path was derived for another purchase profile")
-
-
 def write_sources(table_values: dict[str, str], marriage_note: str) -> None:
     with open(CITY / "defaults.toml", "rb") as handle:
         flat = flatten(tomllib.load(handle))
-    check_housing_path(flat)
     with open(DEFAULT_CITY / "defaults.toml", "rb") as handle:
         default_flat = flatten(tomllib.load(handle))
     with open(DEFAULT_CITY / "sources.csv", encoding="utf-8") as handle:
@@ -412,8 +374,7 @@ def main() -> None:
                    "table:published_births.csv": f"{BIRTHS_2023} / {BIRTHS_2024}"}, marriage_note)
     print(f"women 0-49 {int(women.women.sum()):,}, 15-49 {fertile:,}; births {BIRTHS_2023:,} (2023); "
           f"history {dict((y, b) for y, (b, _) in sorted(BIRTHS_HISTORY.items()))}; residents end-2023 "
-          f"{RESIDENTS_END_2023:,.0f}, growth {POPULATION_GROWTH}; marriages 2024 ≈ {MARRIAGES_2024:,.0f}; "
-          f"housing take-up {housing_take_up_path()}")
+          f"{RESIDENTS_END_2023:,.0f}, growth {POPULATION_GROWTH}; marriages 2024 ≈ {MARRIAGES_2024:,.0f}")
 
 
 if __name__ == "__main__":

@@ -9,10 +9,10 @@ from __future__ import annotations
 
 import functools
 import operator
-from collections.abc import Mapping, Sequence
+from collections.abc import Callable, Mapping, Sequence
 from typing import TYPE_CHECKING, Annotated, Any, TypeAlias
 
-from pydantic import BaseModel, Discriminator, Tag, TypeAdapter
+from pydantic import Discriminator, Tag, TypeAdapter
 
 from model.kinds import Kind
 from model.lines import (
@@ -32,7 +32,7 @@ from model.lines import (
     unit_measures,
 )
 from model.lines.base import Line, LineContext
-from model.sections import LineSection, MeasureSection
+from model.sections import MeasureSection
 
 LINES: tuple[Line[Any], ...] = (
     nipt.LINE,
@@ -52,8 +52,13 @@ LINES: tuple[Line[Any], ...] = (
 )
 LINE_IDS: tuple[str, ...] = tuple(line.id for line in LINES)
 # the generic kinds a package's measure may be ([measures.<id>] kind = "..."), by kind: its table
-MEASURE_KINDS: dict[str, type[LineSection]] = {"cash_benefit": cash_benefit.CashBenefitMeasure,
-                                               "unit_cost": unit_measures.UnitCostMeasure}
+MEASURE_KINDS: dict[str, type[MeasureSection]] = {"cash_benefit": cash_benefit.CashBenefitMeasure,
+                                                  "unit_cost": unit_measures.UnitCostMeasure,
+                                                  "home_purchase": housing_subsidy.HomePurchaseMeasure}
+# the line a measure of each kind becomes, under its own id and names
+LINE_OF_KIND: dict[str, Callable[[str, Any], Line[Any]]] = {"cash_benefit": cash_benefit.line_of,
+                                                            "unit_cost": unit_measures.measure_line,
+                                                            "home_purchase": housing_subsidy.measure_line}
 
 
 def _kind_of(value: Any) -> str | None:
@@ -75,11 +80,9 @@ def lines_of(measures: Mapping[str, Any]) -> dict[str, Line[Any]]:
     generic kind (`measures`: the scenario's [measures], as models or as a dump)."""
     out = dict(LINE_BY_ID)
     for measure_id, measure in measures.items():
-        section = measure if isinstance(measure, BaseModel) else TypeAdapter(Measure).validate_python(measure)
-        if isinstance(section, cash_benefit.CashBenefitMeasure):
-            out[measure_id] = cash_benefit.line_of(measure_id, section)
-        elif isinstance(section, unit_measures.UnitCostMeasure):
-            out[measure_id] = unit_measures.measure_line(measure_id, section)
+        section: MeasureSection = (measure if isinstance(measure, MeasureSection)
+                                   else TypeAdapter(Measure).validate_python(measure))
+        out[measure_id] = LINE_OF_KIND[section.kind](measure_id, section)
     return out
 
 
@@ -123,5 +126,5 @@ def money_groups(line_ids: Sequence[str], lines: Mapping[str, Any]) -> dict[str,
             "continuing": [line for line in outlays if not is_new_money(line, lines)]}
 
 
-__all__ = ["LINES", "LINE_IDS", "LINE_BY_ID", "MEASURE_KINDS", "MONEY_GROUPS", "Line", "LineContext", "is_new_money", "line_tables", "lines_of",
+__all__ = ["LINES", "LINE_IDS", "LINE_BY_ID", "LINE_OF_KIND", "MEASURE_KINDS", "MONEY_GROUPS", "Line", "LineContext", "is_new_money", "line_tables", "lines_of",
            "money_groups", "run_lines", "section_of"]

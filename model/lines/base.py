@@ -12,6 +12,7 @@ against [rep, time, area] arrays.
 
 from __future__ import annotations
 
+import calendar
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Generic, TypeVar
@@ -161,3 +162,15 @@ def transitions_of(orders: Sequence[int]) -> list[int]:
 def all_orders(per_birth: np.ndarray) -> np.ndarray:
     """[rep or 1, year, 1] yuan per birth of any order → [rep or 1, year, 1, order 1..3]."""
     return np.repeat(per_birth[..., None], 3, axis=-1)
+
+
+def from_day_share(ctx: ParameterContext, day: str) -> np.ndarray:
+    """[month] share of each simulated month's births born on or after `day` (births spread evenly
+    over the days of their month): 0 before, the remaining days' share in that month, 1 after."""
+    year, month, first = map(int, day.split("-"))
+    index = (year - ctx.calendar.base_year) * 12 + month - 1
+    share = (np.arange(ctx.calendar.n_months) >= index).astype(float)
+    if 0 <= index < ctx.calendar.n_months:
+        length = calendar.monthrange(year, month)[1]
+        share[index] = (length - first + 1) / length
+    return share

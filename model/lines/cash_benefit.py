@@ -12,10 +12,8 @@ and `higher_of` pay the difference to the national amount for the same months, n
 
 from __future__ import annotations
 
-import calendar as days
-import re
 from functools import partial
-from typing import TYPE_CHECKING, Annotated, Any, Literal
+from typing import TYPE_CHECKING, Annotated, Literal
 
 import numpy as np
 from pydantic import Field, field_validator, model_validator
@@ -28,24 +26,16 @@ from model.lines.base import (
     LineContext,
     ParameterContext,
     birth_months,
+    from_day_share,
     transitions_of,
 )
-from model.sections import MeasureSection, ShareByYear, Strict, Yuan
+from model.sections import MeasureSection, ShareByYear, Strict, Yuan, day_string
 
 if TYPE_CHECKING:
     from model.scenario import Scenario
 
 
 MAX_CHILD_AGE = 18  # instalments are paid until a child's 18th birthday at the latest
-
-
-def _day(value: Any) -> str:
-    if not isinstance(value, str) or not re.fullmatch(r"\d{4}-(0[1-9]|1[0-2])-(0[1-9]|[12]\d|3[01])", value):
-        raise ValueError("expected a date as \"YYYY-MM-DD\" (e.g. \"2024-01-01\")")
-    year, month, day = map(int, value.split("-"))
-    if day > days.monthrange(year, month)[1]:
-        raise ValueError(f"{value} is not a day of the calendar")
-    return value
 
 
 class Instalment(Strict):
@@ -101,8 +91,8 @@ class CashBenefitMeasure(MeasureSection):
                                           "amount) or higher_of (the family gets the higher); both of the last "
                                           "leave the city the difference, never below zero")
 
-    _births_from = field_validator("births_from")(_day)
-    _births_until = field_validator("births_until")(lambda value: None if value is None else _day(value))
+    _births_from = field_validator("births_from")(day_string)
+    _births_until = field_validator("births_until")(lambda value: None if value is None else day_string(value))
 
     @model_validator(mode="after")
     def _dates_in_order(self) -> CashBenefitMeasure:
@@ -122,18 +112,6 @@ class CashBenefitMeasure(MeasureSection):
 
 def key(measure_id: str) -> str:
     return f"measures.{measure_id}"
-
-
-def from_day_share(ctx: ParameterContext, day: str) -> np.ndarray:
-    """[month] share of each simulated month's births born on or after `day` (births spread evenly
-    over the days of their month): 0 before, the remaining days' share in that month, 1 after."""
-    year, month, first = map(int, day.split("-"))
-    index = (year - ctx.calendar.base_year) * 12 + month - 1
-    share = (np.arange(ctx.calendar.n_months) >= index).astype(float)
-    if 0 <= index < ctx.calendar.n_months:
-        length = days.monthrange(year, month)[1]
-        share[index] = (length - first + 1) / length
-    return share
 
 
 def payment_ages(instalment: Instalment) -> np.ndarray:

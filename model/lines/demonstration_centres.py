@@ -20,6 +20,7 @@ import numpy as np
 from pydantic import Field
 
 from model import bounded_numbers as num
+from model.city import City
 from model.kinds import Kind
 from model.lines.base import Entitlement, Line, LineContext
 from model.sections import MAX_END_YEAR, LineSection, Money, Scale, Strict, Year, Yuan
@@ -48,6 +49,12 @@ class CentresLine(LineSection):
     pilot_operating_subsidy: Money = Field(
         description="yuan a year per pilot institution while it is a pilot (at most 1e9 yuan)")
     pilot_years: Annotated[int, Field(ge=1, le=10)] = Field(description="years a pilot receives operating subsidies")
+
+    def city_problem(self, key: str, city: City) -> str | None:
+        for i, centre in enumerate(self.centres):
+            if centre.area not in city.areas:
+                return f"{key}.centres.{i}.area: unknown area {centre.area!r}; areas are {', '.join(city.areas)}"
+        return None
 
 KEY = "lines.demonstration_centres"
 

@@ -18,17 +18,33 @@ earlier births too, from the births history).
 
 from __future__ import annotations
 
+from functools import partial
 from typing import Annotated, Literal
 
 import numpy as np
-from pydantic import Field, field_validator
+from pydantic import Field, field_validator, model_validator
 
 from model import sampling as draw
 from model.city import City
 from model.kinds import Kind
-from model.lines.base import Entitlement, Line, LineContext, ParameterContext, birth_months
+from model.lines.base import (
+    Entitlement,
+    Line,
+    LineContext,
+    ParameterContext,
+    birth_months,
+    from_day_share,
+)
 from model.realise import per_replicate
-from model.sections import LineSection, Money, Share, Yuan, shares_add_up_to_one
+from model.sections import (
+    LineSection,
+    MeasureSection,
+    Money,
+    Share,
+    Yuan,
+    day_string,
+    shares_add_up_to_one,
+)
 
 
 class HousingLine(LineSection):
@@ -46,9 +62,47 @@ class HousingLine(LineSection):
 
     _profile_adds_up = field_validator("purchase_profile")(shares_add_up_to_one)
 
+    def city_problem(self, key: str, city: City) -> str | None:
+        for area in self.home_areas or []:
+            if area not in city.areas:
+                return f"{key}.home_areas: unknown area {area!r}; areas are {', '.join(city.areas)}"
+        home = city.districts if self.home_areas is None else tuple(self.home_areas)
+        others = [area for area in city.areas if area not in home]
+        for area in self.county_amounts:
+            if area not in others:
+                return (f"{key}.county_amounts: {area!r} is not an area outside the home areas; county_amounts takes "
+                        f"{', '.join(others) or 'no area'}")
+        return None
+
+    def history_years(self) -> int:
+        """Families of births before the base year buy within the profile's years (when they qualify)."""
+        return len(self.purchase_profile) - 1 if self.earlier_births_qualify else 0
+
+class HomePurchaseMeasure(MeasureSection, HousingLine):
+    """A package's home-purchase subsidy by birth order and by where the home is (this module's
+    logic, under the measure's own id and names): for families of births in a window of days."""
+
+    kind: Literal["home_purchase"] = Field(description="the measure's kind (home_purchase)")
+    births_from: str = Field(description="first day of birth whose family qualifies, YYYY-MM-DD")
+    births_until: str | None = Field(None, description="first day of birth that no longer qualifies (none: open)")
+    earlier_births_qualify: bool = Field(
+        False, description="not used by a measure: its births window says which families qualify (must be false)")
+
+    _births_from = field_validator("births_from")(day_string)
+    _births_until = field_validator("births_until")(lambda value: None if value is None else day_string(value))
+
+    @model_validator(mode="after")
+    def _window(self) -> HomePurchaseMeasure:
+        if self.births_until is not None and self.births_until <= self.births_from:
+            raise ValueError(f"births_until: {self.births_until} is not after births_from ({self.births_from})")
+        if self.earlier_births_qualify:
+            raise ValueError("earlier_births_qualify: a measure's families qualify by births_from and births_until; "
+                             "set births_from to the earliest day of birth that qualifies")
+        return self
+
+
 CITY_HUKOU = [1]
 SECOND, THIRD_AND_LATER = [1], [2, 3]
-KEY = "lines.housing_subsidy"
 
 
 def amount_by_home_area(line: HousingLine, city: City) -> np.ndarray:
@@ -90,11 +144,28 @@ def earlier_families(ctx: LineContext, years_before_base: int) -> np.ndarray:
     return np.broadcast_to(np.round(families), (ctx.replicates, *families.shape[1:])).astype(np.int64)
 
 
-def accrual(ctx: LineContext, line: HousingLine) -> Entitlement:
+def birth_window(ctx: ParameterContext, line: HomePurchaseMeasure) -> np.ndarray:
+    """[month] share of each month's births inside the measure's window of days."""
+    window = from_day_share(ctx, line.births_from)
+    return window if line.births_until is None else window - from_day_share(ctx, line.births_until)
+
+
+def qualifying_births(ctx: LineContext, line: HousingLine, orders: list[int], line_id: str) -> np.ndarray:
+    """[rep, month, area] city-hukou births of the orders whose families qualify: a package's
+    measure takes its birth-day window (a month the window cuts is thinned by its days' share),
+    the plan's line the policy start (or every birth, when earlier births qualify)."""
+    births = birth_months(ctx, orders, CITY_HUKOU)
+    if isinstance(line, HomePurchaseMeasure):
+        return draw.binomial(ctx.streams(f"{line_id}:window:{orders[0]}"), births, birth_window(ctx, line)[None, :, None])
+    return births if line.earlier_births_qualify else ctx.from_policy_start(births)
+
+
+def accrual(ctx: LineContext, line: HousingLine, line_id: str = "housing_subsidy", section: str = "lines") -> Entitlement:
+    """The subsidies paid for purchases; `line_id` and `section` name the table ([lines.<id>], or
+    [measures.<id>] for a package's measure of the home_purchase kind)."""
     calendar = ctx.calendar
-    policy_births = (lambda months: months) if line.earlier_births_qualify else ctx.from_policy_start
     families = np.stack([  # [rep, year, area, order class] qualifying births by year of birth
-        calendar.by_year(policy_births(birth_months(ctx, orders, CITY_HUKOU)))
+        calendar.by_year(qualifying_births(ctx, line, orders, line_id))
         for orders in (SECOND, THIRD_AND_LATER)], axis=-1)
     n_offsets, n_areas = len(line.purchase_profile), len(ctx.scenario.city.areas)
     # birth years before the base year (never when pricing induced births: those are all new)
@@ -102,30 +173,41 @@ def accrual(ctx: LineContext, line: HousingLine) -> Entitlement:
     if earlier:
         families = np.concatenate([earlier_families(ctx, earlier), families], axis=1)
     probabilities = purchase_probabilities(line, ctx.base.housing_destination)
-    outcomes = draw.multinomial_sequential(ctx.streams("housing_subsidy:purchases"), families.transpose(0, 1, 3, 2), probabilities[:, None, None])  # [rep, year, class, from, outcome]
+    outcomes = draw.multinomial_sequential(ctx.streams(f"{line_id}:purchases"), families.transpose(0, 1, 3, 2), probabilities[:, None, None])  # [rep, year, class, from, outcome]
     purchases = outcomes[..., :-1].reshape(*outcomes.shape[:4], n_offsets, n_areas).sum(axis=3)
     span = families.shape[1]
     by_purchase_year = np.zeros((ctx.replicates, span, 2, n_areas), dtype=np.int64)
     for offset in range(n_offsets):  # [rep, birth year, class, offset, home] → purchase year
         by_purchase_year[:, offset:] += purchases[:, : span - offset, :, offset]
     by_purchase_year = by_purchase_year[:, earlier:]  # purchases before the base year are not paid
-    take_up = ctx.yearly(line.take_up, f"{KEY}.take_up")[..., None]  # [rep or 1, year, 1, 1]
-    claims = draw.binomial(ctx.streams("housing_subsidy:claims"), by_purchase_year, take_up)
-    amounts = amount_by_home_area(line, ctx.scenario.city)[:, None] * ctx.index(LINE.id)[..., None]
+    take_up = ctx.yearly(line.take_up, f"{section}.{line_id}.take_up")[..., None]  # [rep or 1, year, 1, 1]
+    claims = draw.binomial(ctx.streams(f"{line_id}:claims"), by_purchase_year, take_up)
+    amounts = amount_by_home_area(line, ctx.scenario.city)[:, None] * ctx.index(line_id)[..., None]
     yuan = ctx.from_policy_start(ctx.spread_over_year((claims * amounts).sum(axis=2)))
     paid_claims = ctx.from_policy_start(ctx.spread_over_year((claims * (amounts > 0)).sum(axis=2).astype(float)))
     return Entitlement(yuan=yuan, claims=paid_claims)
 
 
-def benefit_per_birth(ctx: ParameterContext, line: HousingLine) -> np.ndarray:
+def benefit_per_birth(ctx: ParameterContext, line: HousingLine, line_id: str = "housing_subsidy",
+                      section: str = "lines") -> np.ndarray:
     """Expected subsidy per second / third birth to a family living in each area."""
     destination = ctx.base.housing_destination  # [from, to]
     amounts = amount_by_home_area(line, ctx.scenario.city)  # [rep or 1, class, to]
     expected = np.einsum("ft,rct->rfc", destination, amounts)  # [rep or 1, from, class]
-    chance = ctx.value(line.purchase_probability) * ctx.yearly(line.take_up, f"{KEY}.take_up")  # [rep|1, year, 1]
-    per_birth = chance[..., None] * expected[:, None] * ctx.index(LINE.id)[..., None]  # [rep, year, from, class]
+    chance = ctx.value(line.purchase_probability) * ctx.yearly(line.take_up, f"{section}.{line_id}.take_up")  # [rep|1, year, 1]
+    per_birth = chance[..., None] * expected[:, None] * ctx.index(line_id)[..., None]  # [rep, year, from, class]
+    if isinstance(line, HomePurchaseMeasure):  # births of a year qualify in the share of it the window covers
+        per_birth = per_birth * birth_window(ctx, line).reshape(-1, 12).mean(axis=1)[None, :, None, None]
     return np.concatenate([np.zeros(per_birth.shape[:-1] + (1,)), per_birth], axis=-1)
 
 
 LINE = Line("housing_subsidy", "购房补贴", "Home-purchase subsidy", "14", Kind.OUTLAY, accrual,
             benefit_per_birth, birth_linked=True, section=HousingLine)
+
+
+def measure_line(measure_id: str, measure: HomePurchaseMeasure) -> Line[HousingLine]:
+    """The line a package's home-purchase subsidy becomes, under its own id and names."""
+    return Line(measure_id, measure.name_zh, measure.name_en, measure.clause, Kind.OUTLAY,
+                partial(accrual, line_id=measure_id, section="measures"),
+                partial(benefit_per_birth, line_id=measure_id, section="measures"), birth_linked=True,
+                new_money=True if measure.new_money is None else measure.new_money, section=HomePurchaseMeasure)

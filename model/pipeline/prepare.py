@@ -146,17 +146,13 @@ def _check_line_inputs(prepared: Prepared) -> None:
                              "lines.art_subsidy.households_base_year",
                              f"up to {_extreme(art.households_base_year, high=True):g} households exceed the {pool:g} childless "
                              f"city-hukou women aged {art.min_age}-49 in the base data")
-    if "housing_subsidy" in prepared.line_ids and scenario.lines.housing_subsidy.earlier_births_qualify:
-        for k in range(1, len(scenario.lines.housing_subsidy.purchase_profile)):
-            if calendar.base_year - k not in base.births_history:
-                raise InputError(base.files["births_history"], "year",
-                                 f"needs births for {calendar.base_year - k} (earlier_births_qualify)")
     for line in prepared.lines:  # each line's own needs: births before the base year, its own checks
-        for k in range(1, line.births_history_years + 1):
+        years = max(line.births_history_years, section_of(scenario, line.id).history_years())
+        for k in range(1, years + 1):
             if calendar.base_year - k not in base.births_history:
                 raise InputError(base.files["births_history"], "year",
                                  f"needs births for {calendar.base_year - k} ({line.id} counts children born up to "
-                                 f"{line.births_history_years} years before the base year)")
+                                 f"{years} years before the base year)")
         problem = line.check(scenario, calendar) if line.check is not None else None
         if problem is not None:
             key, message = problem

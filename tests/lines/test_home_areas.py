@@ -78,3 +78,51 @@ def test_an_area_outside_the_home_areas_pays_its_own_amounts_or_nothing(write) -
     assert amounts[0, :, AREA_INDEX["zhongxiang"]].tolist() == [0.0, 3000.0]
     assert amounts[0, :, AREA_INDEX["shayang"]].tolist() == [0.0, 0.0]
     assert amounts[0, :, AREA_INDEX["dongbao"]].tolist() == [20000.0, 40000.0]  # a district: the plan's amounts
+
+
+HOME_MEASURE = """[measures.home]
+kind = "home_purchase"
+enabled = true
+name_zh = "购房补贴"
+name_en = "home subsidy"
+clause = "test"
+source = "test"
+take_up = 1.0
+births_from = "2025-01-01"
+amount_second_child = 10000
+amount_third_child = 20000
+purchase_probability = 0.5
+purchase_profile = [1.0]
+"""
+
+
+@pytest.mark.parametrize(("extra", "field", "message"), [
+    ('home_areas = ["nowhere"]', "measures.home.home_areas", "unknown area 'nowhere'"),
+    ('births_until = "2024-12-31"', "measures.home.births_until", "2024-12-31 is not after births_from (2025-01-01)"),
+    ("earlier_births_qualify = true", "measures.home.earlier_births_qualify",
+     "a measure's families qualify by births_from and births_until"),
+    ('births_from = "2025-02-30"', "measures.home.births_from", "2025-02-30 is not a day of the calendar"),
+])
+def test_a_home_purchase_measure_written_wrong_is_refused(write, extra, field, message) -> None:
+    text = HOME_MEASURE.replace('births_from = "2025-01-01"\n', "") if extra.startswith("births_from") else HOME_MEASURE
+    path = write("s.toml", f'[scenario]\nname = "bad"\n{text}{extra}\n')
+    with pytest.raises(InputError) as error:
+        load_scenario(path)
+    assert error.value.field == field and message in error.value.message and error.value.file == str(path)
+
+
+def test_the_kind_is_used_twice_under_its_own_ids_and_the_plans_line_is_unchanged(write) -> None:
+    """Two home-purchase measures (second and third children apart) beside the plan's line: each is
+    its own line with its own names and streams, and the plan's line prices as it does alone (no
+    fertility response, which the measures' worth per birth would move)."""
+    second = HOME_MEASURE.replace("[measures.home]", "[measures.home_second]").replace(
+        "amount_third_child = 20000", "amount_third_child = 0")
+    third = HOME_MEASURE.replace("[measures.home]", "[measures.home_third]").replace(
+        "amount_second_child = 10000", "amount_second_child = 0").replace('name_zh = "购房补贴"', 'name_zh = "三孩购房补贴"')
+    still = "[behaviour]\nfertility_response = 0.0\n"
+    both = run_file(write("b.toml", f'[scenario]\nname = "both"\n{still}{second}{third}'), replicates=20)
+    alone = run_file(write("a.toml", f'[scenario]\nname = "alone"\n{still}'), replicates=20)
+    assert {"home_second", "home_third", "housing_subsidy"} <= set(both.line_ids)
+    for line in ("home_second", "home_third"):
+        assert sum(line_by_year_payer(both, line).values()) > 0, line
+    assert line_by_year_payer(both, "housing_subsidy") == line_by_year_payer(alone, "housing_subsidy")
