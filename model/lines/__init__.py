@@ -17,6 +17,7 @@ from pydantic import Discriminator, Tag, TypeAdapter
 from model.kinds import Kind
 from model.lines import (
     art_subsidy,
+    capped_reimbursement,
     cash_benefit,
     childcare_slot_subsidy,
     demonstration_centres,
@@ -54,11 +55,13 @@ LINE_IDS: tuple[str, ...] = tuple(line.id for line in LINES)
 # the generic kinds a package's measure may be ([measures.<id>] kind = "..."), by kind: its table
 MEASURE_KINDS: dict[str, type[MeasureSection]] = {"cash_benefit": cash_benefit.CashBenefitMeasure,
                                                   "unit_cost": unit_measures.UnitCostMeasure,
-                                                  "home_purchase": housing_subsidy.HomePurchaseMeasure}
+                                                  "home_purchase": housing_subsidy.HomePurchaseMeasure,
+                                                  "capped_reimbursement": capped_reimbursement.CappedReimbursementMeasure}
 # the line a measure of each kind becomes, under its own id and names
 LINE_OF_KIND: dict[str, Callable[[str, Any], Line[Any]]] = {"cash_benefit": cash_benefit.line_of,
                                                             "unit_cost": unit_measures.measure_line,
-                                                            "home_purchase": housing_subsidy.measure_line}
+                                                            "home_purchase": housing_subsidy.measure_line,
+                                                            "capped_reimbursement": capped_reimbursement.measure_line}
 
 
 def _kind_of(value: Any) -> str | None:

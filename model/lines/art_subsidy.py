@@ -22,15 +22,22 @@ from model.realise import per_replicate
 from model.sections import Count, LineSection, Money, Variation
 
 
-class ArtLine(LineSection):
+class CappedSpending(LineSection):
+    """Spending reimbursed up to a cap per household over its years of treatment (lognormal each
+    year, a share still treated the next): the terms expected_reimbursement_profile integrates."""
+
     cap_per_household: Money = Field(description="cumulative yuan per household (每户累计; at most 1e9)")
-    households_base_year: Count = Field(description="eligible households starting ART in the base year (at most 2e9)")
-    min_age: Annotated[int, Field(ge=15, le=49)] = Field(description="woman's minimum age (years)")
     out_of_pocket_mean: Money = Field(
         description="mean yuan spent per treatment year after insurance (at most 1e9 yuan)")
     out_of_pocket_cv: Variation = Field(description="coefficient of variation of household spending (ratio)")
     continuation: list[Annotated[float, Field(ge=0, le=1)]] = Field(
         max_length=4, description="share still treated in years 2, 3, … of treatment (fixed numbers)")
+
+
+class ArtLine(CappedSpending):
+    households_base_year: Count = Field(description="eligible households starting ART in the base year (at most 2e9)")
+    min_age: Annotated[int, Field(ge=15, le=49)] = Field(description="woman's minimum age (years)")
+
 
 QUADRATURE_NODES = 12
 KEY = "lines.art_subsidy"
@@ -76,7 +83,7 @@ def _profile(mean: float, cv: float, cap: float, years: int) -> np.ndarray:
     return joint @ paid
 
 
-def expected_reimbursement_profile(line: ArtLine) -> np.ndarray:
+def expected_reimbursement_profile(line: CappedSpending) -> np.ndarray:
     """Expected yuan per starting household in treatment years 1, 2, …: [rep or 1, year].
 
     Spending in each treatment year is lognormal (mean, cv), independent across years;

@@ -36,9 +36,9 @@ from model.sections import (
 UnitBasis = Literal["births", "second_and_later_births", "children_under_3", "children_3_to_5", "yearly_count"]
 
 
-class UnitMeasureLine(LineSection, FundedFromAbove):
-    """A measure priced as cases × a cost per case, the cases a share of a basis: births, children
-    of an age, or a yearly count that is not a birth (couples marrying, recipients, pupils)."""
+class CasesSection(LineSection, FundedFromAbove):
+    """A line whose cases are a share of a basis: births, children of an age, or a yearly count that
+    is not a birth (couples marrying, recipients, pupils); who pays follows the levels' shares."""
 
     basis: UnitBasis = Field(description="what the cases are counted from: births (every order), "
                                          "second_and_later_births, children_under_3 or children_3_to_5 (residents "
@@ -47,12 +47,9 @@ class UnitMeasureLine(LineSection, FundedFromAbove):
         description="cases per unit of the basis (coverage, uptake, items per birth), by year (at most 10)")
     yearly_count: num.CountByYear = Field(
         0.0, description="units a year city-wide when basis = yearly_count (split by residents; at most 2e9)")
-    unit_cost: MoneyByYear = Field(description="yuan per case paid by the budgets, by year (at most 1e9 yuan)")
-    new_money: bool = Field(description="true: a new measure of this plan; false: a continuing programme the plan "
-                                        "restates (shown apart from the plan's new measures)")
 
     @model_validator(mode="after")
-    def _count_only_for_counts(self) -> UnitMeasureLine:
+    def _count_only_for_counts(self) -> CasesSection:
         zero = isinstance(self.yearly_count, int | float) and self.yearly_count == 0
         if self.basis == "yearly_count" and zero:
             raise ValueError("yearly_count: is 0 with basis = \"yearly_count\", so the line would cost nothing: give "
@@ -61,6 +58,14 @@ class UnitMeasureLine(LineSection, FundedFromAbove):
             raise ValueError(f"yearly_count: is used only with basis = \"yearly_count\" (basis is {self.basis!r}); "
                              "set yearly_count = 0 (a parent or the defaults may give one) or change the basis")
         return self
+
+
+class UnitMeasureLine(CasesSection):
+    """A measure priced as cases × a cost per case, the cases a share of a basis."""
+
+    unit_cost: MoneyByYear = Field(description="yuan per case paid by the budgets, by year (at most 1e9 yuan)")
+    new_money: bool = Field(description="true: a new measure of this plan; false: a continuing programme the plan "
+                                        "restates (shown apart from the plan's new measures)")
 
 
 class UnitCostMeasure(MeasureSection, UnitMeasureLine):
@@ -77,7 +82,7 @@ class UnitCostMeasure(MeasureSection, UnitMeasureLine):
 SECOND_AND_LATER = [1, 2, 3]  # engine transitions: 2nd, 3rd, 4th+
 
 
-def cases(ctx: LineContext, line: UnitMeasureLine, key: str) -> np.ndarray:
+def cases(ctx: LineContext, line: CasesSection, key: str) -> np.ndarray:
     """[rep, month, area] cases arising: the basis × cases per unit × take-up."""
     if line.basis in ("births", "second_and_later_births"):
         transitions = slice(None) if line.basis == "births" else SECOND_AND_LATER

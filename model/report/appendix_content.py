@@ -529,8 +529,13 @@ class _Builder:
     def measure(self, line: str) -> str:
         """What a package's measure prices: a cash benefit's schedule, or cases × cost."""
         p = f"measures.{line}."
-        if self.value(p + "kind") == "unit_cost":
+        kind = self.value(p + "kind")
+        if kind == "unit_cost":
             return self.unit_measure(line, "measures")
+        if kind == "home_purchase":
+            return self.home_purchase(line)
+        if kind == "capped_reimbursement":
+            return self.capped_reimbursement(line)
         orders = {1: self.t("一孩", "first"), 2: self.t("二孩", "second"), 3: self.t("三孩及以上", "third+")}
         parts = []
         for item in self.value(p + "schedule") or []:
@@ -542,13 +547,40 @@ class _Builder:
                      "month": self.t(f"{ages}岁每月{amount}元", f"{amount} yuan a month at ages {ages}"),
                      "year": self.t(f"{ages}岁每年{amount}元", f"{amount} yuan a year at ages {ages}")}[item["every"]]
             parts.append(f"{who}{every}" if self.zh else f"{who}: {every}")
-        window = self.value(p + "births_from") + (f"–{self.value(p + 'births_until')}"
-                                                  if self.value(p + "births_until") else "")
+        window = self.window(p)
         return self.t(f"{window}出生的子女 × 享受率 ×（" + "；".join(parts) + "），死亡即停",
                       f"children born {window} × take-up × (" + "; ".join(parts) + "), while alive")
 
-    def unit_measure(self, line: str, section: str = "lines") -> str:
-        p = f"{section}.{line}."
+    def window(self, prefix: str) -> str:
+        """The measure's days of birth: from–until, or from a day on."""
+        start, until = self.value(prefix + "births_from"), self.value(prefix + "births_until")
+        return f"{start}–{until}" if until else self.t(f"{start}起", f"from {start}")
+
+    def home_purchase(self, line: str) -> str:
+        p = f"measures.{line}."
+        areas = self.value(p + "home_areas")
+        where_zh = "、".join(self.area_names.get(a, a) for a in areas) if areas else "各区"
+        where_en = ", ".join(self.area_names.get(a, a) for a in areas) if areas else "the districts"
+        second, third = self.amount(p + "amount_second_child"), self.amount(p + "amount_third_child")
+        return self.t(
+            f"{self.window(p)}出生的二孩、三孩家庭 × 购房概率{self.amount(p + 'purchase_probability')} × 享受率；"
+            f"在{where_zh}购房，二孩家庭{second}元、三孩家庭{third}元，一次性",
+            f"second- and third-child families of births {self.window(p)} × purchase probability "
+            f"{self.amount(p + 'purchase_probability')} × take-up; a home in {where_en}: {second} yuan (second child), "
+            f"{third} yuan (third), once")
+
+    def capped_reimbursement(self, line: str) -> str:
+        p = f"measures.{line}."
+        years = 1 + len(self.value(p + "continuation") or [])
+        return self.t(
+            f"{self.unit_basis(p)} × 享受率；每户每年自付均值{self.amount(p + 'out_of_pocket_mean')}元，"
+            f"按实报销，每户累计不超过{self.amount(p + 'cap_per_household')}元（最多{years}年）",
+            f"{self.unit_basis(p)} × take-up; households spending {self.amount(p + 'out_of_pocket_mean')} yuan a "
+            f"year on average, reimbursed up to {self.amount(p + 'cap_per_household')} yuan each in all (up to {years} "
+            "years)")
+
+    def unit_basis(self, p: str, unit_zh: str = "户", unit_en: str = "households") -> str:
+        """A measure's cases: its basis (and yearly count) × cases per unit."""
         basis = str(self.value(p + "basis"))
         zh_basis = {"births": "出生人数", "second_and_later_births": "二孩及以上出生人数",
                     "children_under_3": "3岁以下儿童数", "children_3_to_5": "3至5岁儿童数", "yearly_count": "年度人数"}
@@ -557,12 +589,17 @@ class _Builder:
                     "yearly_count": "a yearly count"}
         count = (self.t(f"（{self.amount(p + 'yearly_count')}）", f" ({self.amount(p + 'yearly_count')})")
                  if basis == "yearly_count" else "")
+        return self.t(f"{zh_basis[basis]}{count} × 每单位{self.amount(p + 'cases_per_unit')}{unit_zh}",
+                      f"{en_basis[basis]}{count} × {self.amount(p + 'cases_per_unit')} {unit_en} each")
+
+    def unit_measure(self, line: str, section: str = "lines") -> str:
+        p = f"{section}.{line}."
         new = self.value(p + "new_money")
         return self.t(
-            f"{zh_basis[basis]}{count} × 每单位{self.amount(p + 'cases_per_unit')}例 × 享受率 × 每例"
-            f"{self.amount(p + 'unit_cost')}元；{'本方案新增措施' if new else '延续项目（方案重申的既有政策）'}",
-            f"{en_basis[basis]}{count} × {self.amount(p + 'cases_per_unit')} cases each × take-up × "
-            f"{self.amount(p + 'unit_cost')} yuan a case; {'a new measure of the plan' if new else 'a continuing programme'}")
+            f"{self.unit_basis(p, '例', 'cases')} × 享受率 × 每例{self.amount(p + 'unit_cost')}元；"
+            f"{'本方案新增措施' if new else '延续项目（方案重申的既有政策）'}",
+            f"{self.unit_basis(p, '例', 'cases')} × take-up × {self.amount(p + 'unit_cost')} yuan a case; "
+            f"{'a new measure of the plan' if new else 'a continuing programme'}")
 
     def sharing(self) -> str:
         parts = sharing_parts(self.city, self.value("cost_sharing.city_share"), self.lang)
