@@ -177,6 +177,22 @@ class LineTiming(Strict):
     _lag_adds_up = field_validator("application_lag")(shares_add_up_to_one)
 
 
+class BirthWindow(Strict):
+    """The days of birth a measure pays for: from `births_from` until `births_until` (excluded)."""
+
+    births_from: str = Field(description="first day of birth that qualifies, YYYY-MM-DD")
+    births_until: str | None = Field(None, description="first day of birth that no longer qualifies (none: open)")
+
+    _births_from = field_validator("births_from")(day_string)
+    _births_until = field_validator("births_until")(lambda value: None if value is None else day_string(value))
+
+    @model_validator(mode="after")
+    def _window_in_order(self) -> BirthWindow:
+        if self.births_until is not None and self.births_until <= self.births_from:
+            raise ValueError(f"births_until: {self.births_until} is not after births_from ({self.births_from})")
+        return self
+
+
 class MeasureSection(LineSection):
     """What a measure of a package gives whatever its generic kind (model/lines/__init__.py,
     MEASURE_KINDS): its names in reports, its clause, where its terms were read, and its cash timing."""

@@ -22,7 +22,7 @@ import numpy as np
 from model.kinds import Kind
 from model.realise import per_replicate
 from model.rng import Streams
-from model.sections import LineSection
+from model.sections import BirthWindow, LineSection
 from model.uncertainty import Distribution
 from model.yearpath import YearPath, series
 
@@ -174,3 +174,9 @@ def from_day_share(ctx: ParameterContext, day: str) -> np.ndarray:
         length = calendar.monthrange(year, month)[1]
         share[index] = (length - first + 1) / length
     return share
+
+
+def birth_window(ctx: ParameterContext, section: BirthWindow) -> np.ndarray:
+    """[month] share of each simulated month's births inside a measure's window of days."""
+    window = from_day_share(ctx, section.births_from)
+    return window if section.births_until is None else window - from_day_share(ctx, section.births_until)

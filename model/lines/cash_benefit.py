@@ -16,7 +16,7 @@ from functools import partial
 from typing import TYPE_CHECKING, Annotated, Literal
 
 import numpy as np
-from pydantic import Field, field_validator, model_validator
+from pydantic import Field, model_validator
 
 from model import sampling as draw
 from model.kinds import Kind
@@ -26,10 +26,10 @@ from model.lines.base import (
     LineContext,
     ParameterContext,
     birth_months,
-    from_day_share,
+    birth_window,
     transitions_of,
 )
-from model.sections import MeasureSection, ShareByYear, Strict, Yuan, day_string
+from model.sections import BirthWindow, MeasureSection, ShareByYear, Strict, Yuan
 
 if TYPE_CHECKING:
     from model.scenario import Scenario
@@ -69,13 +69,11 @@ class Instalment(Strict):
 NationalRule = Literal["on_top", "top_up", "higher_of"]
 
 
-class CashBenefitMeasure(MeasureSection):
+class CashBenefitMeasure(MeasureSection, BirthWindow):
     """A cash benefit per child by birth order (model/lines/cash_benefit.py): one-off and periodic
     instalments by the child's age, for births from a given day; a package may hold any number."""
 
     kind: Literal["cash_benefit"] = Field(description="the measure's kind (cash_benefit)")
-    births_from: str = Field(description="first day of birth that qualifies, YYYY-MM-DD (on or after the base year)")
-    births_until: str | None = Field(None, description="first day of birth that no longer qualifies (none: open)")
     hukou: Literal["any", "city"] = Field(
         "city", description="city: at least one parent holds the city's hukou (the scenario's city_hukou_share); "
                             "any: every birth")
@@ -91,13 +89,8 @@ class CashBenefitMeasure(MeasureSection):
                                           "amount) or higher_of (the family gets the higher); both of the last "
                                           "leave the city the difference, never below zero")
 
-    _births_from = field_validator("births_from")(day_string)
-    _births_until = field_validator("births_until")(lambda value: None if value is None else day_string(value))
-
     @model_validator(mode="after")
     def _dates_in_order(self) -> CashBenefitMeasure:
-        if self.births_until is not None and self.births_until <= self.births_from:
-            raise ValueError(f"births_until: {self.births_until} is not after births_from ({self.births_from})")
         for order, rule in self.national.items():
             if not any(int(order) in i.orders for i in self.schedule):
                 raise ValueError(f"national: order {order} is not paid by the schedule (orders paid: "
@@ -171,9 +164,7 @@ def _national(ctx: ParameterContext, measure: CashBenefitMeasure) -> np.ndarray:
 def eligibility(ctx: ParameterContext, measure: CashBenefitMeasure, measure_id: str) -> np.ndarray:
     """[rep or 1, month, 1] share of births of each month that qualify and claim: the birth-day
     window, the measure's other conditions, the city's hospitals if asked, and take-up."""
-    window = from_day_share(ctx, measure.births_from)
-    if measure.births_until is not None:
-        window = window - from_day_share(ctx, measure.births_until)
+    window = birth_window(ctx, measure)
     hospital = ctx.value(ctx.scenario.eligibility.in_city_hospital_share) if measure.in_city_hospital else 1.0
     eligible = ctx.monthly(measure.eligible_share, f"{key(measure_id)}.eligible_share") * hospital
     return window[None, :, None] * eligible * ctx.monthly(measure.take_up, f"{key(measure_id)}.take_up")

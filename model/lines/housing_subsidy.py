@@ -33,16 +33,16 @@ from model.lines.base import (
     LineContext,
     ParameterContext,
     birth_months,
-    from_day_share,
+    birth_window,
 )
 from model.realise import per_replicate
 from model.sections import (
+    BirthWindow,
     LineSection,
     MeasureSection,
     Money,
     Share,
     Yuan,
-    day_string,
     shares_add_up_to_one,
 )
 
@@ -78,23 +78,16 @@ class HousingLine(LineSection):
         """Families of births before the base year buy within the profile's years (when they qualify)."""
         return len(self.purchase_profile) - 1 if self.earlier_births_qualify else 0
 
-class HomePurchaseMeasure(MeasureSection, HousingLine):
+class HomePurchaseMeasure(MeasureSection, HousingLine, BirthWindow):
     """A package's home-purchase subsidy by birth order and by where the home is (this module's
     logic, under the measure's own id and names): for families of births in a window of days."""
 
     kind: Literal["home_purchase"] = Field(description="the measure's kind (home_purchase)")
-    births_from: str = Field(description="first day of birth whose family qualifies, YYYY-MM-DD")
-    births_until: str | None = Field(None, description="first day of birth that no longer qualifies (none: open)")
     earlier_births_qualify: bool = Field(
         False, description="not used by a measure: its births window says which families qualify (must be false)")
 
-    _births_from = field_validator("births_from")(day_string)
-    _births_until = field_validator("births_until")(lambda value: None if value is None else day_string(value))
-
     @model_validator(mode="after")
-    def _window(self) -> HomePurchaseMeasure:
-        if self.births_until is not None and self.births_until <= self.births_from:
-            raise ValueError(f"births_until: {self.births_until} is not after births_from ({self.births_from})")
+    def _window_says_who_qualifies(self) -> HomePurchaseMeasure:
         if self.earlier_births_qualify:
             raise ValueError("earlier_births_qualify: a measure's families qualify by births_from and births_until; "
                              "set births_from to the earliest day of birth that qualifies")
@@ -142,12 +135,6 @@ def earlier_families(ctx: LineContext, years_before_base: int) -> np.ndarray:
     hukou = np.reshape(per_replicate(ctx.scenario.eligibility.city_hukou_share, 1), (-1, 1, 1, 1))
     families = history[None, :, None, None] * ctx.area_share[:, None, :, None] * order_share * hukou
     return np.broadcast_to(np.round(families), (ctx.replicates, *families.shape[1:])).astype(np.int64)
-
-
-def birth_window(ctx: ParameterContext, line: HomePurchaseMeasure) -> np.ndarray:
-    """[month] share of each month's births inside the measure's window of days."""
-    window = from_day_share(ctx, line.births_from)
-    return window if line.births_until is None else window - from_day_share(ctx, line.births_until)
 
 
 def qualifying_births(ctx: LineContext, line: HousingLine, orders: list[int], line_id: str) -> np.ndarray:

@@ -8,7 +8,8 @@ from types import SimpleNamespace
 import numpy as np
 import pytest
 
-from model.lines.cash_benefit import Instalment, from_day_share, payment_ages, survival
+from model.lines.base import from_day_share
+from model.lines.cash_benefit import Instalment, payment_ages, survival
 
 CALENDAR = SimpleNamespace(calendar=SimpleNamespace(base_year=2022, n_months=14 * 12))  # 2022-2035
 
