@@ -1,0 +1,95 @@
+"""A package's measure of each generic kind becomes a line under its own id and names (issue 13):
+its names, clause, kind, new-money mark, whether it follows births and what it is worth per birth,
+its table, and for the home-purchase and capped-reimbursement kinds their claims and index."""
+
+from __future__ import annotations
+
+import numpy as np
+import pytest
+
+from model.kinds import Kind
+from model.lines import MEASURE_KINDS, lines_of
+from model.lines.capped_reimbursement import CappedReimbursementMeasure
+from model.lines.cash_benefit import CashBenefitMeasure
+from model.lines.housing_subsidy import HomePurchaseMeasure
+from model.lines.unit_measures import UnitCostMeasure
+from model.pipeline.block import block_entitlements
+from model.pipeline.prepare import prepare
+from model.scenario import load_scenario
+from tests.conftest import BASELINE
+
+COMMON = 'enabled = true\ntake_up = 1.0\nname_zh = "{zh}"\nname_en = "{en}"\nclause = "第{n}条"\nsource = "test"\n'
+PACKAGE = {
+    "grant": ("cash_benefit", 'births_from = "2025-01-01"\n'
+                              'schedule = [{ orders = [2, 3], every = "once", amount = 1000 }]\n'),
+    "visits": ("unit_cost", 'basis = "births"\ncases_per_unit = 1.0\nunit_cost = 100\n'),
+    "homes": ("home_purchase", 'births_from = "2025-07-01"\namount_second_child = 20000\namount_third_child = 40000\n'
+                               "purchase_probability = 1.0\npurchase_profile = [1.0]\n"),
+    "care": ("capped_reimbursement", 'basis = "yearly_count"\nyearly_count = 120\ncases_per_unit = 1.0\n'
+                                     "out_of_pocket_mean = 6000\nout_of_pocket_cv = 0.0\ncap_per_household = 10000\n"
+                                     "continuation = [0.5]\n"),
+}
+SECTIONS = {"grant": CashBenefitMeasure, "visits": UnitCostMeasure, "homes": HomePurchaseMeasure,
+            "care": CappedReimbursementMeasure}
+
+
+def _package(extra: str = "", new_money: str = "") -> str:
+    return "".join(f'[measures.{m}]\nkind = "{kind}"\n' + COMMON.format(zh=f"{m}中", en=f"{m} en", n=i) + terms + new_money
+                   for i, (m, (kind, terms)) in enumerate(PACKAGE.items())) + extra
+
+
+def _drawn(write, body: str, replicates: int = 2):
+    path = write("s.toml", f'[scenario]\nname = "kinds"\nextends = "{BASELINE}"\n[behaviour]\nfertility_response = 0.0\n'
+                           + body)
+    prepared = prepare(load_scenario(path, replicates=replicates))
+    return prepared, block_entitlements(prepared, 0, replicates)
+
+
+@pytest.mark.parametrize(("new_money", "expected"), [("", True), ("new_money = false\n", False)])
+def test_each_measure_is_a_line_of_its_kind_under_its_own_names(write, new_money, expected) -> None:
+    loaded = load_scenario(write("s.toml", f'[scenario]\nname = "kinds"\n{_package(new_money=new_money)}'))
+    lines = lines_of(loaded.scenario.measures)
+    for i, measure in enumerate(PACKAGE):
+        line = lines[measure]
+        assert (line.id, line.name_zh, line.name_en, line.clause, line.kind) == (
+            measure, f"{measure}中", f"{measure} en", f"第{i}条", Kind.OUTLAY)
+        assert line.section is SECTIONS[measure] is MEASURE_KINDS[PACKAGE[measure][0]]
+        assert line.new_money is expected, measure
+    assert [m for m in PACKAGE if lines[m].birth_linked] == ["grant", "homes"]
+    assert [m for m in PACKAGE if lines[m].benefit_per_birth is not None] == ["grant", "homes"]
+    assert {m: lines[m].births_history_years for m in PACKAGE} == {"grant": 0, "visits": 6, "homes": 0, "care": 6}
+
+
+def test_a_home_measure_is_worth_its_amounts_over_the_part_of_the_year_its_window_covers(write) -> None:
+    """Births from 1 July 2025: a second birth of 2025 in an area is worth half of 20,000 (six of the
+    year's twelve months qualify) times its families' share buying in a district (the home areas),
+    a third birth of 2026 all of 40,000, indexed by 10% in 2026; nothing before the window, nothing
+    for a first birth."""
+    prepared, drawn = _drawn(write, _package('[indexation]\ncpi = 0.10\nfrom_year = 2025\nlines = ["homes"]\n'))
+    line = lines_of(drawn.realised.measures)["homes"]
+    per_birth = np.broadcast_to(line.benefit_per_birth(drawn.context, drawn.realised.measures["homes"]),
+                                (2, len(prepared.calendar.years), len(prepared.scenario.city.areas), 3))
+    years, shape = list(prepared.calendar.years), (2, len(prepared.scenario.city.areas))
+    destination_to_districts = prepared.base.housing_destination[:, [prepared.scenario.city.areas.index(a)
+                                                                      for a in prepared.scenario.city.districts]].sum(axis=1)
+    np.testing.assert_allclose(per_birth[:, years.index(2025), :, 1], np.broadcast_to(0.5 * 20_000 * destination_to_districts, shape),
+                               rtol=1e-12)
+    np.testing.assert_allclose(per_birth[:, years.index(2026), :, 2], np.broadcast_to(1.1 * 40_000 * destination_to_districts, shape),
+                               rtol=1e-12)
+    assert not per_birth[:, years.index(2024)].any() and not per_birth[..., 0].any()
+
+
+def test_a_capped_reimbursement_files_a_claim_per_household_paid_each_year_and_is_indexed(write) -> None:
+    """120 households a year (10 a month city-wide), each reimbursed 6,000 in its first year and, for
+    the half still treated, 4,000 in its second (the cap of 10,000): 180 claims and 880,000 yuan a
+    year once both years run; indexed at 10% a year after 2025, ×1.21 in 2027."""
+    _, plain = _drawn(write, _package())
+    _, indexed = _drawn(write, _package('[indexation]\ncpi = 0.10\nfrom_year = 2025\nlines = ["care"]\n'))
+    base = 2022
+    for drawn, factor in ((plain, 1.0), (indexed, 1.21)):
+        entitlement = drawn.entitlements["care"]
+        yuan = entitlement.yuan.sum(axis=2).reshape(2, -1, 12).sum(axis=2)
+        claims = entitlement.claims.sum(axis=2).reshape(2, -1, 12).sum(axis=2)
+        assert claims[:, 2027 - base] == pytest.approx([180.0, 180.0])
+        assert yuan[:, 2027 - base] == pytest.approx([factor * (120 * 6_000 + 60 * 4_000)] * 2)
+        assert yuan[:, 2025 - base] == pytest.approx([120 * 6_000 + 60 * 4_000] * 2)
