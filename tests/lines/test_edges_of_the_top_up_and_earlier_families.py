@@ -205,3 +205,26 @@ def test_a_top_up_needs_the_national_subsidy_priced(write):
         "lines.third_child_allowance.net_of_national_subsidy",
         "true needs [lines.national_childcare_subsidy] enabled = true: the allowance is reduced by what that line "
         "pays, so price it too (its city and district shares show what the city pays of it)")
+
+
+@pytest.mark.parametrize(("first_year", "earlier", "problem"), [
+    (2018, True, None),  # four years before 2022: the profile's five purchase years
+    (2019, True, "needs births for 2018 (housing_subsidy counts children born up to 4 years before the base year)"),
+    (2021, False, None),  # no line asks for the history: none of it is needed
+    (2022, False, None),
+])
+def test_the_births_history_a_home_subsidy_needs(write, first_year, earlier, problem):
+    """Families of earlier births buy up to four years after the birth (a profile of five years), so
+    earlier_births_qualify needs the births of the four years before the base year, and nothing
+    otherwise (the lines that count earlier children are off)."""
+    write("history.csv", "year,births,status\n2010,100,test\n" + "".join(
+        f"{y},9000,test\n" for y in range(first_year, 2022)))
+    path = write("s.toml", '[scenario]\nname = "history"\n[data]\nbirths_history = "history.csv"\n'
+                           "[lines.childcare_slot_subsidy]\nenabled = false\n[lines.housing_subsidy]\n"
+                           f"purchase_profile = [0.2, 0.2, 0.2, 0.2, 0.2]\nearlier_births_qualify = {str(earlier).lower()}\n")
+    if problem is None:
+        prepare(load_scenario(path, replicates=2))
+        return
+    with pytest.raises(InputError) as caught:
+        prepare(load_scenario(path, replicates=2))
+    assert (caught.value.field, caught.value.message) == ("year", problem)
