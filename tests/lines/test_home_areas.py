@@ -28,10 +28,19 @@ def test_the_subsidy_arises_only_where_a_home_qualifies(write) -> None:
     assert all(line_by_year_payer(default, "housing_subsidy")[(2030, area)] > 0 for area in DISTRICTS)
 
 
+ALL_AREAS = "dongbao, duodao, zhanghe, jingshan, zhongxiang, shayang, qujialing"
+
+
 @pytest.mark.parametrize(("body", "message"), [
-    ('home_areas = ["nowhere"]', "lines.housing_subsidy.home_areas: unknown area 'nowhere'"),
+    ('home_areas = ["nowhere"]', f"lines.housing_subsidy.home_areas: unknown area 'nowhere'; areas are {ALL_AREAS}"),
     ('home_areas = ["jingshan"]\ncounty_amounts = { jingshan = { second = 1000 } }',
-     "'jingshan' is not an area outside the home areas"),
+     "lines.housing_subsidy.county_amounts: 'jingshan' is not an area outside the home areas; county_amounts takes "
+     "dongbao, duodao, zhanghe, zhongxiang, shayang, qujialing"),
+    (f'home_areas = ["{ALL_AREAS.replace(", ", chr(34) + ", " + chr(34))}"]\ncounty_amounts = {{ shayang = {{ third = 1 }} }}',
+     "lines.housing_subsidy.county_amounts: 'shayang' is not an area outside the home areas; county_amounts takes "
+     "no area"),
+    ('[[lines.demonstration_centres.centres]]\nname = "x"\narea = "nowhere"\nopens = 2025\nconstruction_subsidy = 1\n'
+     "operating_subsidy = 1", f"lines.demonstration_centres.centres.0.area: unknown area 'nowhere'; areas are {ALL_AREAS}"),
 ])
 def test_home_areas_written_wrong_are_refused(write, body, message) -> None:
     path = write("s.toml", f'[scenario]\nname = "bad"\n[lines.housing_subsidy]\n{body}\n')
