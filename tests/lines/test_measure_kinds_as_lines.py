@@ -93,3 +93,23 @@ def test_a_capped_reimbursement_files_a_claim_per_household_paid_each_year_and_i
         assert claims[:, 2027 - base] == pytest.approx([180.0, 180.0])
         assert yuan[:, 2027 - base] == pytest.approx([factor * (120 * 6_000 + 60 * 4_000)] * 2)
         assert yuan[:, 2025 - base] == pytest.approx([120 * 6_000 + 60 * 4_000] * 2)
+
+
+@pytest.mark.parametrize(("mean", "continuation", "claims_2025", "claims_2026"), [
+    (12_000, "[1.0]", 10, 0),  # the cap is reached in the first year: nothing to claim in the second
+    (0.5, "[]", 10, 0),  # half a yuan is still a payment, and a claim
+])
+def test_a_capped_reimbursement_files_claims_only_for_years_it_pays(write, mean, continuation, claims_2025,
+                                                                       claims_2026) -> None:
+    from tests.lines.test_claims_of_each_line import _entitlements
+    from tests.lines.test_other_clauses_and_national_subsidy import _override_case
+
+    path = _override_case(write, "claims", {(2025, "jingshan", 1): [10] + [0] * 11},
+                          '[measures.care]\nkind = "capped_reimbursement"\n'
+                          + COMMON.format(zh="护理", en="care", n=1)
+                          + f'basis = "births"\ncases_per_unit = 1.0\nout_of_pocket_mean = {mean}\n'
+                            f"out_of_pocket_cv = 0.0\ncap_per_household = 10000\ncontinuation = {continuation}\n",
+                          data="immortal")
+    claims = _entitlements(path).entitlements["care"].claims.sum(axis=2).reshape(2, -1, 12).sum(axis=2)
+    assert claims[:, 2025 - 2022] == pytest.approx([claims_2025] * 2)
+    assert claims[:, 2026 - 2022] == pytest.approx([claims_2026] * 2)
