@@ -19,6 +19,7 @@ from model.bounded_numbers import MAX_COUNT
 from model.city import City
 from model.errors import InputError
 from model.input_tables import Column, TableSpec, read_table
+from model.lines.per_person_scheme import PerPersonSchemeMeasure
 from model.overrides import MAX_BIRTHS
 from model.scenario import Scenario
 from model.uncertainty import Distribution
@@ -107,7 +108,7 @@ def table_paths(scenario: Scenario) -> dict[str, Path]:
     bureau's own or the embedded default): what a run's manifest must checksum."""
     names = [name for name in SPECS if name != "family_planning_recipients"
              and name != ("women_by_age" if scenario.data.women_by_area_age else "women_by_area_age")]
-    if scenario.lines.family_planning_awards.enabled:
+    if schemes_priced(scenario):
         names.append("family_planning_recipients")
     folder = scenario.city.folder
     return {name: Path(getattr(scenario.data, name) or folder / f"{name}.csv") for name in names}
@@ -244,14 +245,14 @@ def load_base_data(scenario: Scenario) -> BaseData:
                          "qualifying homes of that area's families are)")
 
     q_all, awards = None, {}
-    if scenario.lines.family_planning_awards.enabled:
+    if schemes_priced(scenario):
         _complete(life.reset_index(), files["life_table"], "age", range(OLDEST + 1))
         q_all = life.q_both.reindex(range(OLDEST + 1)).to_numpy()
         if q_all[-1] != 1:
             raise InputError(files["life_table"], f"age {OLDEST}, column 'q_both'",
                              f"is {q_all[-1]:g}; the last age of the table must be 1 (award recipients are followed to it)")
         awards = award_recipients(table("family_planning_recipients"), files["family_planning_recipients"],
-                                  list(scenario.lines.family_planning_awards.schemes))
+                                  recipient_rolls(scenario))
 
     return BaseData(
         women=women, women_by_age=by_age, unit_share_of_area=unit_shares, parity_share=parity_share, fertility_shape=shape, base_births=base_births,
@@ -291,15 +292,33 @@ def _check_leaving(q_female: np.ndarray, migration: np.ndarray, life_path: Path,
                          "(> 1); lower one of them")
 
 
-def award_recipients(frame: pd.DataFrame, path: Path, schemes: list[str]) -> dict[str, np.ndarray]:
-    """scheme → recipients by age 0..100 in the base year (ages without a row have none)."""
+def schemes_priced(scenario: Scenario) -> bool:
+    """Whether a priced line follows recipients to age 100: the awards line or a per-person measure."""
+    return scenario.lines.family_planning_awards.enabled or any(
+        isinstance(measure, PerPersonSchemeMeasure) and measure.enabled for measure in scenario.measures.values())
+
+
+def recipient_rolls(scenario: Scenario) -> dict[str, str]:
+    """Scheme or measure id → the table that names it (for errors), for every roll read from the table."""
     out = {}
-    for scheme in schemes:
+    if scenario.lines.family_planning_awards.enabled:
+        out = {scheme: "[lines.family_planning_awards.schemes]" for scheme in scenario.lines.family_planning_awards.schemes}
+    for measure_id, measure in scenario.measures.items():
+        if isinstance(measure, PerPersonSchemeMeasure) and measure.enabled and measure.base_recipients == "table":
+            out[measure_id] = f"[measures.{measure_id}] (base_recipients = \"table\")"
+    return out
+
+
+def award_recipients(frame: pd.DataFrame, path: Path, schemes: dict[str, str]) -> dict[str, np.ndarray]:
+    """scheme → recipients by age 0..100 in the base year (ages without a row have none); `schemes`:
+    the schemes or measures read, each with the table of the scenario that names it."""
+    out = {}
+    for scheme, named_in in schemes.items():
         rows = frame[frame.scheme == scheme]
         if rows.empty:
             known = ", ".join(sorted(set(frame.scheme))) or "none"
             raise InputError(path, "column 'scheme'", f"no rows for the scheme {scheme!r} of "
-                             f"[lines.family_planning_awards.schemes]; the table has: {known}")
+                             f"{named_in}; the table has: {known}")
         by_age = np.zeros(OLDEST + 1)
         by_age[rows.age.to_numpy()] = rows.recipients.to_numpy()
         out[scheme] = by_age

@@ -19,6 +19,7 @@ from pydantic import BaseModel
 from model import bounded_numbers as num
 from model.bounded_numbers import Bounded
 from model.city import default_city
+from model.lines import MEASURE_KINDS
 from model.scenario import DEFAULTS_FILE, Scenario, flat_defaults
 from model.uncertainty import Distribution, annotation_members
 from model.yearpath import YearPath
@@ -150,7 +151,15 @@ def scenario_reference() -> str:
         "Whole numbers, lists and tables take fixed values only. Sources and status (read, derived,",
         "assumption) come from `model/data/sources.csv`.",
     ]
-    _rows(Scenario, "", flat_defaults(), _sources(), lines)
+    defaults, sources = flat_defaults(), _sources()
+    _rows(Scenario, "", defaults, sources, lines)
+    lines += ["", "## A package's measures, by kind", "",
+              "Each `[measures.<id>]` names its `kind`, which decides its other keys (docs/writing-a-package.md).",
+              "No measure has a default: a city's defaults or the scenario write each one whole."]
+    for kind, section in MEASURE_KINDS.items():
+        lines += ["", f'### `[measures.<id>]` kind = "{kind}"', "", " ".join((section.__doc__ or "").split()), "",
+                  "| key | type | meaning (unit) | default | source (status) |", "|---|---|---|---|---|"]
+        _rows(section, "measures.<id>.", defaults, sources, lines)
     return "\n".join(lines) + "\n"
 
 

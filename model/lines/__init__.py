@@ -29,6 +29,7 @@ from model.lines import (
     maternity_insurance_subsidy,
     national_childcare_subsidy,
     nipt,
+    per_person_scheme,
     third_child_allowance,
     unit_measures,
 )
@@ -56,12 +57,14 @@ LINE_IDS: tuple[str, ...] = tuple(line.id for line in LINES)
 MEASURE_KINDS: dict[str, type[MeasureSection]] = {"cash_benefit": cash_benefit.CashBenefitMeasure,
                                                   "unit_cost": unit_measures.UnitCostMeasure,
                                                   "home_purchase": housing_subsidy.HomePurchaseMeasure,
-                                                  "capped_reimbursement": capped_reimbursement.CappedReimbursementMeasure}
+                                                  "capped_reimbursement": capped_reimbursement.CappedReimbursementMeasure,
+                                                  "per_person_scheme": per_person_scheme.PerPersonSchemeMeasure}
 # the line a measure of each kind becomes, under its own id and names
 LINE_OF_KIND: dict[str, Callable[[str, Any], Line[Any]]] = {"cash_benefit": cash_benefit.line_of,
                                                             "unit_cost": unit_measures.measure_line,
                                                             "home_purchase": housing_subsidy.measure_line,
-                                                            "capped_reimbursement": capped_reimbursement.measure_line}
+                                                            "capped_reimbursement": capped_reimbursement.measure_line,
+                                                            "per_person_scheme": per_person_scheme.measure_line}
 
 
 def _kind_of(value: Any) -> str | None:

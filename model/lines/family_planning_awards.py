@@ -43,22 +43,22 @@ class AwardsLine(LineSection, FundedFromAbove):
 KEY = "lines.family_planning_awards"
 
 
-def recipients(ctx: LineContext, scheme_id: str, line: AwardsLine) -> np.ndarray:
+def recipients(ctx: LineContext, scheme: AwardScheme, base_stock: np.ndarray | float, key: str,
+               stream: str) -> np.ndarray:
     """[rep, year, age 0..100] recipients of one scheme at mid-year: those alive at the start of
-    the year less half of those who die during it (deaths fall evenly over the year)."""
-    scheme = line.schemes[scheme_id]
-    base_stock = ctx.base.award_recipients[scheme_id] * ctx.value(line.recipients_scale)  # [age] or [rep, age]
+    the year less half of those who die during it (deaths fall evenly over the year).
+    `base_stock`: base-year recipients by age ([age] or [rep, age]); `key`: the scheme's dotted key."""
     q = ctx.base.q_both_all_ages  # [age]
-    if q is None:  # load_base_data reads it whenever this line is enabled
+    if q is None:  # load_base_data reads it whenever a scheme is priced
         raise ValueError("the both-sexes life table to age 100 is not loaded")
-    ages, years = base_stock.shape[-1], ctx.calendar.n_years
-    entrants = np.broadcast_to(ctx.yearly(scheme.entrants_per_year, f"{KEY}.schemes.{scheme_id}.entrants_per_year"),
+    ages, years = q.shape[-1], ctx.calendar.n_years
+    entrants = np.broadcast_to(ctx.yearly(scheme.entrants_per_year, f"{key}.entrants_per_year"),
                                (ctx.replicates, years, 1))[:, :, 0]
     current = np.broadcast_to(np.round(np.reshape(base_stock, (-1, ages))).astype(np.int64),
                               (ctx.replicates, ages)).copy()
     out = np.zeros((ctx.replicates, years, ages))
     for y in range(years):
-        deaths = draw.binomial(ctx.streams(f"family_planning_awards:{scheme_id}:deaths", y), current, q[None, :])
+        deaths = draw.binomial(ctx.streams(stream, y), current, q[None, :])
         out[:, y] = current - 0.5 * deaths
         survivors = current - deaths
         current = np.zeros_like(survivors)
@@ -68,21 +68,35 @@ def recipients(ctx: LineContext, scheme_id: str, line: AwardsLine) -> np.ndarray
     return out
 
 
+def yearly_payments(ctx: LineContext, scheme: AwardScheme, base_stock: np.ndarray | float, key: str,
+                    index_id: str, stream: str) -> tuple[np.ndarray, np.ndarray]:
+    """[rep, year, 1] yuan owed to one scheme's mid-year recipients (indexed as the line `index_id`),
+    and the recipients."""
+    count = recipients(ctx, scheme, base_stock, key, stream).sum(axis=2, keepdims=True)
+    amount = ctx.yearly(scheme.annual_amount, f"{key}.annual_amount") * ctx.index(index_id)
+    return count * amount, count
+
+
+def by_month_and_area(ctx: LineContext, yearly: np.ndarray, people: np.ndarray, take_up: np.ndarray) -> Entitlement:
+    """[rep, year, 1] yuan and recipients → by month and area (residents' shares), from the policy start;
+    one claim a year per recipient household, filed at the start of the year."""
+    by_area = ctx.area_share[:, None, :]
+    yuan = ctx.from_policy_start(ctx.spread_over_year(yearly * take_up * by_area))
+    claims = np.zeros_like(yuan)
+    claims[:, ::12] = people * take_up * by_area
+    return Entitlement(yuan=yuan, claims=ctx.from_policy_start(claims))
+
+
 def accrual(ctx: LineContext, line: AwardsLine) -> Entitlement:
     yearly = np.zeros((ctx.replicates, ctx.calendar.n_years, 1))
     people = np.zeros_like(yearly)
     for scheme_id, scheme in line.schemes.items():
-        count = recipients(ctx, scheme_id, line).sum(axis=2, keepdims=True)  # [rep, year, 1]
-        amount = ctx.yearly(scheme.annual_amount, f"{KEY}.schemes.{scheme_id}.annual_amount") * ctx.index(LINE.id)
-        yearly = yearly + count * amount
+        stock = ctx.base.award_recipients[scheme_id] * ctx.value(line.recipients_scale)  # [age] or [rep, age]
+        paid, count = yearly_payments(ctx, scheme, stock, f"{KEY}.schemes.{scheme_id}", LINE.id,
+                                      stream=f"family_planning_awards:{scheme_id}:deaths")
+        yearly = yearly + paid
         people = people + count
-    take_up = ctx.yearly(line.take_up, f"{KEY}.take_up")
-    by_area = ctx.area_share[:, None, :]
-    yuan = ctx.from_policy_start(ctx.spread_over_year(yearly * take_up * by_area))
-    # one claim a year per recipient household, filed at the start of the year
-    claims = np.zeros_like(yuan)
-    claims[:, ::12] = (people * take_up * by_area)
-    return Entitlement(yuan=yuan, claims=ctx.from_policy_start(claims))
+    return by_month_and_area(ctx, yearly, people, ctx.yearly(line.take_up, f"{KEY}.take_up"))
 
 
 LINE = Line("family_planning_awards", "计划生育奖励扶助和特别扶助", "Family-planning reward and special assistance",

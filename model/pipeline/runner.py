@@ -29,6 +29,7 @@ import numpy as np
 
 from model.disbursement import approval_profile
 from model.errors import InputError
+from model.inputs import recipient_rolls, schemes_priced
 from model.lines import run_lines, section_of
 from model.malloc_tuning import keep_freed_memory
 from model.memory import check_memory
@@ -157,12 +158,11 @@ def data_key(scenario: Scenario) -> str:
     schemes (they decide whether the recipients table is read). Two scenarios with the same key
     get the same base data, calendar, calibration, initial women and births override; only the
     lines, their payers and their checks differ (recomputed for every run)."""
-    awards = scenario.lines.family_planning_awards
     document = {
         "calendar": [scenario.scenario.start_year, scenario.scenario.end_year, scenario.scenario.policy_start],
         "sections": {name: getattr(scenario, name).model_dump(mode="json")
                      for name in ("areas", "demography", "eligibility", "data")},
-        "awards": [awards.enabled, sorted(awards.schemes)],
+        "awards": [schemes_priced(scenario), sorted(recipient_rolls(scenario))],
         "files": input_checksums(scenario),
     }
     return hashlib.sha256(json.dumps(document, sort_keys=True).encode("utf-8")).hexdigest()

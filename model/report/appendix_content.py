@@ -536,6 +536,8 @@ class _Builder:
             return self.home_purchase(line)
         if kind == "capped_reimbursement":
             return self.capped_reimbursement(line)
+        if kind == "per_person_scheme":
+            return self.per_person_scheme(line)
         orders = {1: self.t("一孩", "first"), 2: self.t("二孩", "second"), 3: self.t("三孩及以上", "third+")}
         parts = []
         for item in self.value(p + "schedule") or []:
@@ -578,6 +580,18 @@ class _Builder:
             f"{self.unit_basis(p)} × take-up; households spending {self.amount(p + 'out_of_pocket_mean')} yuan a "
             f"year on average, reimbursed up to {self.amount(p + 'cap_per_household')} yuan each in all (up to {years} "
             "years)")
+
+    def per_person_scheme(self, line: str) -> str:
+        p = f"measures.{line}."
+        start = (self.t("基年受助人（按年龄）", "base-year recipients by age") if self.value(p + "base_recipients") != "none"
+                 else self.t("基年无受助人", "no recipients in the base year"))
+        entry = self.amount(p + "entrants_per_year")
+        age = self.value(p + "entry_age")
+        return self.t(
+            f"受助人数 × 享受率 × 每人每年{self.amount(p + 'annual_amount')}元；{start}，每年新增{entry}人（{age}岁进入），"
+            "逐年增龄并按生命表死亡",
+            f"recipients × take-up × {self.amount(p + 'annual_amount')} yuan each a year; {start}, {entry} entering "
+            f"a year at age {age}, ageing and dying by the life table")
 
     def unit_basis(self, p: str, unit_zh: str = "户", unit_en: str = "households") -> str:
         """A measure's cases: its basis (and yearly count) × cases per unit."""

@@ -99,6 +99,12 @@ def test_prepared_data_is_reused_only_for_the_same_data_key():
                        ("areas.zhanghe_share_of_dongbao_unit", 0.25), ("scenario.end_year", 2030),
                        ("lines.family_planning_awards.enabled", True)]:
         assert data_key(with_changes(base, {key: value}).scenario) != data_key(base.scenario), key
+    # a per-person measure reads the recipients table too: on or off, or read or not, is other data
+    roll = {"kind": "per_person_scheme", "enabled": True, "take_up": 1.0, "name_zh": "奖励", "name_en": "award",
+            "clause": "1", "source": "test", "entry_age": 60, "annual_amount": 600, "entrants_per_year": 10}
+    table, none, off = (data_key(with_changes(base, {"measures": {"rural_reward": {**roll, **change}}}).scenario)
+                        for change in ({}, {"base_recipients": "none"}, {"enabled": False}))
+    assert len({table, none, data_key(base.scenario)}) == 3 and off == data_key(base.scenario)
 
 
 def assert_same(a: Any, b: Any, where: str) -> None:

@@ -85,7 +85,7 @@ def test_births_before_the_measure_day_are_not_paid(write) -> None:
     (grant("g") + 'national = { "1" = "top_up" }\n', "measures.g.national", "one-off payments only"),
     (grant("g") + 'national = { "2" = "on_top" }\n', "measures.g.national", "order 2 is not paid by the schedule"),
     (grant("g").replace('kind = "cash_benefit"', 'kind = "voucher"'), "measures.g.kind",
-     "unknown kind 'voucher'; kinds are cash_benefit, unit_cost, home_purchase, capped_reimbursement"),
+     "unknown kind 'voucher'; kinds are cash_benefit, unit_cost, home_purchase, capped_reimbursement, per_person_scheme"),
     (grant("g").replace('kind = "cash_benefit"\n', ''), "measures.g.kind", "required key is missing"),
     (grant("g").replace('kind = "cash_benefit"', 'kind = "unit_cost"'), "measures.g.births_from", "unknown key"),
 ])

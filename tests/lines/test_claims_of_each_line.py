@@ -64,7 +64,10 @@ def test_award_claims_are_one_a_year_per_recipient_in_january(write):
                                           "[lines.family_planning_awards]\ntake_up = 0.8\n"))
     ctx, line = drawn.context, drawn.realised.lines.family_planning_awards
     claims = drawn.entitlements["family_planning_awards"].claims
-    people = sum(recipients(ctx, scheme, line).sum(axis=2) for scheme in line.schemes)  # [rep, year]
+    people = sum(recipients(ctx, scheme, ctx.base.award_recipients[scheme_id] * ctx.value(line.recipients_scale),
+                            f"lines.family_planning_awards.schemes.{scheme_id}",
+                            f"family_planning_awards:{scheme_id}:deaths").sum(axis=2)
+                 for scheme_id, scheme in line.schemes.items())  # [rep, year]
     take_up = ctx.yearly(line.take_up, "lines.family_planning_awards.take_up")[:, :, 0]
     expected = (people * take_up)[:, :, None] * ctx.area_share[:, None, :]
     started = np.arange(ctx.calendar.n_years) * 12 >= ctx.calendar.policy_start_index

@@ -26,7 +26,8 @@ def test_every_line_with_claims_has_a_timing_and_the_others_say_their_own_cash()
 
 
 def test_a_package_measure_kind_is_a_table_with_names_clause_source_and_timing() -> None:
-    assert set(MEASURE_KINDS) == set(LINE_OF_KIND) == {"cash_benefit", "unit_cost", "home_purchase", "capped_reimbursement"}
+    assert set(MEASURE_KINDS) == set(LINE_OF_KIND) == {"cash_benefit", "unit_cost", "home_purchase", "capped_reimbursement",
+                                                             "per_person_scheme"}
     for kind, section in MEASURE_KINDS.items():
         assert issubclass(section, MeasureSection), kind
         assert section.model_fields["kind"].annotation.__args__ == (kind,)  # the discriminator's tag

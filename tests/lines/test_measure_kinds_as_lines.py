@@ -1,17 +1,20 @@
 """A package's measure of each generic kind becomes a line under its own id and names (issue 13):
 its names, clause, kind, new-money mark, whether it follows births and what it is worth per birth,
-its table, and for the home-purchase and capped-reimbursement kinds their claims and index."""
+its table, and for the home-purchase and capped-reimbursement kinds their claims and index; a
+per-person scheme written as measures prices the family-planning awards as the model's line does."""
 
 from __future__ import annotations
 
 import numpy as np
 import pytest
 
+from model.errors import InputError
 from model.kinds import Kind
 from model.lines import MEASURE_KINDS, lines_of
 from model.lines.capped_reimbursement import CappedReimbursementMeasure
 from model.lines.cash_benefit import CashBenefitMeasure
 from model.lines.housing_subsidy import HomePurchaseMeasure
+from model.lines.per_person_scheme import PerPersonSchemeMeasure
 from model.lines.unit_measures import UnitCostMeasure
 from model.pipeline.block import block_entitlements
 from model.pipeline.prepare import prepare
@@ -28,9 +31,11 @@ PACKAGE = {
     "care": ("capped_reimbursement", 'basis = "yearly_count"\nyearly_count = 120\ncases_per_unit = 1.0\n'
                                      "out_of_pocket_mean = 6000\nout_of_pocket_cv = 0.0\ncap_per_household = 10000\n"
                                      "continuation = [0.5]\n"),
+    "roll": ("per_person_scheme", 'base_recipients = "none"\nentry_age = 60\nannual_amount = 600\n'
+                                  "entrants_per_year = 50\n"),
 }
 SECTIONS = {"grant": CashBenefitMeasure, "visits": UnitCostMeasure, "homes": HomePurchaseMeasure,
-            "care": CappedReimbursementMeasure}
+            "care": CappedReimbursementMeasure, "roll": PerPersonSchemeMeasure}
 
 
 def _package(extra: str = "", new_money: str = "") -> str:
@@ -57,7 +62,8 @@ def test_each_measure_is_a_line_of_its_kind_under_its_own_names(write, new_money
         assert line.new_money is expected, measure
     assert [m for m in PACKAGE if lines[m].birth_linked] == ["grant", "homes"]
     assert [m for m in PACKAGE if lines[m].benefit_per_birth is not None] == ["grant", "homes"]
-    assert {m: lines[m].births_history_years for m in PACKAGE} == {"grant": 0, "visits": 6, "homes": 0, "care": 6}
+    assert {m: lines[m].births_history_years for m in PACKAGE} == {"grant": 0, "visits": 6, "homes": 0, "care": 6,
+                                                                    "roll": 0}
 
 
 def test_a_home_measure_is_worth_its_amounts_over_the_part_of_the_year_its_window_covers(write) -> None:
@@ -113,3 +119,54 @@ def test_a_capped_reimbursement_files_claims_only_for_years_it_pays(write, mean,
     claims = _entitlements(path).entitlements["care"].claims.sum(axis=2).reshape(2, -1, 12).sum(axis=2)
     assert claims[:, 2025 - 2022] == pytest.approx([claims_2025] * 2)
     assert claims[:, 2026 - 2022] == pytest.approx([claims_2026] * 2)
+
+
+AWARD_SCHEMES = {"rural_reward": (60, 960, 2250), "special_disabled": (49, 4200, 80), "special_bereaved": (49, 5400, 80)}
+
+
+def _awards_as_measures(base_recipients: str = "table") -> str:
+    return "".join(f'[measures.{scheme}]\nkind = "per_person_scheme"\n' + COMMON.format(zh=scheme, en=scheme, n=i)
+                   + f'base_recipients = "{base_recipients}"\nentry_age = {age}\nannual_amount = {amount}\n'
+                     f"entrants_per_year = {entrants}\nlocal_share = 0.5\nprovince_share_of_local = 0.5\n"
+                   for i, (scheme, (age, amount, entrants)) in enumerate(AWARD_SCHEMES.items()))
+
+
+def test_per_person_measures_price_the_family_planning_awards_as_the_models_line_does(write) -> None:
+    """The three award schemes of the default data written as per_person_scheme measures (their
+    recipients the table's rows under the same ids) cost what the awards line costs, year by year and
+    payer by payer; with no one dying before 100 the rolls are certain, so the figures agree to rounding."""
+    from tests.conftest import line_by_year_payer, run_file
+    from tests.lines.test_other_clauses_and_national_subsidy import _immortal_life_table
+
+    data = f"[data]\n{_immortal_life_table(write)}\n"
+    as_line = run_file(write("line.toml", f'[scenario]\nname = "line"\nextends = "{BASELINE}"\n{data}'
+                                          "[lines.family_planning_awards]\nenabled = true\n"), replicates=2)
+    as_measures = run_file(write("measures.toml", f'[scenario]\nname = "measures"\nextends = "{BASELINE}"\n{data}'
+                                                  + _awards_as_measures()), replicates=2)
+    expected = line_by_year_payer(as_line, "family_planning_awards")
+    got: dict = {}
+    for scheme in AWARD_SCHEMES:
+        for key, yuan in line_by_year_payer(as_measures, scheme).items():
+            got[key] = got.get(key, 0.0) + yuan
+    assert {k for k, v in got.items() if abs(v) > 1e-6} == {k for k, v in expected.items() if abs(v) > 1e-6}
+    assert sum(expected.values()) > 1e8  # the schemes cost something: 30,000+ recipients a year
+    for key, yuan in expected.items():
+        assert got.get(key, 0.0) == pytest.approx(yuan, rel=1e-12, abs=1e-6), key
+
+
+def test_a_per_person_measure_with_no_rows_in_the_recipients_table_is_refused_by_name(write) -> None:
+    """A measure reading its roll from the table (the default) must have rows there; the error names the
+    table, its column and the measure, and lists the schemes the table has."""
+    body = ('[measures.elderly_award]\nkind = "per_person_scheme"\n' + COMMON.format(zh="奖励", en="award", n=1)
+            + "entry_age = 60\nannual_amount = 600\nentrants_per_year = 50\n")
+    with pytest.raises(InputError) as caught:
+        prepare(load_scenario(write("s.toml", f'[scenario]\nname = "roll"\nextends = "{BASELINE}"\n{body}'),
+                              replicates=2))
+    message = str(caught.value)
+    assert "family_planning_recipients.csv" in message and "column 'scheme'" in message
+    assert "'elderly_award' of [measures.elderly_award] (base_recipients = \"table\")" in message
+    assert "rural_reward, special_bereaved, special_disabled" in message
+    # a new scheme with no base-year roll needs no rows
+    prepare(load_scenario(write("t.toml", f'[scenario]\nname = "roll"\nextends = "{BASELINE}"\n'
+                                          + body.replace("entry_age", 'base_recipients = "none"\nentry_age')),
+                          replicates=2))

@@ -57,7 +57,7 @@ def test_a_measure_s_bad_kind_in_a_parent_names_the_parent(write):
         load_scenario(child)
     assert caught.value.file.endswith("parent.toml")
     assert (caught.value.field, caught.value.message) == ("measures.m.kind",
-                                                          "unknown kind 'grant'; kinds are cash_benefit, unit_cost, home_purchase, capped_reimbursement")
+                                                          "unknown kind 'grant'; kinds are cash_benefit, unit_cost, home_purchase, capped_reimbursement, per_person_scheme")
 
 
 def test_file_of_names_the_file_that_set_a_key_or_its_table(write):
