@@ -147,16 +147,23 @@ approved_kernel = kernels.register("approved", loop=_approved_loop, twin=_approv
 
 
 def allowance_cash(by_cohort: np.ndarray, profiles: np.ndarray, timing: LineTiming,
-                   claims_open: int) -> np.ndarray:
+                   claims_open: int, cohorts_before: int = 0) -> np.ndarray:
     """Monthly allowances: [rep, birth month, area, age month] yuan → cash [rep, month, area].
 
     A child's months before its claim is approved are paid at approval (arrears); months
     after it when they fall due. Both go out at the line's next payment run. Children born
     before `claims_open` (a month index) file their claim then, as if born in that month.
+    `cohorts_before`: by_cohort's leading cohorts born before the first simulated month; no claim
+    is reviewed before it (the profiles start there), and the cash of the simulated months is returned.
     """
+    if cohorts_before:
+        areas, months = profiles.shape[0], profiles.shape[1] + cohorts_before
+        padded = np.zeros((areas, months, months))
+        padded[:, cohorts_before:, cohorts_before:] = profiles
+        profiles, claims_open = padded, claims_open + cohorts_before
     by_delay, approved_by = _approvals_by_delay(profiles, by_cohort.shape[1], claims_open)
     due = allowance_due_kernel(np.ascontiguousarray(by_cohort, dtype=np.float64), by_delay, approved_by)
-    return pay(due, timing)
+    return pay(np.ascontiguousarray(due[:, cohorts_before:]), timing)
 
 
 def _approvals_by_delay(profiles: np.ndarray, months: int, claims_open: int) -> tuple[np.ndarray, np.ndarray]:

@@ -134,7 +134,7 @@ class LineSection(Strict):
         or None; a line whose table names areas says how they are checked."""
         return None
 
-    def history_years(self) -> int:
+    def history_years(self, base_year: int) -> int:
         """Years of births before the base year this table makes its line count (its Line may ask
         for more, whatever the table)."""
         return 0

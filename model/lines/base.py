@@ -102,6 +102,9 @@ class Entitlement:
     claims: np.ndarray  # [rep, month, area] claims arising (cases an office reviews)
     by_cohort: np.ndarray | None = None  # [rep, birth month, area, age month] yuan, for monthly allowances
     claims_open: int = 0  # month index from which claims can be filed (earlier cohorts claim then)
+    # by_cohort's leading cohorts born in the months before the first simulated month (from the births
+    # history); their yuan and claims are in `yuan` and `claims`, which cover the simulated months only
+    cohorts_before: int = 0
     # Parts of `yuan` whose payer is fixed whatever the area's rule: "city" (paid by the city in
     # full) or "area" (paid by the area itself in full), e.g. the city's own childcare centre.
     fixed_payer: dict[str, np.ndarray] | None = None

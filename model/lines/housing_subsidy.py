@@ -74,7 +74,7 @@ class HousingLine(LineSection):
                         f"{', '.join(others) or 'no area'}")
         return None
 
-    def history_years(self) -> int:
+    def history_years(self, base_year: int) -> int:
         """Families of births before the base year buy within the profile's years (when they qualify)."""
         return len(self.purchase_profile) - 1 if self.earlier_births_qualify else 0
 

@@ -110,7 +110,8 @@ def payer_parts(entitlement: Entitlement, matrix: np.ndarray,
 def cash_of(entitlement: Entitlement, profiles: np.ndarray, timing: LineTiming) -> np.ndarray:
     """[rep, month, area] yuan paid, through the line's claims profile (see model.disbursement)."""
     if entitlement.by_cohort is not None:
-        return allowance_cash(entitlement.by_cohort, profiles, timing, entitlement.claims_open)
+        return allowance_cash(entitlement.by_cohort, profiles, timing, entitlement.claims_open,
+                              entitlement.cohorts_before)
     return one_off_cash(entitlement.yuan, profiles, timing)
 
 

@@ -147,7 +147,7 @@ def _check_line_inputs(prepared: Prepared) -> None:
                              f"up to {_extreme(art.households_base_year, high=True):g} households exceed the {pool:g} childless "
                              f"city-hukou women aged {art.min_age}-49 in the base data")
     for line in prepared.lines:  # each line's own needs: births before the base year, its own checks
-        years = max(line.births_history_years, section_of(scenario, line.id).history_years())
+        years = max(line.births_history_years, section_of(scenario, line.id).history_years(calendar.base_year))
         for k in range(1, years + 1):
             if calendar.base_year - k not in base.births_history:
                 raise InputError(base.files["births_history"], "year",

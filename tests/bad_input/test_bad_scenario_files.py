@@ -155,16 +155,21 @@ def test_validate_on_a_folder_is_a_clear_error(tmp_path):
 
 
 def test_bad_inputs_of_the_new_lines_are_refused_before_work(write):
+    write("two_years.csv", "year,births,status\n2020,15000,x\n2021,13000,x\n")
     early = write("early.toml", """
         [scenario]
         name = "early national start"
+        [data]
+        births_history = "two_years.csv"
+        [lines.childcare_slot_subsidy]
+        enabled = false
         [lines.national_childcare_subsidy]
         enabled = true
-        start = "2024-06"
+        start = "2021-06"
         """)
     result = cli("run", early, "--out", early.parent / "out1")
     assert result.exit_code != 0
-    assert "lines.national_childcare_subsidy.start" in result.output and "2025-01 or later" in result.output
+    assert "two_years.csv" in result.output and "needs births for 2019" in " ".join(result.output.split())
     write("history.csv", "year,births,status\n2019,18000,x\n2020,15000,x\n2021,13000,x\n")
     short = write("short.toml", """
         [scenario]

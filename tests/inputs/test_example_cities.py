@@ -122,3 +122,26 @@ def test_hohhots_tables_are_what_its_script_makes(tmp_path) -> None:
                    check=True, capture_output=True)
     for made in sorted(tmp_path.iterdir()):
         assert made.read_bytes() == (HOHHOT_CITY / made.name).read_bytes(), made.name
+
+
+def test_hohhot_prices_the_national_subsidy_from_2025_with_the_children_born_before_its_base_year(write) -> None:
+    """Hohhot's base year is 2023, so the children under 3 in January 2025 born in February-December 2022
+    come from its births history (21,200 in 2022, 1,767 a month): a child born j months before 2023 is
+    24 + j months old then and is paid 12 − j months, 66 child-months a monthly cohort, × the city-hukou
+    share × take-up (0.95) × 300 yuan (a few die); every one claims in January 2025."""
+    import numpy as np
+
+    from tests.lines.test_claims_of_each_line import _entitlements
+
+    path = write("s.toml", f'[scenario]\nname = "national"\nextends = "{HOHHOT.as_posix()}"\n'
+                           "[lines.national_childcare_subsidy]\nenabled = true\n")
+    drawn = _entitlements(path, replicates=4)
+    entitlement = drawn.entitlements["national_childcare_subsidy"]
+    assert entitlement.cohorts_before == 11 and entitlement.by_cohort is not None
+    hukou = np.reshape(drawn.realised.eligibility.city_hukou_share, -1)  # [rep] or one value
+    expected = 66 * 21_200 / 12 * hukou * 0.95 * 300
+    earlier = entitlement.by_cohort[:, :11].sum(axis=(1, 2, 3))  # [rep]
+    np.testing.assert_allclose(earlier, np.broadcast_to(expected, earlier.shape), rtol=0.03)
+    january_2025 = drawn.context.calendar.month_index(2025, 1)
+    claims = entitlement.claims[:, january_2025].sum(axis=1)
+    assert (claims > 11 * 21_200 / 12 * hukou * 0.9).all()  # the earlier children (and the simulated ones) claim then

@@ -127,19 +127,91 @@ earlier_births_qualify = true
     assert "duodao" in DISTRICTS and AREA_INDEX["duodao"] >= 0
 
 
-@pytest.mark.parametrize(("start", "months", "earliest"), [("2024-06", 36, "2025-01"), ("2024-06", 30, "2024-07")])
-def test_a_national_subsidy_starting_too_early_is_refused_with_the_earliest_start(write, start, months, earliest):
-    path = write("s.toml", f'[scenario]\nname = "early"\n[lines.national_childcare_subsidy]\nenabled = true\n'
-                           f'start = "{start}"\nmonths = {months}\n')
+@pytest.mark.parametrize(("start", "months", "before"), [("2024-06", 36, 6), ("2024-06", 30, 0), ("2022-01", 36, 35),
+                                                      ("2024-11", 36, 1), ("2024-12", 36, 0),
+                                                      ("2021-06", 36, 35)])
+def test_a_national_subsidy_starting_early_pays_children_born_before_the_base_year_from_the_history(
+        write, start, months, before) -> None:
+    """Children born in the months before the base year 2022 who are still under `months` at the start
+    are paid their remaining months: the births history of their year ÷ 12 a month, all city-hukou
+    here, split by residents (whole children). Starting in June 2024 (month 29 of the run), a child born
+    in December 2021 is 30 months old: it is paid 6 months (June-November 2024), one born in July 2021
+    one month (June), so the six earlier cohorts draw 6, 5, …, 1 child-months from June on. No one dies
+    before 100 and no birth of 2022-2035 is simulated; every child is claimed, all at the start. A
+    subsidy in force before the base year pays the children under `months` when the run starts, who
+    claim in its first month."""
+    from tests.lines.test_claims_of_each_line import _entitlements
+    from tests.lines.test_other_clauses_and_national_subsidy import _override_case
+
+    path = _override_case(write, "earlier children", {}, f"""
+        [lines.national_childcare_subsidy]
+        enabled = true
+        take_up = 1.0
+        annual_amount = 3600
+        start = "{start}"
+        months = {months}
+        """, data="immortal")
+    drawn = _entitlements(path)
+    entitlement, ctx = drawn.entitlements["national_childcare_subsidy"], drawn.context
+    s = max(0, ctx.calendar.month_index(int(start[:4]), int(start[5:])))
+    assert entitlement.cohorts_before == before
+    assert entitlement.by_cohort is not None and entitlement.by_cohort.shape[1] == ctx.calendar.n_months + before
+    expected = np.zeros_like(entitlement.yuan)
+    claims = np.zeros_like(entitlement.claims)
+    for j in range(1, before + 1):  # born j months before January 2022
+        children = np.round(ctx.base.births_history[2021 - (j - 1) // 12] / 12 * ctx.area_share)  # [1 or rep, area]
+        expected[:, s:months - j] += 300.0 * children[:, None, :]  # paid from the start to the month before `months`
+        claims[:, s] += children
+    budget = slice(0, 12 * (2036 - 2022))  # the override's years (2036, the horizon, is simulated)
+    np.testing.assert_allclose(entitlement.yuan[:, budget], expected[:, budget], rtol=1e-12, atol=1e-9)
+    np.testing.assert_allclose(entitlement.claims[:, budget], claims[:, budget], rtol=1e-12, atol=1e-9)
+    assert (entitlement.yuan[:, budget].sum() > 0) == (before > 0)
+
+
+def test_children_born_before_the_base_year_are_paid_in_cash_after_their_claim(write) -> None:
+    """The subsidy starts in November 2024 (month 34): children born in December 2021 are 35 months
+    old and are owed that one month, 300 yuan each, in 2024. Their claims are filed two months later
+    (January 2025) and paid on approval with no queue: 2024's accrual is 2025's cash, and nothing is
+    owed after."""
+    from tests.lines.test_other_clauses_and_national_subsidy import _override_case
+
+    path = _override_case(write, "earlier cash", {}, """
+        [lines.national_childcare_subsidy]
+        enabled = true
+        take_up = 1.0
+        annual_amount = 3600
+        start = "2024-11"
+        [disbursement.national_childcare_subsidy]
+        application_lag = [0.0, 0.0, 1.0]
+        rejection_share = 0.0
+        payment = "monthly"
+        """, data="immortal", scenario="start_year = 2024")
+    result = run_file(path, replicates=2)
+    line = result.line_ids.index("national_childcare_subsidy")
+    years = list(result.calendar.budget_years)
+    accrual = result.accrual[:, :, line].sum(axis=2)
+    assert result.cash is not None
+    cash = result.cash[:, :, line].sum(axis=2)
+    owed_2024 = accrual[:, years.index(2024)]
+    assert (owed_2024 > 100_000).all()  # about 1,083 children (13,000 births in 2021 ÷ 12) × 300
+    np.testing.assert_allclose(cash[:, years.index(2024)], 0.0, atol=1e-9)
+    np.testing.assert_allclose(cash[:, years.index(2025)], owed_2024, rtol=1e-12)
+    np.testing.assert_allclose(np.delete(accrual, years.index(2024), axis=1), 0.0, atol=1e-9)
+
+
+def test_a_national_subsidy_reaching_before_the_births_history_is_refused_naming_the_table(write) -> None:
+    """Starting in January 2022 with children to 36 months needs births of 2019-2021; a history from
+    2020 is refused, naming the table and the year it lacks, before any work (the childcare slots, which
+    count children to age 2 from the history as well, are off)."""
+    write("history.csv", "year,births,status\n2020,15000,x\n2021,13000,x\n")
+    path = write("s.toml", '[scenario]\nname = "early"\n[data]\nbirths_history = "history.csv"\n'
+                           "[lines.childcare_slot_subsidy]\nenabled = false\n"
+                           '[lines.national_childcare_subsidy]\nenabled = true\nstart = "2022-01"\nmonths = 36\n')
     with pytest.raises(InputError) as error:
         prepare(load_scenario(path, replicates=2))
-    assert (error.value.field, error.value.message) == (
-        "lines.national_childcare_subsidy.start",
-        f"{start} is too early: children under {months} months then were born before the base year 2022, which "
-        f"the model does not follow; the start must be {earliest} or later")
-    later = write("t.toml", f'[scenario]\nname = "ok"\n[lines.national_childcare_subsidy]\nenabled = true\n'
-                            f'start = "{earliest}"\nmonths = {months}\n')
-    assert prepare(load_scenario(later, replicates=2)).calendar.base_year == 2022
+    assert error.value.file is not None and error.value.file.endswith("history.csv") and error.value.field == "year"
+    assert error.value.message.startswith("needs births for 2019 (national_childcare_subsidy counts children born up "
+                                          "to 3 years before the base year)")
 
 
 @pytest.mark.parametrize("paid", [False, True])
