@@ -25,7 +25,7 @@ def estimate_bytes(replicates: int, calendar: Calendar, workers: int, area_count
                          + 2 * calendar.n_years * areas * 3 * 8)  # births by order and by mother's age
     months = calendar.n_months
     block = BLOCK_SIZE * (months * areas * 4 * 2 * 2  # births and induced births by month
-                          + months * areas * 36 * 4  # allowance cohorts
+                          + (months + 35) * areas * 36 * 4  # allowance cohorts (35 born before the run at most)
                           + areas * AGES * 4 * 2 * 4  # women and draws
                           + lines * months * areas * 4)  # entitlements, claims, cash
     return int((kept * 2 + block * max(workers, 1) * SAFETY) * BYTES)  # ×2: results are copied once
