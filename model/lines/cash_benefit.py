@@ -2,8 +2,9 @@
 times (`[measures.<id>] kind = "cash_benefit"`).
 
 Eligible births (the orders an instalment names, from `births_from` to `births_until`, to the
-day; city-hukou families unless `hukou = "any"`; births in the city's hospitals if asked; times
-`eligible_share`) claim with `take_up` (drawn per replicate, per birth month). Each claimant is
+day; city-hukou families unless `hukou = "any"`; births in the city's hospitals if asked; mothers
+of the ages in `mother_age` if given; times `eligible_share`) claim with `take_up` (drawn per
+replicate, per birth month). Each claimant is
 paid the schedule: once at an age, or every month or on every birthday between two ages, while
 alive (the life table's q_both; the area of birth pays under the line's cost sharing). A
 payment under age 3 may meet the national childcare subsidy: `on_top` pays it in full; `top_up`
@@ -36,6 +37,9 @@ if TYPE_CHECKING:
 
 
 MAX_CHILD_AGE = 18  # instalments are paid until a child's 18th birthday at the latest
+# The engine counts births by mother's age in five-year groups from 15 (model/engine.py, AGE_GROUPS):
+# a measure's mother's ages are whole groups.
+FIRST_MOTHER_AGE, GROUP_YEARS, LAST_MOTHER_AGE = 15, 5, 49
 
 
 class Instalment(Strict):
@@ -82,6 +86,10 @@ class CashBenefitMeasure(MeasureSection, BirthWindow):
     eligible_share: ShareByYear = Field(
         1.0, description="share of the births above that meet the measure's other conditions (both parents' hukou, "
                          "the mother's insurance, employment or age, …), by birth year; say why in the source")
+    mother_age: tuple[int, int] | None = Field(
+        None, description="the mother's ages at the birth that qualify, [first, last] in whole years, on the model's "
+                          "five-year groups: first 15, 20, …, 45 and last 19, 24, …, 49 (e.g. [15, 34]: under 35); "
+                          "none: any age. Other bounds go into eligible_share")
     schedule: list[Instalment] = Field(min_length=1, max_length=40, description="the payments")
     national: dict[Literal["1", "2", "3"], NationalRule] = Field(
         default_factory=dict, description="how payments under age 3 meet the national childcare subsidy, by birth "
@@ -91,6 +99,15 @@ class CashBenefitMeasure(MeasureSection, BirthWindow):
 
     @model_validator(mode="after")
     def _dates_in_order(self) -> CashBenefitMeasure:
+        if self.mother_age is not None:
+            first, last = self.mother_age
+            firsts = range(FIRST_MOTHER_AGE, LAST_MOTHER_AGE + 1, GROUP_YEARS)
+            if first not in firsts or last + 1 - FIRST_MOTHER_AGE not in range(GROUP_YEARS, 36, GROUP_YEARS) \
+                    or last < first:
+                raise ValueError(f"mother_age: [{first}, {last}] is not whole five-year groups of the mother's age "
+                                 "(the model counts births by groups 15-19, 20-24, …, 45-49): the first age must be "
+                                 "15, 20, …, 45, the last 19, 24, …, 49 and not below the first; put a bound inside a "
+                                 "group into eligible_share (and say why in the source)")
         for order, rule in self.national.items():
             if not any(int(order) in i.orders for i in self.schedule):
                 raise ValueError(f"national: order {order} is not paid by the schedule (orders paid: "
@@ -170,6 +187,35 @@ def eligibility(ctx: ParameterContext, measure: CashBenefitMeasure, measure_id: 
     return window[None, :, None] * eligible * ctx.monthly(measure.take_up, f"{key(measure_id)}.take_up")
 
 
+def _groups(ages: tuple[int, int]) -> slice:
+    """The mother's age groups of births_by_age that a [first, last] range covers."""
+    return slice((ages[0] - FIRST_MOTHER_AGE) // GROUP_YEARS, (ages[1] + 1 - FIRST_MOTHER_AGE) // GROUP_YEARS)
+
+
+def mothers_in_ages(ctx: LineContext, ages: tuple[int, int]) -> np.ndarray:
+    """[rep, month, area, order 1..3] share of each year's simulated births of an order in an area whose
+    mother's age is in `ages` (every family, whatever its hukou; 0 where there is no birth), repeated
+    over the year's months: the births the measure's other conditions select are thinned by it."""
+    by_age = ctx.demography.births_by_age  # [rep, year, area, order, age group]
+    total = by_age.sum(axis=4)
+    inside = by_age[..., _groups(ages)].sum(axis=4)
+    share = np.divide(inside, total, out=np.zeros(total.shape), where=total > 0)
+    return np.repeat(share, 12, axis=1)
+
+
+def expected_mothers_in_ages(ctx: ParameterContext, ages: tuple[int, int]) -> np.ndarray:
+    """[order 1..3] share of the base year's expected births of each order whose mother's age is in
+    `ages` (women by age × the fertility table's age pattern): what a birth is worth to the fertility
+    response is averaged over the mothers' ages before any birth is simulated."""
+    women = ctx.base.women.sum(axis=0)  # [age]
+    shape = ctx.base.fertility_shape  # [age, order 1..4]
+    births = women[:, None] * shape
+    births = np.concatenate([births[:, :2], births[:, 2:].sum(axis=1, keepdims=True)], axis=1)  # third and later
+    inside = births[ages[0]:ages[1] + 1].sum(axis=0)
+    total = births.sum(axis=0)
+    return np.divide(inside, total, out=np.zeros(3), where=total > 0)
+
+
 def accrual(ctx: LineContext, measure: CashBenefitMeasure, measure_id: str) -> Entitlement:
     months = ctx.calendar.n_months
     groups = [1] if measure.hukou == "city" else slice(None)
@@ -181,8 +227,9 @@ def accrual(ctx: LineContext, measure: CashBenefitMeasure, measure_id: str) -> E
     claims = np.zeros_like(yuan)
     for order in orders:
         births = birth_months(ctx, transitions_of([order]), groups)
+        by_age = 1.0 if measure.mother_age is None else mothers_in_ages(ctx, measure.mother_age)[..., order - 1]
         claimants = draw.binomial(ctx.streams(f"measure:{measure_id}:claims:{order}"), births,
-                                  np.broadcast_to(chance, births.shape))
+                                  np.broadcast_to(chance * by_age, births.shape))
         claims += claimants
         for instalment in (i for i in measure.schedule if order in i.orders):
             for age in payment_ages(instalment):
@@ -212,6 +259,8 @@ def benefit_per_birth(ctx: ParameterContext, measure: CashBenefitMeasure, measur
                 by_birth_month = by_birth_month + ahead(paid, int(age)) * alive[age]
         value = by_birth_month * chance  # [rep or 1, birth month]
         out[:, :, 0, order - 1] = ctx.calendar.by_year(value[:, :, None])[:, :, 0] / 12
+    if measure.mother_age is not None:
+        out = out * expected_mothers_in_ages(ctx, measure.mother_age)
     return out
 
 

@@ -550,8 +550,11 @@ class _Builder:
                      "year": self.t(f"{ages}岁每年{amount}元", f"{amount} yuan a year at ages {ages}")}[item["every"]]
             parts.append(f"{who}{every}" if self.zh else f"{who}: {every}")
         window = self.window(p)
-        return self.t(f"{window}出生的子女 × 享受率 ×（" + "；".join(parts) + "），死亡即停",
-                      f"children born {window} × take-up × (" + "; ".join(parts) + "), while alive")
+        ages = self.value(p + "mother_age")
+        mothers = (self.t(f"、母亲生育时{ages[0]}至{ages[1]}岁", f" to mothers aged {ages[0]}-{ages[1]}")
+                   if ages else "")
+        return self.t(f"{window}出生{mothers}的子女 × 享受率 ×（" + "；".join(parts) + "），死亡即停",
+                      f"children born {window}{mothers} × take-up × (" + "; ".join(parts) + "), while alive")
 
     def window(self, prefix: str) -> str:
         """The measure's days of birth: from–until, or from a day on."""

@@ -298,3 +298,93 @@ def test_a_grant_s_dates_and_netting_are_checked_before_any_work(write, births_f
     with pytest.raises(InputError) as caught:
         prepare(loaded)
     assert (caught.value.field, caught.value.message) == problem
+
+
+def _births_by_mother_age(cells: dict[tuple[int, str, int], int]) -> str:
+    """A births override with the mother's age: every area and year 2022-2036 zero (mothers of 30)
+    except the January births of the (year, area, mother's age) cells given, all first births."""
+    from tests.default_city import AREAS
+
+    rows = ["year,area,birth_order,month,mother_age,births"]
+    for year in range(2022, 2037):
+        for area in AREAS:
+            for order in (1, 2, 3):
+                rows += [f"{year},{area},{order},{month},30,0" for month in range(1, 13)]
+    rows += [f"{year},{area},1,1,{age},{count}" for (year, area, age), count in cells.items()]
+    return "\n".join(rows) + "\n"
+
+
+MOTHERS_UNDER_35 = """
+[measures.young_mothers]
+kind = "cash_benefit"
+enabled = true
+take_up = 1.0
+hukou = "any"
+name_zh = "适龄生育奖励"
+name_en = "grant to mothers under 35"
+clause = "test"
+source = "a test"
+births_from = "2025-01-01"
+mother_age = [15, 34]
+schedule = [{ orders = [1], every = "once", amount = 1000 }]
+"""
+
+
+def test_a_mothers_age_condition_pays_only_the_births_of_mothers_of_those_ages(write) -> None:
+    """In 京山市 (a county: it pays all), 10 first births to mothers of 25 in 2025 are paid 1,000 each
+    and 30 to mothers of 37 in 2026 nothing; in 2027 100 births in 东宝区, half to mothers of 22, half to
+    mothers of 40, are paid for the first half on average (each birth qualifies with the year's share
+    of mothers under 35 there, 0.5: 50,000 ± 1,000 × 5 a replicate)."""
+    write("births.csv", _births_by_mother_age({(2025, "jingshan", 25): 10, (2026, "jingshan", 37): 30,
+                                               (2027, "dongbao", 22): 50, (2027, "dongbao", 40): 50}))
+    path = write("s.toml", '[scenario]\nname = "mothers"\n[demography]\nbirths_override = "births.csv"\n'
+                           + MOTHERS_UNDER_35)
+    result = run_file(path, replicates=40)
+    cost = line_by_year_payer(result, "young_mothers")
+    assert cost[(2025, "jingshan")] == pytest.approx(10_000, abs=1e-6)
+    assert cost[(2026, "jingshan")] == pytest.approx(0, abs=1e-6)
+    paid_2027 = cost[(2027, "city")] + cost[(2027, "dongbao")]
+    assert paid_2027 == pytest.approx(50_000, abs=4 * 5_000 / 40 ** 0.5)
+    without = run_file(write("t.toml", '[scenario]\nname = "any age"\n[demography]\nbirths_override = "births.csv"\n'
+                                       + MOTHERS_UNDER_35.replace("mother_age = [15, 34]\n", "")), replicates=4)
+    assert line_by_year_payer(without, "young_mothers")[(2026, "jingshan")] == pytest.approx(30_000, abs=1e-6)
+
+
+def test_what_a_birth_is_worth_counts_the_base_years_share_of_mothers_of_those_ages(write) -> None:
+    """Before any birth is simulated the fertility response values a birth at the share of the base
+    year's expected births of its order (women by age × the fertility table's pattern) whose mothers
+    are of the measure's ages: here 1,000 × that share for a first birth of 2025, and the share of
+    every age is 1."""
+    import numpy as np
+
+    from model.lines import lines_of
+    from model.lines.cash_benefit import expected_mothers_in_ages
+    from tests.lines.test_claims_of_each_line import _entitlements
+
+    drawn = _entitlements(write("s.toml", '[scenario]\nname = "worth"\n' + MOTHERS_UNDER_35))
+    ctx, measure = drawn.context, drawn.realised.measures["young_mothers"]
+    worth = lines_of(drawn.realised.measures)["young_mothers"].benefit_per_birth(ctx, measure)
+    women, shape = ctx.base.women.sum(axis=0), ctx.base.fertility_shape
+    share = (women[15:35] * shape[15:35, 0]).sum() / (women * shape[:, 0]).sum()
+    assert 0.5 < share < 1
+    assert worth[0, list(ctx.calendar.years).index(2025), 0, 0] == pytest.approx(1000 * share, rel=1e-12)
+    np.testing.assert_allclose(expected_mothers_in_ages(ctx, (15, 49)), 1.0)
+
+
+@pytest.mark.parametrize("ages", ["[15, 35]", "[16, 34]", "[35, 34]", "[20, 54]"])
+def test_a_mothers_age_off_the_five_year_groups_is_refused_with_what_is_allowed(write, ages) -> None:
+    path = write("s.toml", '[scenario]\nname = "ages"\n' + MOTHERS_UNDER_35.replace("[15, 34]", ages))
+    with pytest.raises(InputError) as caught:
+        load_scenario(path)
+    assert caught.value.field == "measures.young_mothers.mother_age"
+    assert f"{ages.replace(' ', ' ')} is not whole five-year groups of the mother's age" in caught.value.message
+    assert "the first age must be 15, 20, …, 45, the last 19, 24, …, 49" in caught.value.message
+
+
+def test_the_measures_age_groups_are_the_engines() -> None:
+    from model.engine import AGE_GROUP_LABELS
+    from model.lines.cash_benefit import FIRST_MOTHER_AGE, GROUP_YEARS, LAST_MOTHER_AGE
+
+    assert AGE_GROUP_LABELS[0] == f"{FIRST_MOTHER_AGE}-{FIRST_MOTHER_AGE + GROUP_YEARS - 1}"
+    assert AGE_GROUP_LABELS[-1].endswith(f"-{LAST_MOTHER_AGE}")
+    assert len(AGE_GROUP_LABELS) == (LAST_MOTHER_AGE + 1 - FIRST_MOTHER_AGE) // GROUP_YEARS
