@@ -13,7 +13,7 @@ from tests.default_city import AREAS
 NIPT_KEYS = ("city_share, clause, enabled, months_before_birth, mother_city_hukou_share, new_money, pregnancies_per_birth, price, "
              "registered_in_city_hospital_share, take_up")
 CASH_BENEFIT_KEYS = ("births_from, births_until, city_share, clause, eligible_share, enabled, hukou, in_city_hospital, kind, "
-                     "name_en, name_zh, national, new_money, schedule, source, take_up, timing")
+                     "mother_age, name_en, name_zh, national, new_money, schedule, source, take_up, timing")
 
 
 def _measure(births_from: str) -> str:
