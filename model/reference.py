@@ -160,6 +160,17 @@ def scenario_reference() -> str:
         lines += ["", f'### `[measures.<id>]` kind = "{kind}"', "", " ".join((section.__doc__ or "").split()), "",
                   "| key | type | meaning (unit) | default | source (status) |", "|---|---|---|---|---|"]
         _rows(section, "measures.<id>.", defaults, sources, lines)
+    kinds = {key.split(".")[1]: value for key, value in defaults.items()
+             if key.startswith("measures.") and key.endswith(".kind")}
+    if kinds:
+        lines += ["", "## The default city's measures", "",
+                  "The measures of the default city's package, in its defaults: a scenario switches one on with "
+                  "`[measures.<id>] enabled = true` and changes any of its keys."]
+    for measure_id, kind in kinds.items():
+        section = MEASURE_KINDS[kind]
+        lines += ["", f'### `[measures.{measure_id}]` kind = "{kind}"', "",
+                  "| key | type | meaning (unit) | default | source (status) |", "|---|---|---|---|---|"]
+        _rows(section, f"measures.{measure_id}.", defaults, sources, lines)
     return "\n".join(lines) + "\n"
 
 

@@ -298,8 +298,8 @@ LEAF_TABLES = {("cost_sharing", "city_share")}
 
 
 def _is_leaf(path: tuple[str, ...]) -> bool:
-    """Tables replaced whole: the cost-sharing shares, and a line's own `city_share`."""
-    return path in LEAF_TABLES or (len(path) == 3 and path[0] == "lines" and path[2] == "city_share")
+    """Tables replaced whole: the cost-sharing shares, and a line's or a measure's own `city_share`."""
+    return path in LEAF_TABLES or (len(path) == 3 and path[0] in ("lines", "measures") and path[2] == "city_share")
 
 
 def _is_section_path(path: tuple[str, ...]) -> bool:
@@ -548,6 +548,12 @@ def _explain(errors: list[ErrorDetails], tree: dict[str, Any], origin: dict[str,
         if parent is None and isinstance(raw, dict):  # inside a number | distribution | path union
             parent = Distribution if "dist" in raw else YearPath
         allowed = sorted(parent.model_fields) if parent else []
+        measures = tree.get("measures")
+        if len(location) == 2 and location[0] in ("lines", "disbursement") and isinstance(measures, dict) \
+                and location[1] in measures:  # a table of the city's package written as a model line
+            where = f"[measures.{location[1]}{'.timing' if location[0] == 'disbursement' else ''}]"
+            return InputError(file, dotted, f"unknown key: {location[1]} is a measure of the city's package, not a "
+                                            f"line of the model; write its keys under {where}")
         guess = difflib.get_close_matches(str(location[-1]), allowed, n=1)
         hint = f"; did you mean {guess[0]!r}?" if guess else ""
         listing = f"; allowed here: {', '.join(allowed)}" if allowed and not guess else ""

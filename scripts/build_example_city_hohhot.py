@@ -278,7 +278,7 @@ def hohhot_parameter_sources() -> dict[str, tuple[str, str, str, str, str]]:
     r = RESEARCH
     cb = ("measures.first_child_grant", "measures.childcare_instalments")
     care = "measures.childcare_care_allowance"
-    pre = "lines.premarital_checks"
+    pre = "measures.premarital_checks"
     rows = {
         "scenario.start_year": ("year", "first budget year", "assumption", "2025 budget onward, as the default city",
                                 "a setting, not an estimate"),
@@ -363,6 +363,8 @@ def hohhot_parameter_sources() -> dict[str, tuple[str, str, str, str, str]]:
         f"{care}.province_share_of_local": ("share", f"{r} §1.5 item 6", "assumption", "the city pays all", "0 – 0.5"),
         f"{care}.timing": ("", "no published figures", "assumption", "paid once a year on the year's enrolment, in "
                            "March (the default city's timing for its childcare subsidy)", ""),
+        f"{pre}.timing": ("", "no published figures", "assumption", "hospitals bill the health commission after the "
+                          "check, quarterly (the default city's timing for its premarital checks)", ""),
     }
     for key in cb:
         rows |= {

@@ -10,7 +10,7 @@ import pytest
 from typer.testing import CliRunner
 
 from model.cli import app
-from model.lines import LINES, unit_measures
+from model.lines import LINES
 from model.pipeline import RunResult, run
 from model.scenario import load_scenario
 from tests.default_city import AREAS
@@ -19,8 +19,12 @@ REPO = Path(__file__).resolve().parents[1]
 BASELINE = REPO / "scenarios" / "baseline.toml"
 # the plan's other clauses and the national subsidy (off by default), and the six core lines
 NEW_LINES = ["demonstration_centres", "fee_waivers", "family_planning_awards", "national_childcare_subsidy",
-             "iit_deduction_revenue", "housing_fund_limit", *(line.id for line in unit_measures.LINES)]
+             "iit_deduction_revenue", "housing_fund_limit"]
 CORE_LINES = [line.id for line in LINES if line.id not in NEW_LINES]
+# the plan's other money clauses: measures of the unit_cost kind in the default city's data (off by default)
+PLAN_MEASURES = ["premarital_checks", "pregnancy_and_newborn_checks", "newborn_screening_extension", "childcare_vouchers",
+                 "kindergarten_public_funds", "after_school_care", "mothers_reemployment_training",
+                 "special_families_topup"]
 
 
 def cash_benefit_header(measure_id: str) -> str:

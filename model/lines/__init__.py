@@ -2,7 +2,8 @@
 
 Adding a line is adding one module with a `LINE` whose `section` is its table in the scenario (the
 schema's [lines] and [disbursement] are gathered from here), and its defaults and sources to the
-city's data; a measure priced as cases × cost is one more entry of unit_measures.LINES.
+city's data. A measure of a generic kind (MEASURE_KINDS: cash benefits, unit costs, home purchases,
+capped reimbursements, per-person schemes) is data: a [measures.<id>] table, no code.
 """
 
 from __future__ import annotations
@@ -50,7 +51,6 @@ LINES: tuple[Line[Any], ...] = (
     national_childcare_subsidy.LINE,
     iit_deduction_revenue.LINE,
     housing_fund_limit.LINE,
-    *unit_measures.LINES,  # the other money clauses (6, 11, 12, 17, 19): off by default
 )
 LINE_IDS: tuple[str, ...] = tuple(line.id for line in LINES)
 # the generic kinds a package's measure may be ([measures.<id>] kind = "..."), by kind: its table

@@ -1,15 +1,15 @@
-"""The plan's other money clauses, each priced as cases × a cost per case (one generic kind).
+"""The unit_cost kind: a package's measure priced as cases × a cost per case.
 
-Clauses 6, 11, 12, 17 and 19 commit money without an amount a family can claim: free checks and
-screening, kindergarten funds, after-school care, training, help for special families, optional
-childcare vouchers. Each is a line of the same kind (`UnitMeasureLine` in the scenario): its
-cases are a share (`cases_per_unit`, by year) of a basis (births, second and later births,
+Money committed without an amount a family can claim — free checks and screening, kindergarten
+funds, after-school care, training, help for special families, vouchers — is a measure of this
+kind (`[measures.<id>] kind = "unit_cost"`; the default city's plan has eight, in its defaults):
+its cases are a share (`cases_per_unit`, by year) of a basis (births, second and later births,
 children under 3 or aged 3-5 at mid-year, or a yearly count that is not a birth, split by
 residents), each costing `unit_cost`. The costs fall evenly over the months of the year (births:
-in their month). `new_money` says whether the plan adds the measure or restates a continuing
+in their month). `new_money` says whether the package adds the measure or restates a continuing
 programme; the summary, the medium-term plan and the appendix show the two apart. Who pays
 follows `local_share` (the central government bears the rest), `province_share_of_local` and
-the area's city/area rule. Every number is in model/data/defaults.toml with its source.
+the area's city/area rule.
 """
 
 from __future__ import annotations
@@ -107,31 +107,6 @@ def accrual(ctx: LineContext, line: UnitMeasureLine, line_id: str, section: str 
     arising = cases(ctx, line, key)
     cost = ctx.monthly(line.unit_cost, f"{key}.unit_cost") * ctx.index_monthly(line_id)
     return Entitlement(yuan=arising * cost, claims=arising)
-
-
-def _line(line_id: str, name_zh: str, name_en: str, clause: str, new: bool = False) -> Line[UnitMeasureLine]:  # pragma: no mutate block
-    # Runs at import, before mutmut can switch a mutant on (tests/lines/test_unit_measures.py checks
-    # the lines' ids, clauses and new_money marks). Children aged 3-5 in the first budget years were born up to six years before the base year;
-    # `new`: the default of `new_money` (the plan's own measure: its cost counts per induced birth)
-    # a partial of one module-level function (not a closure per line), so each call is the same code
-    return Line(line_id, name_zh, name_en, clause, Kind.OUTLAY, partial(accrual, line_id=line_id),
-                births_history_years=6, new_money=new, section=UnitMeasureLine)
-
-
-LINES: tuple[Line[UnitMeasureLine], ...] = (
-    _line("premarital_checks", "免费婚前医学检查", "Free premarital checks", "6"),
-    _line("pregnancy_and_newborn_checks", "孕前优生检查、叶酸和新生儿筛查", "Pre-pregnancy checks, folic acid and "
-          "newborn screening", "6"),
-    _line("newborn_screening_extension", "扩大新生儿疾病筛查病种", "Newborn screening extended to more diseases", "6",
-          new=True),
-    _line("childcare_vouchers", "托育补贴（消费券）", "Childcare vouchers", "11", new=True),
-    _line("kindergarten_public_funds", "普惠性民办幼儿园公用经费补助", "Public funds for inclusive private kindergartens",
-          "12"),
-    _line("after_school_care", "课后服务和寒暑假托管", "After-school and holiday care", "12"),
-    _line("mothers_reemployment_training", "生育妇女再就业培训", "Re-employment training for mothers", "17"),
-    _line("special_families_topup", "计划生育特殊家庭扶助（本地）", "Local help for special family-planning families",
-          "19"),
-)
 
 
 def measure_line(measure_id: str, measure: UnitCostMeasure) -> Line[UnitMeasureLine]:

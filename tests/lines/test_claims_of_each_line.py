@@ -8,12 +8,12 @@ import numpy as np
 import pytest
 
 from model.errors import InputError
-from model.lines import lines_of, unit_measures
+from model.lines import lines_of
 from model.lines.family_planning_awards import recipients
 from model.pipeline import prepare
 from model.pipeline.block import block_entitlements
 from model.scenario import load_scenario
-from tests.conftest import REPO, cash_benefit_header
+from tests.conftest import PLAN_MEASURES, REPO, cash_benefit_header
 from tests.default_city import AREA_INDEX
 from tests.lines.test_other_clauses_and_national_subsidy import _override_case, fee_waiver_case
 
@@ -76,16 +76,16 @@ def test_award_claims_are_one_a_year_per_recipient_in_january(write):
 
 
 def test_a_unit_line_files_a_claim_per_case_at_its_cost():
-    """yuan = claims × the cost per case, for each of the plan's unit lines."""
+    """yuan = claims × the cost per case, for each of the plan's unit-cost measures."""
     drawn = _entitlements(REPO / "scenarios" / "full_plan.toml")
-    for line in unit_measures.LINES:
-        section = getattr(drawn.realised.lines, line.id)
+    for measure in PLAN_MEASURES:
+        section = drawn.realised.measures[measure]
         if not section.enabled:
             continue
-        cost = drawn.context.monthly(section.unit_cost, f"lines.{line.id}.unit_cost")
-        entitlement = drawn.entitlements[line.id]
-        assert entitlement.claims.sum() > 0, line.id
-        assert entitlement.yuan == pytest.approx(entitlement.claims * cost * drawn.context.index_monthly(line.id)), line.id
+        cost = drawn.context.monthly(section.unit_cost, f"measures.{measure}.unit_cost")
+        entitlement = drawn.entitlements[measure]
+        assert entitlement.claims.sum() > 0, measure
+        assert entitlement.yuan == pytest.approx(entitlement.claims * cost * drawn.context.index_monthly(measure)), measure
 
 
 MEASURE = """

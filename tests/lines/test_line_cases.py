@@ -47,15 +47,12 @@ CASES_ELSEWHERE = {
 
 def test_every_kind_and_line_has_its_cases() -> None:
     from model.lines import LINES, MEASURE_KINDS
-    from model.lines.unit_measures import UnitMeasureLine
 
     cases = {path.stem: tomllib.loads(path.read_text(encoding="utf-8"))["case"] for path in CASES}
     files = set(cases)
     for kind in MEASURE_KINDS:
         assert len(cases.get(kind, [])) >= 3, f"the {kind} kind needs at least three cases"
     for line in LINES:
-        if line.section is UnitMeasureLine:
-            continue  # a line of the unit_cost kind: that kind's cases
         assert line.id in files or line.id in CASES_ELSEWHERE, f"{line.id}: no model/lines/cases/{line.id}.toml"
         assert not (line.id in files and line.id in CASES_ELSEWHERE), line.id
 

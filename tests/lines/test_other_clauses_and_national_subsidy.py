@@ -20,6 +20,7 @@ from model.result_tables import budget_table
 from tests.conftest import (
     CORE_LINES,
     NEW_LINES,
+    PLAN_MEASURES,
     REPO,
     cli,
     line_by_year_payer,
@@ -293,7 +294,8 @@ def test_housing_fund_limit_is_a_memo_of_extra_loan_volume(write):
 def test_new_lines_off_reproduce_the_core_results_to_the_yuan(write):
     """full_plan with every new line turned off gives baseline's budget.csv byte for byte; with
     them on, every core line's figures are still the same to the yuan."""
-    off = "".join(f"[lines.{line}]\nenabled = false\n" for line in NEW_LINES)
+    off = "".join(f"[lines.{line}]\nenabled = false\n" for line in NEW_LINES) + "".join(
+        f"[measures.{measure}]\nenabled = false\n" for measure in PLAN_MEASURES)
     path = write("off.toml", f'[scenario]\nname = "off"\nextends = "{REPO / "scenarios" / "full_plan.toml"}"\n{off}')
     baseline = budget_table(run_file(REPO / "scenarios" / "baseline.toml", replicates=60))
     without = budget_table(run_file(path, replicates=60))

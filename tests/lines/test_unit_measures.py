@@ -11,9 +11,9 @@ from __future__ import annotations
 import pandas as pd
 import pytest
 
-from model.lines import LINE_BY_ID, money_groups
-from model.lines.unit_measures import LINES as UNIT_LINES
-from tests.conftest import REPO, cli, line_by_year_payer, run_file
+from model.lines import money_groups
+from model.scenario import load_scenario
+from tests.conftest import BASELINE, PLAN_MEASURES, REPO, cli, line_by_year_payer, run_file
 from tests.default_city import AREAS, PAYERS
 from tests.lines.test_other_clauses_and_national_subsidy import _override_case
 
@@ -30,20 +30,25 @@ def _total(cost: dict, year: int, payers) -> float:
     return sum(cost[(year, payer)] for payer in payers)
 
 
-def test_every_clause_the_issue_names_has_a_line_with_its_clause_and_new_or_continuing_mark():
-    clauses = {line.clause for line in UNIT_LINES}
-    assert {"6", "11", "12", "17", "19"} <= clauses
+def test_every_clause_the_issue_names_has_a_measure_with_its_clause_and_new_or_continuing_mark():
+    """The default city's plan prices clauses 6, 11, 12, 17 and 19 as measures of the unit_cost kind in
+    its data (not code), each with a source for its numbers and its new-or-continuing mark."""
+    measures = load_scenario(BASELINE).scenario.measures
+    plan = [m for m, measure in measures.items() if measure.kind == "unit_cost"]
+    assert plan == PLAN_MEASURES
+    assert {"6", "11", "12", "17", "19"} <= {measures[m].clause for m in plan}
     defaults = pd.read_csv(REPO / "model" / "data" / "sources.csv").set_index("parameter")
-    for line in UNIT_LINES:
+    for measure in plan:
         for key in ("unit_cost", "cases_per_unit", "local_share"):
-            assert f"lines.{line.id}.{key}" in defaults.index, (line.id, key)
-    assert [line.id for line in UNIT_LINES if line.new_money] == ["newborn_screening_extension", "childcare_vouchers"]
+            assert f"measures.{measure}.{key}" in defaults.index, (measure, key)
+    assert [m for m in plan if measures[m].new_money] == ["newborn_screening_extension", "childcare_vouchers"]
+    assert not any(measures[m].enabled for m in plan)  # off by default
 
 
 def test_checks_per_birth_split_between_central_province_and_the_county(write):
     """12 births in 京山市 in 2026: 400 a birth; local 40% (province half of it), central 60%."""
     result, cost = _priced(write, "pregnancy_and_newborn_checks", {(2026, "jingshan", 1): MONTHLY}, """
-        [lines.pregnancy_and_newborn_checks]
+        [measures.pregnancy_and_newborn_checks]
         enabled = true
         """, data="immortal")
     assert _total(cost, 2026, result.payer_ids) == pytest.approx(12 * 400, abs=1e-6)
@@ -58,7 +63,7 @@ def test_second_and_later_births_only_and_the_city_district_rule(write):
     birth × 0.5 cases, all local: 6,000, city and district 3,000 each."""
     births = {(2026, "dongbao", 2): MONTHLY, (2026, "dongbao", 1): MONTHLY}
     result, cost = _priced(write, "mothers_reemployment_training", births, """
-        [lines.mothers_reemployment_training]
+        [measures.mothers_reemployment_training]
         enabled = true
         basis = "second_and_later_births"
         cases_per_unit = 0.5
@@ -75,7 +80,7 @@ def test_children_aged_three_to_five_at_mid_year(write):
     6 in 2025 (half the cohort has turned 3), 12 in 2026 and 2027, 6 in 2028, 0 in 2029;
     × 0.414 in 普惠 private kindergartens × 400 a child-year, the county pays."""
     result, cost = _priced(write, "kindergarten_public_funds", {(2022, "jingshan", 1): MONTHLY}, """
-        [lines.kindergarten_public_funds]
+        [measures.kindergarten_public_funds]
         enabled = true
         """, data="no_history")
     for year, children in {2025: 6, 2026: 12, 2027: 12, 2028: 6, 2029: 0}.items():
@@ -87,7 +92,7 @@ def test_children_under_three_at_mid_year_get_vouchers(write):
     """12 births in 沙洋县 in 2025: under 3 at mid-year 6 (2025), 12 (2026, 2027), 6 (2028); vouchers
     of 1,000 for half of them (cases_per_unit 0.5)."""
     result, cost = _priced(write, "childcare_vouchers", {(2025, "shayang", 1): MONTHLY}, """
-        [lines.childcare_vouchers]
+        [measures.childcare_vouchers]
         enabled = true
         cases_per_unit = 0.5
         """, data="no_history")
@@ -99,7 +104,7 @@ def test_a_yearly_count_is_split_by_residents_and_by_level(write):
     """11,000 couples × 75% × 240 = 1,980,000 a year; half the province's, the rest by residents
     (the areas' shares of the census units, central split) and the city/district rule."""
     result, cost = _priced(write, "premarital_checks", {}, """
-        [lines.premarital_checks]
+        [measures.premarital_checks]
         enabled = true
         """, data="immortal")
     for year in (2025, 2030, 2035):
@@ -114,13 +119,13 @@ def test_a_yearly_count_with_another_basis_is_refused(write):
         [scenario]
         name = "wrong"
         extends = "{REPO / 'scenarios' / 'baseline.toml'}"
-        [lines.pregnancy_and_newborn_checks]
+        [measures.pregnancy_and_newborn_checks]
         enabled = true
         yearly_count = 5000
         """)
     result = cli("validate", path)
     assert result.exit_code == 2
-    assert "lines.pregnancy_and_newborn_checks.yearly_count: is used only with basis = \"yearly_count\" (basis " \
+    assert "measures.pregnancy_and_newborn_checks.yearly_count: is used only with basis = \"yearly_count\" (basis " \
            "is 'births')" in " ".join(result.output.split())
 
 
@@ -136,7 +141,7 @@ def test_full_plan_prices_every_clause_and_shows_new_measures_apart(full_plan):
     out, output = full_plan
     budget = pd.read_csv(out / "budget.csv")
     priced = set(budget.line) - {"all"}
-    assert {line.id for line in UNIT_LINES} - priced == {"childcare_vouchers"}  # optional: off
+    assert set(PLAN_MEASURES) - priced == {"childcare_vouchers"}  # optional: off
     assert "其中本方案新增措施" in output and "其中延续项目及国家育儿补贴" in output
     manifest = pd.read_json(out / "manifest.json", typ="series")
     groups = money_groups([line for line in manifest["lines"]], manifest["scenario"]["lines"])
@@ -164,13 +169,16 @@ def test_a_continuing_line_made_new_money_moves_to_the_plans_part(write):
     lines = {"after_school_care": {"new_money": True}, "fee_waivers": {}}
     assert money_groups(["after_school_care", "fee_waivers"], lines) == {
         "new_measures": ["after_school_care"], "continuing": ["fee_waivers"]}
-    assert not LINE_BY_ID["after_school_care"].new_money
+    as_written = {"after_school_care": {"new_money": False}, "fee_waivers": {}}  # the default city's data
+    assert money_groups(["after_school_care", "fee_waivers"], as_written) == {
+        "new_measures": [], "continuing": ["after_school_care", "fee_waivers"]}
+    assert load_scenario(BASELINE).scenario.measures["after_school_care"].new_money is False
 
 
 def test_newborn_screening_extension_is_paid_by_the_county_alone(write):
     """12 births in 京山市 in 2026 × 95% screened × 175: 1,995, all the county's (new money)."""
     result, cost = _priced(write, "newborn_screening_extension", {(2026, "jingshan", 3): MONTHLY}, """
-        [lines.newborn_screening_extension]
+        [measures.newborn_screening_extension]
         enabled = true
         """, data="immortal")
     assert cost[(2026, "jingshan")] == pytest.approx(12 * 0.95 * 175, abs=1e-6)
@@ -185,7 +193,7 @@ def test_newborn_screening_extension_is_paid_by_the_county_alone(write):
 ])
 def test_yearly_counts_of_pupils_and_recipients(write, line, expected):
     result, cost = _priced(write, line, {}, f"""
-        [lines.{line}]
+        [measures.{line}]
         enabled = true
         """, data="immortal")
     for year, amount in expected.items():
@@ -201,13 +209,13 @@ def test_a_yearly_count_basis_without_a_count_is_refused(write):
         [scenario]
         name = "no count"
         extends = "{REPO / 'scenarios' / 'baseline.toml'}"
-        [lines.pregnancy_and_newborn_checks]
+        [measures.pregnancy_and_newborn_checks]
         enabled = true
         basis = "yearly_count"
         """)
     result = cli("validate", path)
     assert result.exit_code == 2
-    assert "lines.pregnancy_and_newborn_checks.yearly_count: is 0 with basis = \"yearly_count\", so the line would " \
+    assert "measures.pregnancy_and_newborn_checks.yearly_count: is 0 with basis = \"yearly_count\", so the line would " \
            "cost nothing" in " ".join(result.output.split())
 
 
@@ -218,7 +226,7 @@ def test_a_count_line_moved_to_births_says_how(write):
         [scenario]
         name = "per birth"
         extends = "{REPO / 'scenarios' / 'baseline.toml'}"
-        [lines.premarital_checks]
+        [measures.premarital_checks]
         enabled = true
         basis = "births"
         """)
@@ -253,7 +261,7 @@ def test_new_money_set_in_a_scenario_moves_a_line_between_the_parts_and_the_cost
 def test_an_indexed_measure_rises_with_the_price_index(write):
     """Checks per birth indexed from 2025 at 10% a year: 12 births in 2027 cost 400 × 1.1² each."""
     result, cost = _priced(write, "pregnancy_and_newborn_checks", {(2027, "jingshan", 1): MONTHLY}, """
-        [lines.pregnancy_and_newborn_checks]
+        [measures.pregnancy_and_newborn_checks]
         enabled = true
         local_share = 1.0
         province_share_of_local = 0.0
@@ -263,3 +271,17 @@ def test_an_indexed_measure_rises_with_the_price_index(write):
         lines = ["pregnancy_and_newborn_checks"]
         """, data="immortal")
     assert cost[(2027, "jingshan")] == pytest.approx(12 * 400 * 1.1 ** 2, rel=1e-12)
+
+
+@pytest.mark.parametrize(("table", "where"), [("lines", "[measures.after_school_care]"),
+                                              ("disbursement", "[measures.after_school_care.timing]")])
+def test_a_plan_measure_written_as_a_line_says_where_its_keys_go(write, table, where):
+    """The plan's unit-cost measures were [lines] tables before they became the city's data: a scenario
+    written then is told, naming its file and the key, where the table now lives."""
+    path = write("old.toml", f'[scenario]\nname = "old"\n[{table}.after_school_care]\nrejection_share = 0.0\n'
+                 if table == "disbursement" else f'[scenario]\nname = "old"\n[{table}.after_school_care]\nenabled = true\n')
+    result = cli("validate", path)
+    assert result.exit_code == 2
+    assert (f"{table}.after_school_care: unknown key: after_school_care is a measure of the city's package, not a "
+            f"line of the model; write its keys under {where}") in " ".join(result.output.split())
+    assert str(path.name) in result.output

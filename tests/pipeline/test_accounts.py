@@ -6,7 +6,6 @@ from __future__ import annotations
 import numpy as np
 import pytest
 
-from model.lines import LINE_BY_ID
 from model.result_tables import budget_table, impact_table
 from tests.conftest import CORE_LINES, REPO, run_file
 
@@ -37,7 +36,7 @@ def test_totals_never_mix_kinds(full_plan_result):
     impact = impact_table(result)
     induced = impact[(impact.measure == "induced_births") & (impact.year == "all")]["mean"].iloc[0]
     cost = impact[(impact.measure == "cost_per_induced_birth") & (impact.year == "all")]["mean"].iloc[0]
-    plan = [LINE_BY_ID[line].kind == "outlay" and LINE_BY_ID[line].new_money for line in result.line_ids]
+    plan = [result.line_by_id[line].kind == "outlay" and result.line_by_id[line].new_money for line in result.line_ids]
     # the centres and the screening extension; not the national subsidy, the awards, the fee waivers, the
     # continuing programmes of clauses 6, 12, 17 and 19
     assert sum(plan) == len(CORE_LINES) + 2
