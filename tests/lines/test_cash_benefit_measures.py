@@ -331,18 +331,28 @@ schedule = [{ orders = [1], every = "once", amount = 1000 }]
 
 
 def test_a_mothers_age_condition_pays_only_the_births_of_mothers_of_those_ages(write) -> None:
-    """In 京山市 (a county: it pays all), 10 first births to mothers of 25 in 2025 are paid 1,000 each
-    and 30 to mothers of 37 in 2026 nothing; in 2027 100 births in 东宝区, half to mothers of 22, half to
-    mothers of 40, are paid for the first half on average (each birth qualifies with the year's share
-    of mothers under 35 there, 0.5: 50,000 ± 1,000 × 5 a replicate)."""
+    """In 京山市 (a county: it pays all), 10 first births to mothers of 25 in 2025 are paid 1,000 each,
+    30 to mothers of 37 in 2026 nothing, 7 to mothers of 32 in 2028 (the group 30-34) 7,000; in 2027 100
+    births in 东宝区, half to mothers of 22, half to mothers of 40, are paid for the first half on average
+    (each birth qualifies with the year's share of mothers under 35 there, 0.5: 50,000 ± 1,000 × 5 a
+    replicate). A second grant for mothers of 20-44 pays all of 2026 and 2027, 5 births to mothers of
+    17 in 2029 nothing and 4 to mothers of 42 in 2030 4,000."""
     write("births.csv", _births_by_mother_age({(2025, "jingshan", 25): 10, (2026, "jingshan", 37): 30,
-                                               (2027, "dongbao", 22): 50, (2027, "dongbao", 40): 50}))
+                                               (2027, "dongbao", 22): 50, (2027, "dongbao", 40): 50,
+                                               (2028, "jingshan", 32): 7, (2029, "jingshan", 17): 5,
+                                               (2030, "jingshan", 42): 4}))
+    from_twenty = MOTHERS_UNDER_35.replace("young_mothers", "from_twenty").replace("[15, 34]", "[20, 44]")
     path = write("s.toml", '[scenario]\nname = "mothers"\n[demography]\nbirths_override = "births.csv"\n'
-                           + MOTHERS_UNDER_35)
+                           + MOTHERS_UNDER_35 + from_twenty)
     result = run_file(path, replicates=40)
     cost = line_by_year_payer(result, "young_mothers")
     assert cost[(2025, "jingshan")] == pytest.approx(10_000, abs=1e-6)
     assert cost[(2026, "jingshan")] == pytest.approx(0, abs=1e-6)
+    assert cost[(2028, "jingshan")] == pytest.approx(7_000, abs=1e-6)
+    older = line_by_year_payer(result, "from_twenty")
+    for year, yuan in ((2025, 10_000), (2026, 30_000), (2028, 7_000), (2029, 0), (2030, 4_000)):
+        assert older[(year, "jingshan")] == pytest.approx(yuan, abs=1e-6), year
+    assert older[(2027, "city")] + older[(2027, "dongbao")] == pytest.approx(100_000, abs=1e-6)
     paid_2027 = cost[(2027, "city")] + cost[(2027, "dongbao")]
     assert paid_2027 == pytest.approx(50_000, abs=4 * 5_000 / 40 ** 0.5)
     without = run_file(write("t.toml", '[scenario]\nname = "any age"\n[demography]\nbirths_override = "births.csv"\n'
@@ -369,6 +379,36 @@ def test_what_a_birth_is_worth_counts_the_base_years_share_of_mothers_of_those_a
     assert 0.5 < share < 1
     assert worth[0, list(ctx.calendar.years).index(2025), 0, 0] == pytest.approx(1000 * share, rel=1e-12)
     np.testing.assert_allclose(expected_mothers_in_ages(ctx, (15, 49)), 1.0)
+    third_and_later = shape[:, 2] + shape[:, 3]
+    assert expected_mothers_in_ages(ctx, (15, 34))[2] == pytest.approx(
+        (women[15:35] * third_and_later[15:35]).sum() / (women * third_and_later).sum(), rel=1e-12)
+
+
+def test_the_shares_of_mothers_ages_are_zero_without_births_and_whole_with_one() -> None:
+    """Where there is no birth of an order the share is 0 (not a division by zero); one birth inside the
+    ages is a share of 1, however few the births; the base year's expected shares likewise, even when
+    the expected births are a fraction of one."""
+    from types import SimpleNamespace
+
+    import numpy as np
+
+    from model.lines.cash_benefit import expected_mothers_in_ages, mothers_in_ages
+
+    by_age = np.zeros((1, 2, 1, 3, 7), dtype=np.int64)  # [rep, year, area, order, age group]
+    by_age[0, 0, 0, 0, 1] = 1  # one first birth, mother 20-24, in the first year
+    by_age[0, 1, 0, 1, 5] = 3  # three second births, mothers 40-44, in the second year
+    shares = mothers_in_ages(SimpleNamespace(demography=SimpleNamespace(births_by_age=by_age)), (15, 34))
+    assert shares.shape == (1, 24, 1, 3)
+    np.testing.assert_array_equal(shares[0, :12, 0], np.repeat([[1.0, 0.0, 0.0]], 12, axis=0))
+    np.testing.assert_array_equal(shares[0, 12:, 0], np.zeros((12, 3)))
+    women = np.zeros((1, 50))
+    women[0, 20:40] = 0.01  # expected births far below one
+    shape = np.zeros((50, 4))
+    shape[20:40, 0] = 0.5  # first births at 20-39; none of the second order, third births at 38-39
+    shape[38:40, 2] = 0.5
+    expected = expected_mothers_in_ages(SimpleNamespace(base=SimpleNamespace(women=women, fertility_shape=shape)),
+                                        (15, 34))
+    np.testing.assert_allclose(expected, [0.75, 0.0, 0.0], rtol=1e-12)
 
 
 @pytest.mark.parametrize("ages", ["[15, 35]", "[16, 34]", "[35, 34]", "[20, 54]"])

@@ -129,7 +129,7 @@ earlier_births_qualify = true
 
 @pytest.mark.parametrize(("start", "months", "before"), [("2024-06", 36, 6), ("2024-06", 30, 0), ("2022-01", 36, 35),
                                                       ("2024-11", 36, 1), ("2024-12", 36, 0),
-                                                      ("2021-06", 36, 35)])
+                                                      ("2021-06", 36, 35), ("2022-11", 36, 25)])
 def test_a_national_subsidy_starting_early_pays_children_born_before_the_base_year_from_the_history(
         write, start, months, before) -> None:
     """Children born in the months before the base year 2022 who are still under `months` at the start
@@ -166,6 +166,35 @@ def test_a_national_subsidy_starting_early_pays_children_born_before_the_base_ye
     np.testing.assert_allclose(entitlement.yuan[:, budget], expected[:, budget], rtol=1e-12, atol=1e-9)
     np.testing.assert_allclose(entitlement.claims[:, budget], claims[:, budget], rtol=1e-12, atol=1e-9)
     assert (entitlement.yuan[:, budget].sum() > 0) == (before > 0)
+
+
+def test_earlier_children_follow_each_replicates_hukou_share_and_claim_from_their_own_stream(write) -> None:
+    """With the city-hukou share drawn per replicate (uniform 0.6-0.9) and a take-up of 0.8, the children
+    born in the six months before 2022 are the births history's monthly births × each replicate's share
+    × the residents' shares (whole children), and those who claim are drawn from the stream named for
+    them (so another line or measure in the run leaves them as they are)."""
+    from model import sampling as draw
+    from model.realise import per_replicate
+    from tests.lines.test_claims_of_each_line import _entitlements
+
+    path = _override_case(write, "earlier children's hukou", {}, """
+        [eligibility]
+        city_hukou_share = { dist = "uniform", low = 0.6, high = 0.9 }
+        [lines.national_childcare_subsidy]
+        enabled = true
+        take_up = 0.8
+        start = "2024-06"
+        """, data="immortal", all_one=False)
+    drawn = _entitlements(path, replicates=5)
+    ctx = drawn.context
+    hukou = np.reshape(per_replicate(drawn.realised.eligibility.city_hukou_share, 1), (-1, 1, 1))
+    assert hukou.shape == (5, 1, 1) and len(np.unique(hukou)) == 5
+    children = np.round(13_000 / 12 * hukou * ctx.area_share[:, None, :] * np.ones((1, 6, 1))).astype(np.int64)
+    claiming = draw.binomial(ctx.streams("national_childcare_subsidy:earlier_claims"), children,
+                             np.full(children.shape, 0.8))
+    assert 0 < claiming.sum() < children.sum()
+    start = ctx.calendar.month_index(2024, 6)
+    np.testing.assert_allclose(drawn.entitlements["national_childcare_subsidy"].claims[:, start], claiming.sum(axis=1))
 
 
 def test_children_born_before_the_base_year_are_paid_in_cash_after_their_claim(write) -> None:

@@ -170,3 +170,18 @@ def test_a_per_person_measure_with_no_rows_in_the_recipients_table_is_refused_by
     prepare(load_scenario(write("t.toml", f'[scenario]\nname = "roll"\nextends = "{BASELINE}"\n'
                                           + body.replace("entry_age", 'base_recipients = "none"\nentry_age')),
                           replicates=2))
+
+
+def test_a_per_person_measure_is_indexed_under_its_own_id(write) -> None:
+    """A per-person scheme listed in [indexation] is paid its amount × the price index: 50 recipients enter
+    at 60 each year after 2022, 600 a year each, prices up 10% a year after 2025 (×1.21 in 2027)."""
+    from tests.lines.test_other_clauses_and_national_subsidy import _immortal_life_table
+
+    def paid(indexed: str) -> np.ndarray:
+        prepared, drawn = _drawn(write, f"[data]\n{_immortal_life_table(write)}\n" + _package(indexed))
+        return drawn.entitlements["roll"].yuan.sum(axis=2).reshape(2, -1, 12).sum(axis=2)
+
+    plain, indexed = paid(""), paid('[indexation]\ncpi = 0.10\nfrom_year = 2025\nlines = ["roll"]\n')
+    assert plain[:, 2027 - 2022] == pytest.approx([50 * 5 * 600] * 2)
+    assert indexed[:, 2027 - 2022] == pytest.approx([1.21 * 50 * 5 * 600] * 2)
+    assert indexed[:, 2025 - 2022] == pytest.approx(plain[:, 2025 - 2022])
