@@ -199,7 +199,7 @@ def mothers_in_ages(ctx: LineContext, ages: tuple[int, int]) -> np.ndarray:
     by_age = ctx.demography.births_by_age  # [rep, year, area, order, age group]
     total = by_age.sum(axis=4)
     inside = by_age[..., _groups(ages)].sum(axis=4)
-    share = np.divide(inside, total, out=np.zeros(total.shape), where=total > 0)
+    share = inside / np.maximum(total, 1)  # whole births: no birth of the order (0 inside too) gives 0
     return np.repeat(share, 12, axis=1)
 
 
