@@ -77,6 +77,9 @@ def _show(value: Any) -> str:
     return str(value)
 
 
+TABLE_HEAD = ("| key | type | meaning (unit) | default | source (status) |", "|---|---|---|---|---|")
+
+
 def _rows(model: type[BaseModel], prefix: str, defaults: dict[str, Any], sources: dict[str, dict[str, str]],
           out: list[str]) -> None:
     nested = []
@@ -114,8 +117,7 @@ def _rows(model: type[BaseModel], prefix: str, defaults: dict[str, Any], sources
             out.append("")
             out.append(" ".join(annotation.__doc__.split()))
         out.append("")
-        out.append("| key | type | meaning (unit) | default | source (status) |")
-        out.append("|---|---|---|---|---|")
+        out.extend(TABLE_HEAD)
         _rows(annotation, f"{key}.", defaults, sources, out)
 
 
@@ -158,7 +160,7 @@ def scenario_reference() -> str:
               "No measure has a default: a city's defaults or the scenario write each one whole."]
     for kind, section in MEASURE_KINDS.items():
         lines += ["", f'### `[measures.<id>]` kind = "{kind}"', "", " ".join((section.__doc__ or "").split()), "",
-                  "| key | type | meaning (unit) | default | source (status) |", "|---|---|---|---|---|"]
+                  *TABLE_HEAD]
         _rows(section, "measures.<id>.", defaults, sources, lines)
     kinds = {key.split(".")[1]: value for key, value in defaults.items()
              if key.startswith("measures.") and key.endswith(".kind")}
@@ -168,8 +170,7 @@ def scenario_reference() -> str:
                   "`[measures.<id>] enabled = true` and changes any of its keys."]
     for measure_id, kind in kinds.items():
         section = MEASURE_KINDS[kind]
-        lines += ["", f'### `[measures.{measure_id}]` kind = "{kind}"', "",
-                  "| key | type | meaning (unit) | default | source (status) |", "|---|---|---|---|---|"]
+        lines += ["", f'### `[measures.{measure_id}]` kind = "{kind}"', "", *TABLE_HEAD]
         _rows(section, f"measures.{measure_id}.", defaults, sources, lines)
     return "\n".join(lines) + "\n"
 

@@ -59,6 +59,13 @@ def line_by_year_payer(result: RunResult, line: str) -> dict[tuple[int, str], fl
             for y, year in enumerate(result.calendar.budget_years) for p, payer in enumerate(result.payer_ids)}
 
 
+def accrual_and_cash(result: RunResult, line: str) -> tuple[np.ndarray, np.ndarray]:
+    """One line's accrual and cash [rep, budget year] in yuan, all payers together."""
+    i = result.line_ids.index(line)
+    assert result.cash is not None, "the run has no cash basis (disbursement is off)"
+    return result.accrual[:, :, i].sum(axis=2), result.cash[:, :, i].sum(axis=2)
+
+
 def override_rows(cells: dict[tuple[int, str, int], list[int]], years: range) -> str:
     """A births-override CSV with monthly rows: every area and year in `years` is zero
     except the (year, area, order) cells given as 12 monthly counts."""

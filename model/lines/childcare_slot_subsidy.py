@@ -14,7 +14,7 @@ from pydantic import Field
 
 from model import sampling as draw
 from model.kinds import Kind
-from model.lines.base import Entitlement, Line, LineContext, ParameterContext
+from model.lines.base import Entitlement, Line, LineContext, ParameterContext, births_before_base
 from model.sections import LineSection, MoneyByYear, PerThousandByYear, Share, ShareByYear
 
 
@@ -46,7 +46,7 @@ def children_aged(ctx: LineContext, first: int, last: int) -> np.ndarray:
     calendar = ctx.calendar
     simulated = calendar.by_year(ctx.demography.births.sum(axis=(3, 4)))  # [rep, year, area]
     depth = last + 1
-    earlier = np.array([ctx.base.births_history[calendar.base_year - k] for k in range(depth, 0, -1)])
+    earlier = births_before_base(ctx, depth)
     history = np.broadcast_to(earlier[None, :, None] * ctx.area_share[:, None, :],
                               (ctx.replicates, depth, simulated.shape[2]))
     births = np.concatenate([history, simulated], axis=1)  # years base−depth … horizon

@@ -34,6 +34,7 @@ from model.lines.base import (
     ParameterContext,
     birth_months,
     birth_window,
+    births_before_base,
 )
 from model.realise import per_replicate
 from model.sections import (
@@ -131,7 +132,7 @@ def earlier_families(ctx: LineContext, years_before_base: int) -> np.ndarray:
     base = ctx.base
     total = sum(base.base_births.values())
     order_share = np.array([base.base_births[2], base.base_births[3]]) / total
-    history = np.array([base.births_history[ctx.calendar.base_year - k] for k in range(years_before_base, 0, -1)])
+    history = births_before_base(ctx, years_before_base)
     hukou = np.reshape(per_replicate(ctx.scenario.eligibility.city_hukou_share, 1), (-1, 1, 1, 1))
     families = history[None, :, None, None] * ctx.area_share[:, None, :, None] * order_share * hukou
     return np.broadcast_to(np.round(families), (ctx.replicates, *families.shape[1:])).astype(np.int64)

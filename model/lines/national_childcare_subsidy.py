@@ -25,7 +25,14 @@ from pydantic import Field, field_validator
 
 from model import sampling as draw
 from model.kinds import Kind
-from model.lines.base import Entitlement, Line, LineContext, ParameterContext, birth_months
+from model.lines.base import (
+    Entitlement,
+    Line,
+    LineContext,
+    ParameterContext,
+    birth_months,
+    births_before_base,
+)
 from model.lines.under_three import allowance_by_cohort, per_child_month
 from model.realise import per_replicate
 from model.sections import FundedFromAbove, LineSection, MoneyByYear, month_string
@@ -85,7 +92,7 @@ def earlier_claimants(ctx: LineContext, line: NationalSubsidyLine, start: int) -
     months × the city-hukou share × the residents' shares (whole children), then the start's take-up."""
     months = line.months_before(ctx.calendar.base_year)
     years = line.history_years(ctx.calendar.base_year)
-    history = np.array([ctx.base.births_history[ctx.calendar.base_year - k] for k in range(years, 0, -1)])
+    history = births_before_base(ctx, years)
     monthly = np.repeat(history / 12.0, 12)[len(history) * 12 - months:]
     hukou = np.reshape(per_replicate(ctx.scenario.eligibility.city_hukou_share, 1), (-1, 1, 1))
     children = np.round(monthly[None, :, None] * hukou * ctx.area_share[:, None, :]).astype(np.int64)

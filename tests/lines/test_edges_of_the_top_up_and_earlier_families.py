@@ -13,7 +13,7 @@ from model.lines import LINE_BY_ID
 from model.pipeline.block import block_entitlements
 from model.pipeline.prepare import prepare
 from model.scenario import load_scenario
-from tests.conftest import BASELINE, REPO, cli, line_by_year_payer, run_file
+from tests.conftest import BASELINE, REPO, accrual_and_cash, cli, line_by_year_payer, run_file
 from tests.default_city import AREA_INDEX, AREAS, DISTRICTS
 from tests.lines.test_other_clauses_and_national_subsidy import _override_case
 
@@ -216,11 +216,8 @@ def test_children_born_before_the_base_year_are_paid_in_cash_after_their_claim(w
         payment = "monthly"
         """, data="immortal", scenario="start_year = 2024")
     result = run_file(path, replicates=2)
-    line = result.line_ids.index("national_childcare_subsidy")
     years = list(result.calendar.budget_years)
-    accrual = result.accrual[:, :, line].sum(axis=2)
-    assert result.cash is not None
-    cash = result.cash[:, :, line].sum(axis=2)
+    accrual, cash = accrual_and_cash(result, "national_childcare_subsidy")
     owed_2024 = accrual[:, years.index(2024)]
     assert (owed_2024 > 100_000).all()  # about 1,083 children (13,000 births in 2021 ÷ 12) × 300
     np.testing.assert_allclose(cash[:, years.index(2024)], 0.0, atol=1e-9)

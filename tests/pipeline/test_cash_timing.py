@@ -9,7 +9,7 @@ import pytest
 
 from model.disbursement import approval_profile, payment_month
 from model.sections import LineTiming
-from tests.conftest import REPO, override_rows, run_file
+from tests.conftest import REPO, accrual_and_cash, override_rows, run_file
 
 LINES = ("nipt", "art_subsidy", "childcare_slot_subsidy", "third_child_allowance", "housing_subsidy",
          "maternity_insurance_subsidy")
@@ -61,7 +61,7 @@ def test_two_month_lag_moves_november_and_december_into_next_year(write):
         """)
     result = run_file(path, replicates=5)
     i = result.line_ids.index("housing_subsidy")
-    accrual, cash = result.accrual[:, :, i].sum(axis=2), result.cash[:, :, i].sum(axis=2)  # [rep, 2025..2026]
+    accrual, cash = accrual_and_cash(result, "housing_subsidy")  # [rep, 2025..2026]
     np.testing.assert_allclose(accrual[:, 0], 120 * 20_000)
     np.testing.assert_allclose(cash[:, 0], 120 * 20_000 * 10 / 12)
     np.testing.assert_allclose(cash[:, 1], 120 * 20_000 * 2 / 12)
@@ -91,8 +91,7 @@ def test_november_third_child_is_first_paid_with_arrears(write):
         """)
     result = run_file(path, replicates=20)
     i = result.line_ids.index("third_child_allowance")
-    cash = result.cash[:, :, i].sum(axis=2).mean(axis=0)
-    accrual = result.accrual[:, :, i].sum(axis=2).mean(axis=0)
+    accrual, cash = (basis.mean(axis=0) for basis in accrual_and_cash(result, "third_child_allowance"))
     assert accrual[0] == pytest.approx(10 * 2 * 500, rel=0.01)
     assert cash[0] == 0
     assert cash[1] == pytest.approx(10 * 11 * 500, rel=0.01)
