@@ -155,7 +155,7 @@ def births_before_base(ctx: ParameterContext, years: int) -> np.ndarray:
     """[year] the city's births of the `years` years before the base year, oldest first (the births
     history; prepare has checked that it reaches back that far)."""
     base_year = ctx.calendar.base_year
-    return np.array([ctx.base.births_history[base_year - k] for k in range(years, 0, -1)], dtype=float)
+    return np.array([ctx.base.births_history[base_year - k] for k in range(years, 0, -1)])
 
 
 def birth_months(ctx: LineContext, transitions: slice | list[int], groups: slice | list[int]) -> np.ndarray:
